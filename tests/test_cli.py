@@ -1,0 +1,96 @@
+"""Every CLI command end to end, through Typer's runner and one real subprocess."""
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from wargame.cli import app
+
+from .conftest import BAD, BASELINE, BILATERAL, SCENARIOS
+
+runner = CliRunner()
+
+
+def test_validate_ok():
+    result = runner.invoke(app, ["validate", *map(str, sorted(SCENARIOS.glob("*.yaml")))])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("ok") == 3
+
+
+def test_validate_reports_every_bad_file_and_exits_2():
+    files = [BAD / "nan_value.yaml", BILATERAL, BAD / "unknown_key.yaml"]
+    result = runner.invoke(app, ["validate", *map(str, files)])
+    assert result.exit_code == 2
+    text = result.output
+    assert "nan_value.yaml:40: actors.seoul.no_deal_cost" in text
+    assert "unknown_key.yaml:37: actors.seoul.salinece" in text
+    assert "bilateral.yaml: ok" in text
+    assert "Traceback" not in text
+
+
+def test_run_prints_transcript_and_outcome():
+    result = runner.invoke(app, ["run", str(BASELINE), "--seed", "3"], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    for words in (
+        "round by round",
+        "Outcome: deal in round",
+        "Nash point",
+        "reservation",
+        "pyongyang_provocation",
+    ):
+        assert words in result.output
+
+
+def test_run_json_is_the_episode():
+    result = runner.invoke(app, ["run", str(BASELINE), "--seed", "3", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    from wargame.model import NegotiationModel
+
+    assert data == json.loads(json.dumps(NegotiationModel(BASELINE, seed=3).run().to_dict()))
+
+
+def test_run_set_and_rounds_change_the_episode():
+    base = json.loads(runner.invoke(app, ["run", str(BILATERAL), "--json"]).output)
+    moved = runner.invoke(
+        app, ["run", str(BILATERAL), "--json", "--rounds", "4", "--set", "actors.seoul.salience.tariff=0.9"]
+    )
+    assert moved.exit_code == 0, moved.output
+    data = json.loads(moved.output)
+    assert data["rounds_played"] <= 4
+    assert data["outcome"] != base["outcome"]
+
+
+def test_run_bad_path_lists_nearest():
+    result = runner.invoke(app, ["run", str(BASELINE), "--set", "actors.seoul.salince.tariff=0.6"])
+    assert result.exit_code == 2
+    assert "nearest valid paths: actors.seoul.salience.tariff" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_run_bad_inputs_exit_2(tmp_path):
+    cases = [
+        ["run", str(tmp_path / "missing.yaml")],
+        ["run", str(BAD / "not_yaml.yaml")],
+        ["run", str(BASELINE), "--set", "no-equals"],
+        ["run", str(BASELINE), "--set", "actors.seoul.discount=2"],
+        ["run", str(BASELINE), "--rounds", "0"],
+        ["run", str(tmp_path)],
+    ]
+    for args in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+
+
+def test_python_dash_m_and_console_script():
+    proc = subprocess.run(
+        [sys.executable, "-m", "wargame", "run", str(BAD / "inf_value.yaml")], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "actors.seoul.capability: must be a finite number" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "wargame", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "wargame" in proc.stdout

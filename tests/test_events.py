@@ -1,0 +1,88 @@
+"""Events: hazards, injects, effects, and the record of what fired."""
+
+import numpy as np
+import pytest
+
+from wargame.events import apply_effects, effect_value, hazard
+from wargame.model import NegotiationModel
+from wargame.scenario import Effect, Trigger
+
+
+def test_hazard_formula_and_clipping():
+    t = Trigger(base=0.1, slope=0.5)
+    assert hazard(t, 1.0) == pytest.approx(0.1)
+    assert hazard(t, 0.0) == pytest.approx(0.6)
+    np.testing.assert_allclose(hazard(Trigger(base=0.9, slope=1.0), np.array([0.0, 1.0])), [1.0, 0.9])
+    assert hazard(Trigger(base=0.0, slope=-1.0), 0.0) == 0.0
+
+
+def test_effect_ops():
+    assert effect_value(Effect(path="x", op="add", value=0.1), 0.5) == pytest.approx(0.6)
+    assert effect_value(Effect(path="x", op="multiply", value=2), 0.5) == 1.0
+    assert effect_value(Effect(path="x", op="set", value=3), 0.5) == 3
+    assert effect_value(Effect(path="x", op="toward", value=15, fraction=0.5), 25) == 20
+
+
+def test_effects_are_clamped_to_valid_values(baseline):
+    s, changes = apply_effects(
+        baseline,
+        [
+            Effect(path="actors.seoul.ideal.tariff", op="add", value=-100),
+            Effect(path="actors.seoul.salience.tariff", op="add", value=-5),
+            Effect(path="actors.seoul.discount", op="multiply", value=3),
+        ],
+    )
+    assert s.actors["seoul"].ideal["tariff"] == 0.0
+    assert s.actors["seoul"].salience["tariff"] == 0.0
+    assert s.actors["seoul"].discount == 1.0
+    assert [c.old for c in changes] == [0.0, 0.30, 0.98]
+    assert baseline.actors["seoul"].ideal["tariff"] == 0.0  # original untouched
+
+
+def test_inject_fires_on_schedule_and_takes_effect(baseline):
+    quiet = {f"events.{e}.trigger.base": 0.0 for e in baseline.events} | {
+        f"events.{e}.trigger.slope": 0.0 for e in baseline.events
+    }
+    m = NegotiationModel(baseline, seed=5, overrides=quiet)
+    before = m.scenario.actors["seoul"].salience["troop_level"]
+    m.step()  # round 0: nothing scheduled
+    assert m.fired == []
+    m.step()  # round 1: the Ulchi Freedom Shield inject
+    assert [(e.round, e.event, e.cause) for e in m.fired] == [(1, "pyongyang_provocation", "inject")]
+    assert m.scenario.actors["seoul"].salience["troop_level"] == pytest.approx(before + 0.10)
+    # agents see the change: Seoul's own utilities were recomputed
+    seoul = next(a for a in m.agents if a.actor == "seoul")
+    np.testing.assert_array_equal(seoul.own, m.candidate_utility[seoul.index])
+    assert m.history[1].events == ("pyongyang_provocation",)
+
+
+def test_certain_hazard_fires_every_round_up_to_max_fires(baseline):
+    s = baseline.with_values(
+        {
+            "events.tokyo_coordination.trigger.base": 1.0,
+            "events.tokyo_coordination.max_fires": 3,
+            "actors.seoul.strategy": {"name": "hardliner", "level": 0.99},
+        }
+    )
+    episode = NegotiationModel(s, seed=0).run()
+    tokyo = [e for e in episode.events if e.event == "tokyo_coordination"]
+    assert [e.round for e in tokyo] == [0, 1, 2]
+    assert episode.event_counts["tokyo_coordination"] == 3
+    assert all(e.probability == 1.0 for e in tokyo)
+    # 'toward 15 by half' three times from 15 stays 15; the salience effect adds up
+    w = tokyo[-1].changes[1]
+    assert w.path == "actors.washington.salience.troop_level"
+
+
+def test_impossible_hazard_never_fires(baseline):
+    s = baseline.with_values(
+        {"events.beijing_coercion.trigger.base": 0.0, "events.beijing_coercion.trigger.slope": -1.0}
+    )
+    for seed in range(10):
+        assert NegotiationModel(s, seed=seed).run().event_counts["beijing_coercion"] == 0
+
+
+def test_bad_offers_provoke_more(baseline):
+    # Pyongyang hates deals that keep troops; hazard rises as its utility falls
+    trig = baseline.events["pyongyang_provocation"].trigger
+    assert hazard(trig, 0.2) > hazard(trig, 0.8)

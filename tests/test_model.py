@@ -1,0 +1,126 @@
+"""The Mesa model end to end: determinism, batch_run, plausibility, data collection."""
+
+import mesa
+import numpy as np
+import pytest
+
+from wargame.model import NegotiationModel
+
+from .conftest import BASELINE, FLEXIBILITY
+
+
+def test_same_seed_same_episode(baseline):
+    a = NegotiationModel(baseline, seed=42).run()
+    b = NegotiationModel(baseline, seed=42).run()
+    assert a == b
+    assert a.to_dict() == b.to_dict()
+
+
+def test_different_seeds_differ(baseline):
+    episodes = [NegotiationModel(baseline, seed=s).run() for s in range(20)]
+    assert (
+        len({(e.deal_round, tuple(e.outcome.values()), e.event_counts["beijing_coercion"]) for e in episodes})
+        > 1
+    )
+
+
+def test_path_and_object_give_the_same_episode(baseline):
+    assert NegotiationModel(str(BASELINE), seed=7).run() == NegotiationModel(baseline, seed=7).run()
+
+
+def test_baseline_mostly_deals_and_plausibly(baseline):
+    episodes = [NegotiationModel(baseline, seed=s).run() for s in range(40)]
+    deals = [e for e in episodes if e.deal]
+    assert len(deals) / len(episodes) >= 0.8
+    for e in deals:
+        # Washington gets most of its burden-sharing demand; tariffs end near the July 15%
+        # (a point or two above when Seoul misreads Washington's tariff ideal through the noise)
+        assert 3.4 <= e.outcome["defense_spending"] <= 4.0
+        assert 10 <= e.outcome["tariff"] <= 17
+        assert 24.0 <= e.outcome["troop_level"] <= 28.5
+        assert e.gain["seoul"] > 0 and e.gain["washington"] > 0
+        assert 0 < e.deal_round < baseline.rounds
+
+
+def test_bilateral_conceders_end_near_nash(bilateral):
+    for seed in range(5):
+        e = NegotiationModel(bilateral, seed=seed).run()
+        assert e.deal
+        assert e.nash_distance <= 0.05
+        assert e.utility["seoul"] == pytest.approx(e.utility["washington"], abs=0.02)
+
+
+def test_five_issue_scenario_runs():
+    e = NegotiationModel(FLEXIBILITY, seed=1).run()
+    assert set(e.outcome) == {
+        "defense_spending",
+        "troop_level",
+        "tariff",
+        "strategic_flexibility",
+        "host_nation_support",
+    }
+    assert e.nash is not None
+
+
+def test_running_flag_and_step_count(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    assert m.running
+    with pytest.raises(RuntimeError):
+        m.episode()
+    while m.running:
+        m.step()
+    assert m.steps == len(m.history)
+    m.step()  # a finished model ignores further steps
+    assert m.steps == len(m.history) + 1 and len(m.history) == m.episode().rounds_played
+
+
+def test_rounds_override_forces_no_deal_at_deadline(bilateral):
+    e = NegotiationModel(bilateral, seed=0, rounds=1).run()
+    # one round: Seoul proposes, Washington's next-round aspiration is its reservation
+    assert e.rounds_played == 1
+
+
+def test_datacollector_frames(baseline):
+    m = NegotiationModel(baseline, seed=3)
+    m.run()
+    model_df = m.datacollector.get_model_vars_dataframe()
+    agent_df = m.datacollector.get_agent_vars_dataframe()
+    assert len(model_df) == len(m.history)
+    assert list(model_df["offer.tariff"]) == [r.offer["tariff"] for r in m.history]
+    assert set(agent_df["actor"]) == set(baseline.actors)
+    assert agent_df["utility"].between(0, 1).all()
+
+
+def test_mesa_batch_run_compatible():
+    results = mesa.batch_run(
+        NegotiationModel,
+        {"scenario": str(BASELINE), "seed": range(6)},
+        number_processes=1,
+        data_collection_period=-1,
+        display_progress=False,
+    )
+    assert len({r["seed"] for r in results}) == 6
+    assert {r["actor"] for r in results} == {"seoul", "washington", "pyongyang", "beijing", "tokyo"}
+    single = NegotiationModel(str(BASELINE), seed=3).run()
+    row = next(r for r in results if r["seed"] == 3 and r["actor"] == "seoul")
+    assert row["offer.tariff"] == single.outcome["tariff"] or not single.deal
+
+
+def test_overrides_reach_the_model(baseline):
+    m = NegotiationModel(baseline, seed=0, overrides={"actors.seoul.salience.tariff": 0.6})
+    assert m.scenario.actors["seoul"].salience["tariff"] == 0.6
+    assert baseline.actors["seoul"].salience["tariff"] == 0.30
+
+
+def test_episode_row_is_flat(baseline):
+    row = NegotiationModel(baseline, seed=0).run().to_row()
+    assert {
+        "deal",
+        "deal_round",
+        "outcome.tariff",
+        "utility.seoul",
+        "gain.tokyo",
+        "events.beijing_coercion",
+        "nash_distance",
+    } <= set(row)
+    assert all(np.isscalar(v) for v in row.values())

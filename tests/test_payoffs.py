@@ -1,0 +1,131 @@
+"""Payoffs: the DESIGN.md formulas, on arrays, with their invariants."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from wargame import space
+from wargame.payoffs import Payoffs, grid_utilities, perceived, utilities
+
+from .conftest import BASELINE
+
+
+def _packages(p: Payoffs, unit: np.ndarray) -> np.ndarray:
+    return p.lo + unit * (p.hi - p.lo)
+
+
+units = arrays(np.float64, (7, 3), elements=st.floats(0, 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(unit=units, risk=st.floats(1, 5), linkage=st.floats(0, 1))
+def test_utilities_in_unit_interval(baseline, unit, risk, linkage):
+    s = baseline.with_values({"actors.seoul.risk": risk, "actors.washington.linkages.0.weight": linkage})
+    p = Payoffs.from_scenario(s)
+    U = p.utilities(_packages(p, unit))
+    assert U.shape == (5, 7)
+    assert np.all(U >= 0) and np.all(U <= 1)
+
+
+def test_ideal_gives_one(baseline):
+    p = Payoffs.from_scenario(baseline)
+    for a, actor in enumerate(p.actors):
+        if actor == "washington":  # its linkage targets equal its ideals, so still 1
+            assert baseline.actors[actor].linkages[0].targets == {
+                "defense_spending": 3.8,
+                "troop_level": 24.0,
+            }
+        assert p.utilities(p.ideal[a][None, :])[a, 0] == pytest.approx(1.0, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(unit=units)
+def test_batch_equals_loop(baseline, unit):
+    p = Payoffs.from_scenario(baseline)
+    x = _packages(p, unit)
+    batch = p.utilities(x)
+    loop = np.stack([p.utilities(row[None, :])[:, 0] for row in x], axis=1)
+    np.testing.assert_allclose(batch, loop, rtol=0, atol=1e-15)
+
+
+def test_formula_by_hand(bilateral):
+    # Seoul: ideal (2.6, 0), saliences 0.5/0.5, risk 2, ranges 1.2 and 25
+    p = Payoffs.from_scenario(bilateral)
+    x = np.array([[3.2, 12.5]])
+    expected = 0.5 * (1 - (0.6 / 1.2) ** 2) + 0.5 * (1 - (12.5 / 25) ** 2)
+    assert utilities(x, p)[0, 0] == pytest.approx(expected, abs=1e-15)
+    # reservation = U(no deal) - no_deal_cost, no deal is the midpoint here
+    np.testing.assert_allclose(p.reservations(np.array([3.2, 12.5])), [0.75 - 0.2, 0.75 - 0.2])
+
+
+def test_salience_is_normalized(bilateral):
+    a = Payoffs.from_scenario(bilateral)
+    b = Payoffs.from_scenario(
+        bilateral.with_values(
+            {"actors.seoul.salience.tariff": 5.0, "actors.seoul.salience.defense_spending": 5.0}
+        )
+    )
+    x = np.array([[3.0, 7.0], [2.6, 25.0]])
+    np.testing.assert_allclose(a.utilities(x), b.utilities(x))
+
+
+def test_linkage_complement_rewards_the_pair(baseline):
+    s0 = baseline.with_values({"actors.washington.linkages.0.weight": 0.0})
+    s1 = baseline.with_values({"actors.washington.linkages.0.weight": 0.5})
+    w = 1
+    both = np.array([[3.8, 24.0, 0.0]])  # both linked issues at target, tariff far away
+    one = np.array([[3.8, 28.5, 0.0]])  # only one at target
+    gain_both = (
+        Payoffs.from_scenario(s1).utilities(both)[w, 0] - Payoffs.from_scenario(s0).utilities(both)[w, 0]
+    )
+    gain_one = Payoffs.from_scenario(s1).utilities(one)[w, 0] - Payoffs.from_scenario(s0).utilities(one)[w, 0]
+    assert gain_both > 0 > gain_one
+
+
+def test_substitute_linkage_is_the_complement(baseline):
+    s = baseline.with_values({"actors.washington.linkages.0.kind": "substitute"})
+    p_sub, p_com = Payoffs.from_scenario(s), Payoffs.from_scenario(baseline)
+    x = np.array([[3.8, 24.0, 15.0]])
+    assert p_com.utilities(x)[1, 0] == pytest.approx(1.0, abs=1e-12)
+    assert p_sub.utilities(x)[1, 0] < 1.0
+
+
+def test_grid_utilities_match_direct(baseline):
+    rng = np.random.default_rng(0)
+    for s in (baseline, baseline.with_values({"max_candidates": 500})):  # full grid and sampled
+        for linkage in ("complement", "substitute"):
+            s = s.with_values({"actors.washington.linkages.0.kind": linkage})
+            packages, index = space.candidates(s, rng)
+            p = Payoffs.from_scenario(s)
+            direct = p.utilities(packages)
+            np.testing.assert_allclose(grid_utilities(p, space.axes(s), index), direct, atol=1e-12)
+            if space.is_full_grid(s):
+                fast = grid_utilities(p, space.axes(s), index, full_grid=True)
+                np.testing.assert_allclose(fast, direct, atol=1e-12)
+
+
+def test_perception_noise_leaves_own_payoffs_alone(baseline):
+    p = Payoffs.from_scenario(baseline)
+    rng = np.random.default_rng(1)
+    z1, z2 = rng.standard_normal(p.ideal.shape), rng.standard_normal(p.ideal.shape)
+    seen = perceived(p, 0.2, z1, z2, own=0)
+    np.testing.assert_array_equal(seen.ideal[0], p.ideal[0])
+    assert not np.allclose(seen.ideal[1:], p.ideal[1:])
+    assert np.all((seen.ideal >= p.lo) & (seen.ideal <= p.hi))
+    assert perceived(p, 0.0, z1, z2, own=0) is p
+
+
+def test_space_axes_and_snap(baseline):
+    ax = space.axes(baseline)
+    assert [len(a) for a in ax] == [31, 28, 26]
+    assert ax[1][-1] == 28.5 and ax[2][0] == 0.0
+    snapped = space.snap(np.array([[3.14, 27.9, 14.4], [9.0, -3.0, 25.0]]), baseline)
+    np.testing.assert_allclose(snapped, [[3.1, 28.0, 14.0], [5.0, 15.0, 25.0]])
+
+
+def test_baseline_is_consistent_with_sources():
+    text = BASELINE.read_text()
+    for needle in ("3.8", "2.6", "28.5", "4,500", "15%", "25%", "sources:"):
+        assert needle in text

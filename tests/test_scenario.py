@@ -1,0 +1,126 @@
+"""Scenario files: the shipped ones pass; each kind of bad file gets its clear error."""
+
+import pytest
+
+from wargame.errors import WargameError
+from wargame.params import PathError, get_path, numeric_paths, parse_assignment, set_path
+from wargame.scenario import load_scenario
+
+from .conftest import BAD, SCENARIOS
+
+# file -> (dotted key path, line or None, words the message must contain)
+BAD_FILES = {
+    "unknown_key.yaml": ("actors.seoul.salinece", 37, "did you mean 'salience'"),
+    "ideal_out_of_range.yaml": ("actors.seoul.ideal.tariff", 36, "outside"),
+    "status_quo_out_of_range.yaml": ("issues.tariff.status_quo", 27, "outside"),
+    "lo_not_below_hi.yaml": ("issues.defense_spending.hi", 18, "greater than lo"),
+    "negative_salience.yaml": ("actors.seoul.salience.defense_spending", 37, ">= 0"),
+    "zero_salience.yaml": ("actors.seoul.salience", 37, "all saliences are zero"),
+    "discount_out_of_range.yaml": ("actors.seoul.discount", 39, "less than or equal to 1"),
+    "risk_below_one.yaml": ("actors.seoul.risk", 38, "greater than or equal to 1"),
+    "unknown_strategy.yaml": ("actors.seoul.strategy", 41, "'bouleware'"),
+    "event_unknown_actor.yaml": ("events.tokyo_coordination.actor", 178, "did you mean 'tokyo'"),
+    "event_unknown_path.yaml": ("events.beijing_coercion.effects.0.path", 175, "actors.seoul.no_deal_cost"),
+    "nan_value.yaml": ("actors.seoul.no_deal_cost", 40, "finite"),
+    "inf_value.yaml": ("actors.seoul.capability", 35, "finite"),
+    "no_principal.yaml": ("actors", 31, "no actor has role: principal"),
+    "empty.yaml": ("", None, "empty"),
+    "not_yaml.yaml": ("", 2, "not valid YAML"),
+    "not_a_mapping.yaml": ("", 1, "not a mapping"),
+    "missing_issue_in_ideal.yaml": ("actors.seoul.ideal", 36, "missing issue 'tariff'"),
+    "inject_unknown_event.yaml": ("injects.0.event", 193, "unknown event"),
+    "string_for_number.yaml": ("rounds", 11, "valid integer"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SCENARIOS.glob("*.yaml")))
+def test_shipped_scenarios_are_valid(name):
+    assert load_scenario(SCENARIOS / name).name
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_gives_its_error(name):
+    path, line, words = BAD_FILES[name]
+    with pytest.raises(WargameError) as info:
+        load_scenario(BAD / name)
+    problem = info.value.problems[0] if path == "" else next(p for p in info.value.problems if p.path == path)
+    assert problem.file.endswith(name)
+    assert problem.line == line
+    assert words in problem.message
+    assert str(BAD / name) in str(info.value)
+
+
+def test_every_bad_file_is_covered():
+    assert {p.name for p in BAD.glob("*.yaml")} == set(BAD_FILES)
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    text = (SCENARIOS / "bilateral.yaml").read_text()
+    text = text.replace("    discount: 1.0", "    discount: 2.0").replace("risk: 2.0", "risk: 0.1")
+    bad = tmp_path / "many.yaml"
+    bad.write_text(text)
+    with pytest.raises(WargameError) as info:
+        load_scenario(bad)
+    paths = {p.path for p in info.value.problems}
+    assert {
+        "actors.seoul.discount",
+        "actors.washington.discount",
+        "actors.seoul.risk",
+        "actors.washington.risk",
+    } <= paths
+
+
+def test_strategy_parameter_checks(bilateral):
+    with pytest.raises(WargameError, match="boulware needs e < 1"):
+        bilateral.with_values({"actors.seoul.strategy": {"name": "boulware", "e": 2.0}})
+    from wargame.scenario import validate_scenario
+
+    data = bilateral.data()
+    data["events"] = {"x": {"actor": "seoul", "effects": [{"path": "rounds", "op": "add", "value": 1}]}}
+    with pytest.raises(WargameError, match="must name an actor's parameter"):
+        validate_scenario(data)
+
+
+def test_event_cannot_change_its_own_actor(baseline):
+    from wargame.scenario import validate_scenario
+
+    data = baseline.data()
+    data["events"]["tokyo_coordination"]["effects"][0]["path"] = "actors.tokyo.ideal.tariff"
+    with pytest.raises(WargameError, match="not its own actor"):
+        validate_scenario(data)
+
+
+def test_inject_after_last_round(baseline):
+    with pytest.raises(WargameError, match="after the last round"):
+        baseline.with_values({"rounds": 1})
+
+
+def test_overrides_are_revalidated(baseline):
+    with pytest.raises(WargameError, match="outside"):
+        baseline.with_values({"actors.seoul.ideal.tariff": 99})
+    with pytest.raises(WargameError, match=r"nearest valid paths: actors\.seoul\.salience\.tariff"):
+        baseline.with_values({"actors.seoul.salince.tariff": 0.5})
+
+
+def test_dotted_paths():
+    data = {"a": {"b": [1, {"c": 2.5}]}, "s": "text", "flag": True}
+    assert get_path(data, "a.b.1.c") == 2.5
+    set_path(data, "a.b.0", 7)
+    assert data["a"]["b"][0] == 7
+    with pytest.raises(PathError):
+        set_path(data, "a.x", 1)  # never creates keys
+    with pytest.raises(PathError):
+        get_path(data, "a..b")
+    assert numeric_paths(data) == ["a.b.0", "a.b.1.c"]
+    assert parse_assignment("x.y=0.6") == ("x.y", 0.6)
+    assert parse_assignment("protocol=alternating_offers") == ("protocol", "alternating_offers")
+    with pytest.raises(ValueError):
+        parse_assignment("no_equals_sign")
+
+
+def test_every_number_is_addressable(baseline):
+    paths = numeric_paths(baseline.data())
+    assert "actors.seoul.salience.tariff" in paths
+    assert "actors.washington.linkages.0.weight" in paths
+    assert "events.pyongyang_provocation.trigger.slope" in paths
+    assert "issues.tariff.no_deal" in paths

@@ -1,0 +1,64 @@
+"""Bargaining benchmarks on cases whose answers are known."""
+
+import numpy as np
+
+from wargame import solutions, space
+from wargame.payoffs import Payoffs
+
+
+def test_nash_of_symmetric_bilateral_is_the_midpoint(bilateral):
+    packages, _ = space.candidates(bilateral, np.random.default_rng(0))
+    p = Payoffs.from_scenario(bilateral)
+    U = p.utilities(packages)
+    r = p.reservations(np.array([3.2, 12.5]))
+    sol = solutions.Solutions.solve(packages, U, r)
+    np.testing.assert_allclose(sol.nash, [3.2, 12.5])
+    np.testing.assert_allclose(sol.kalai_smorodinsky, [3.2, 12.5])
+    np.testing.assert_allclose(sol.utilitarian, [3.2, 12.5])
+
+
+def test_nash_maximizes_product_on_a_line():
+    # split a unit pie: U1 = x, U2 = 1 - x, reservations (0.2, 0): Nash gives 0.6 / 0.4
+    x = np.linspace(0, 1, 101)
+    U = np.vstack([x, 1 - x])
+    i = solutions.nash(U, np.array([0.2, 0.0]))
+    assert x[i] == 0.6
+    # Kalai-Smorodinsky: equal share of the best gains (0.8 and 0.8): x - 0.2 = 1 - x -> 0.6
+    assert x[solutions.kalai_smorodinsky(U, np.array([0.2, 0.0]))] == 0.6
+
+
+def test_no_rational_package_gives_none():
+    U = np.array([[0.1, 0.2], [0.2, 0.1]])
+    r = np.array([0.5, 0.5])
+    assert solutions.nash(U, r) is None
+    assert solutions.kalai_smorodinsky(U, r) is None
+    assert solutions.utilitarian(U, r) is None
+
+
+def _brute_front(U):
+    keep = []
+    for i in range(U.shape[1]):
+        dominated = np.any(np.all(U >= U[:, [i]], axis=0) & np.any(U > U[:, [i]], axis=0))
+        if not dominated:
+            keep.append(i)
+    return keep
+
+
+def test_pareto_front_matches_brute_force():
+    rng = np.random.default_rng(3)
+    for principals in (2, 3):
+        U = np.round(rng.random((principals, 300)), 2)
+        front = solutions.pareto_front(U)
+        brute = _brute_front(U)
+        # duplicates of a front point count once in the fast front
+        assert {tuple(U[:, i]) for i in front} == {tuple(U[:, i]) for i in brute}
+
+
+def test_nash_point_lies_on_the_pareto_front(baseline):
+    packages, _ = space.candidates(baseline, np.random.default_rng(0))
+    p = Payoffs.from_scenario(baseline).select([0, 1])
+    U = p.utilities(packages)
+    i = solutions.nash(U, p.reservations(np.array([2.6, 24.0, 25.0])))
+    front = solutions.pareto_front(U)
+    assert any(np.all(U[:, f] >= U[:, i]) for f in front)
+    assert not np.any(np.all(U >= U[:, [i]], axis=0) & np.any(U > U[:, [i]], axis=0))

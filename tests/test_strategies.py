@@ -1,0 +1,125 @@
+"""Each strategy's behaviour, in a live model so the agents are real Mesa agents."""
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agents.strategies import Hardliner, TimeDependent, TitForTat, make_strategy
+from wargame.model import NegotiationModel
+from wargame.scenario import HardlinerSpec, TimeDependentSpec
+
+
+def _agents(scenario, **overrides):
+    m = NegotiationModel(scenario, seed=0, overrides=overrides)
+    return m, {a.actor: a for a in m.agents}
+
+
+def test_time_dependent_schedule(bilateral):
+    m, ag = _agents(bilateral)
+    seoul = ag["seoul"]
+    T = m.rounds - 1
+    r, best = seoul.reservation, seoul.best_utility
+    for e in (0.2, 1.0, 3.0):
+        s = TimeDependent("x", e)
+        assert s.aspiration(seoul, 0) == pytest.approx(best)
+        assert s.aspiration(seoul, T) == pytest.approx(r)
+        assert s.aspiration(seoul, T + 5) == pytest.approx(r)  # never below reservation
+        levels = [s.aspiration(seoul, t) for t in range(T + 1)]
+        assert all(a >= b for a, b in itertools.pairwise(levels))
+    mid = T // 2
+    boulware, linear, conceder = (TimeDependent("x", e).aspiration(seoul, mid) for e in (0.2, 1.0, 3.0))
+    assert boulware > linear > conceder
+    assert linear == pytest.approx(r + (best - r) * (1 - mid / T))
+
+
+def test_strategy_specs_map_to_classes():
+    assert isinstance(make_strategy(None), TimeDependent)
+    assert make_strategy(TimeDependentSpec(name="boulware")).e == 0.2
+    assert make_strategy(TimeDependentSpec(name="conceder")).e == 3.0
+    assert isinstance(make_strategy(HardlinerSpec(name="hardliner", level=0.8)), Hardliner)
+
+
+def test_proposal_meets_own_aspiration_and_favours_the_other(bilateral):
+    m, ag = _agents(bilateral)
+    seoul = ag["seoul"]
+    for t in range(m.rounds):
+        level = seoul.strategy.aspiration(seoul, t)
+        offer = seoul.propose(t)
+        assert seoul.utility(offer) >= level - 1e-9
+        # no package Seoul would accept as a proposal gives Washington more (noise is 0 here)
+        ok = seoul.own >= level - 1e-12
+        w = m.candidate_utility[m.payoffs.index("washington")]
+        assert ag["washington"].utility(offer) == pytest.approx(w[ok].max())
+
+
+def test_responder_accepts_what_it_would_ask_next_round(bilateral):
+    m, ag = _agents(bilateral)
+    w = ag["washington"]
+    t = 3
+    need = max(w.reservation, w.discount * w.strategy.aspiration(w, t + 1))
+    good = m.candidates[np.argmin(np.abs(m.candidate_utility[w.index] - (need + 0.02)))]
+    bad = m.candidates[np.argmin(np.abs(m.candidate_utility[w.index] - (need - 0.02)))]
+    assert w.respond(good, t) is True
+    assert w.respond(bad, t) is False
+
+
+def test_hardliner_never_goes_below_its_level(bilateral):
+    s = bilateral.with_values({"actors.washington.strategy": {"name": "hardliner", "level": 0.9}})
+    m = NegotiationModel(s, seed=0)
+    episode = m.run()
+    for r in episode.rounds:
+        if r.proposer == "washington":
+            assert r.utility["washington"] >= 0.9 - 1e-9
+    if episode.deal:
+        assert episode.utility["washington"] >= 0.9 * m.payoffs.discount[1] - 1e-9
+
+
+def test_two_hardliners_deadlock(bilateral):
+    hard = {"name": "hardliner", "level": 0.95}
+    s = bilateral.with_values({"actors.washington.strategy": hard, "actors.seoul.strategy": hard})
+    episode = NegotiationModel(s, seed=0).run()
+    assert not episode.deal
+    assert episode.outcome == {"defense_spending": 3.2, "tariff": 12.5}
+    assert episode.rounds_played == s.rounds
+
+
+def test_tit_for_tat_mirrors_concessions(bilateral):
+    s = bilateral.with_values(
+        {"actors.seoul.strategy": {"name": "tit_for_tat", "reciprocity": 1.0, "opening": 0.05}}
+    )
+    m = NegotiationModel(s, seed=0)
+    seoul = next(a for a in m.agents if a.actor == "seoul")
+    assert seoul.strategy.aspiration(seoul, 0) == pytest.approx(seoul.best_utility)
+    m.step()  # round 0: Seoul opens
+    m.step()  # round 1: Washington offers
+    first = m.offers[1][2]
+    assert seoul.strategy.aspiration(seoul, 2) == pytest.approx(seoul.best_utility - 0.05)
+    m.step()  # round 2: Seoul
+    m.step()  # round 3: Washington concedes a little
+    conceded = seoul.utility(m.offers[3][2]) - seoul.utility(first)
+    assert conceded > 0
+    assert seoul.strategy.aspiration(seoul, 4) == pytest.approx(
+        max(seoul.reservation, seoul.best_utility - 0.05 - conceded)
+    )
+    assert isinstance(seoul.strategy, TitForTat)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), noise=st.floats(0, 0.5))
+def test_offers_stay_inside_bounds_and_on_the_grid(baseline, seed, noise):
+    s = baseline.with_values(
+        {"actors.seoul.perception_noise": noise, "actors.washington.perception_noise": noise}
+    )
+    m = NegotiationModel(s, seed=seed)
+    episode = m.run()
+    lo, hi = m.payoffs.lo, m.payoffs.hi
+    for r in episode.rounds:
+        x = np.array(list(r.offer.values()))
+        assert np.all(x >= lo) and np.all(x <= hi)
+        steps = np.array([i.step for i in s.issues.values()])
+        k = (x - lo) / steps
+        assert np.allclose(k, np.round(k)) or np.any(x == hi)
+        assert all(0 <= u <= 1 for u in r.utility.values())

@@ -1,0 +1,70 @@
+"""The result of one episode: what was agreed (or not), who gained, what happened on the way."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from wargame.events import FiredEvent
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    """One round of alternating offers."""
+
+    round: int
+    proposer: str
+    offer: dict[str, float]
+    responses: dict[str, bool]  # other principals: accept?
+    support: dict[str, bool]  # stakeholders: prefer this offer to no deal?
+    utility: dict[str, float]  # every actor's utility of the offer
+    aspiration: dict[str, float]  # principals' aspiration levels this round
+    events: tuple[str, ...]  # events that fired at the start of the round
+    deal: bool
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One negotiation, start to finish.
+
+    ``utility`` and ``reservation`` are measured with the payoffs in force when the episode ended
+    (events may have changed them); ``gain = utility - reservation``. ``nash`` is the Nash
+    bargaining point of the scenario as it stood at the start; ``nash_distance`` the distance of
+    the outcome from it in the normalized issue space (0 = same package, 1 = opposite corners).
+    """
+
+    scenario: str
+    protocol: str
+    seed: int | None
+    deal: bool
+    deal_round: int | None
+    proposer: str | None
+    rounds_played: int
+    outcome: dict[str, float]
+    utility: dict[str, float]
+    reservation: dict[str, float]
+    gain: dict[str, float]
+    events: tuple[FiredEvent, ...]
+    event_counts: dict[str, int]
+    nash: dict[str, float] | None
+    nash_distance: float | None
+    rounds: tuple[RoundRecord, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (tuples become lists)."""
+        return asdict(self)
+
+    def to_row(self) -> dict[str, Any]:
+        """One flat row: the outcome columns a Monte Carlo table holds."""
+        row: dict[str, Any] = {
+            "deal": self.deal,
+            "deal_round": -1 if self.deal_round is None else self.deal_round,
+            "rounds_played": self.rounds_played,
+        }
+        row.update({f"outcome.{k}": v for k, v in self.outcome.items()})
+        row.update({f"utility.{k}": v for k, v in self.utility.items()})
+        row.update({f"gain.{k}": v for k, v in self.gain.items()})
+        row.update({f"events.{k}": v for k, v in self.event_counts.items()})
+        row["nash_distance"] = math.nan if self.nash_distance is None else self.nash_distance
+        return row

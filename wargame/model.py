@@ -1,0 +1,216 @@
+"""NegotiationModel: one episode of the talks as a Mesa model; one ``step()`` is one round."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from agents.government import GovernmentAgent
+from wargame import events, space
+from wargame.episode import Episode, RoundRecord
+from wargame.events import FiredEvent
+from wargame.payoffs import Payoffs, grid_utilities
+from wargame.protocols import PROTOCOLS
+from wargame.scenario import Scenario, as_scenario
+from wargame.solutions import Solutions
+
+
+class NegotiationModel(mesa.Model):
+    """One negotiation episode.
+
+    Args:
+        scenario: a :class:`~wargame.scenario.Scenario`, a path to a scenario YAML file, or its data.
+        seed / rng: Mesa's seeding (pass one; ``mesa.batch_run`` passes ``seed`` as a parameter).
+        overrides: dotted path -> value, e.g. ``{"actors.seoul.salience.tariff": 0.6}``.
+        rounds: shorthand for ``overrides={"rounds": N}``.
+
+    ``running`` turns false at a deal or at the deadline; :meth:`episode` returns the result and
+    :meth:`run` plays to the end and returns it.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | Mapping[str, Any],
+        seed: int | None = None,
+        rng: np.random.Generator | np.random.SeedSequence | int | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        rounds: int | None = None,
+    ) -> None:
+        super().__init__(seed=seed, rng=rng)
+        values = dict(overrides or {})
+        if rounds is not None:
+            values["rounds"] = rounds
+        self.scenario: Scenario = as_scenario(scenario).with_values(values)
+        self.seed_value = seed
+        self._play_round = PROTOCOLS[self.scenario.protocol]
+        self.rounds = self.scenario.rounds
+        self.issue_names = tuple(self.scenario.issues)
+        self.actor_names = tuple(self.scenario.actors)
+        self.status_quo = np.array([i.status_quo for i in self.scenario.issues.values()])
+        self.no_deal = np.array([i.no_deal for i in self.scenario.issues.values()])
+
+        self.payoffs = Payoffs.from_scenario(self.scenario)
+        ideals = self.payoffs.ideal
+        self.axes = space.axes(self.scenario)
+        self.full_grid = space.is_full_grid(self.scenario)
+        self.candidates, self.candidate_index = space.candidates(
+            self.scenario, self.rng, anchors=np.vstack([self.status_quo, self.no_deal, ideals])
+        )
+        self._principal_rows = [self.payoffs.index(a) for a in self.scenario.principals]
+        self._update_payoffs()
+        U = self.candidate_utility[self._principal_rows]
+        self.solutions = Solutions.solve(self.candidates, U, self.reservations[self._principal_rows])
+
+        self.offers: list[tuple[int, str, np.ndarray]] = []
+        self.history: list[RoundRecord] = []
+        self.fired: list[FiredEvent] = []
+        self.standing_offer = self.status_quo.copy()
+        self.standing_utility = self.utility_of(self.standing_offer)
+        self.outcome: np.ndarray | None = None
+        self.deal = False
+        self.deal_round: int | None = None
+        self.deal_proposer: str | None = None
+
+        for actor in self.actor_names:
+            GovernmentAgent(self, actor)
+        by_name = {a.actor: a for a in self.agents}
+        self.principals = [by_name[a] for a in self.scenario.principals]
+        self.stakeholders = [by_name[a] for a in self.scenario.stakeholders]
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "round": lambda m: m.round,
+                "proposer": lambda m: m.history[-1].proposer if m.history else None,
+                "deal": "deal",
+                **{f"offer.{name}": _offer_reporter(i) for i, name in enumerate(self.issue_names)},
+                "events": lambda m: ",".join(m.history[-1].events) if m.history else "",
+            },
+            agent_reporters={
+                "actor": "actor",
+                "role": "role",
+                "utility": lambda a: float(a.model.standing_utility[a.index]),
+                "aspiration": "aspiration_now",
+                "accepted": lambda a: a.model.history[-1].responses.get(a.actor) if a.model.history else None,
+            },
+        )
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def round(self) -> int:
+        """The current round, from 0 (Mesa counts steps from 1)."""
+        return max(self.steps - 1, 0)
+
+    def _update_payoffs(self) -> None:
+        self.payoffs = Payoffs.from_scenario(self.scenario)
+        self.reservations = self.payoffs.reservations(self.no_deal)
+        full = np.full((len(self.actor_names), len(self.candidates)), np.nan)
+        # only principals choose among candidates; stakeholders are scored offer by offer
+        full[self._principal_rows] = grid_utilities(
+            self.payoffs.select(self._principal_rows), self.axes, self.candidate_index, self.full_grid
+        )
+        self.candidate_utility = full
+
+    def utility_of(self, package: np.ndarray) -> np.ndarray:
+        """Every actor's current utility of one package: ``(A,)``."""
+        return self.payoffs.utilities(np.asarray(package, dtype=float)[None, :])[:, 0]
+
+    # -- the round ----------------------------------------------------------------------------
+
+    def step(self) -> None:
+        if not self.running:
+            return
+        self._play_round(self)
+        self.datacollector.collect(self)
+
+    def react(self, round_: int) -> list[FiredEvent]:
+        """Stakeholders react to the standing offer; injects due this round fire."""
+        fired: list[FiredEvent] = []
+        counts = self.event_counts()
+        for inject in self.scenario.injects:
+            if inject.round == round_:
+                fired.append(self._fire(inject.event, "inject", None, inject.note))
+                counts[inject.event] += 1
+        if self.scenario.events:
+            utility = self.utility_of(self.standing_offer)  # payoffs may have moved since it was made
+            for name, event in self.scenario.events.items():
+                if event.trigger is None:
+                    continue
+                p = float(events.hazard(event.trigger, utility[self.payoffs.index(event.actor)]))
+                draw = self.rng.random()  # drawn every round, so one event never shifts another's
+                if counts[name] < event.max_fires and draw < p:
+                    fired.append(self._fire(name, "hazard", p))
+                    counts[name] += 1
+        return fired
+
+    def _fire(self, name: str, cause: str, p: float | None, note: str = "") -> FiredEvent:
+        self.scenario, record = events.fire(self.scenario, name, self.round, cause, p, note)
+        self.fired.append(record)
+        self._update_payoffs()
+        for agent in self.agents:
+            agent.refresh()
+        return record
+
+    def record(self, entry: RoundRecord) -> None:
+        self.history.append(entry)
+
+    def finish(self, deal: bool, outcome: np.ndarray, proposer: str | None) -> None:
+        self.deal = deal
+        self.outcome = np.array(outcome, dtype=float)
+        self.deal_round = self.round if deal else None
+        self.deal_proposer = proposer
+        self.running = False
+
+    def event_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.scenario.events, 0)
+        for e in self.fired:
+            counts[e.event] += 1
+        return counts
+
+    # -- results ------------------------------------------------------------------------------
+
+    def run(self) -> Episode:
+        """Play to a deal or the deadline and return the :class:`Episode`."""
+        while self.running:
+            self.step()
+        return self.episode()
+
+    def episode(self) -> Episode:
+        if self.running or self.outcome is None:
+            raise RuntimeError("the episode has not ended yet; call run() or step() until running is False")
+        utility = self.utility_of(self.outcome)
+        nash = self.solutions.nash
+        return Episode(
+            scenario=self.scenario.name,
+            protocol=self.scenario.protocol,
+            seed=self.seed_value,
+            deal=self.deal,
+            deal_round=self.deal_round,
+            proposer=self.deal_proposer,
+            rounds_played=len(self.history),
+            outcome=self._by_issue(self.outcome),
+            utility=self._by_actor(utility),
+            reservation=self._by_actor(self.reservations),
+            gain=self._by_actor(utility - self.reservations),
+            events=tuple(self.fired),
+            event_counts=self.event_counts(),
+            nash=None if nash is None else self._by_issue(nash),
+            nash_distance=None
+            if nash is None
+            else float(space.distance(self.outcome, nash, self.payoffs.lo, self.payoffs.hi)),
+            rounds=tuple(self.history),
+        )
+
+    def _by_issue(self, values: np.ndarray) -> dict[str, float]:
+        return {k: float(v) for k, v in zip(self.issue_names, values, strict=True)}
+
+    def _by_actor(self, values: np.ndarray) -> dict[str, float]:
+        return {k: float(v) for k, v in zip(self.actor_names, values, strict=True)}
+
+
+def _offer_reporter(i: int):
+    return lambda m: float(m.standing_offer[i])

@@ -1,0 +1,127 @@
+"""Dotted parameter paths such as ``actors.seoul.salience.tariff``.
+
+The one place that resolves a dotted path into nested mappings and lists (list items by index:
+``actors.washington.linkages.0.weight``). Everything that varies a scenario -- ``--set``, events,
+Monte Carlo sampling, sensitivity analysis -- goes through :func:`get_path` / :func:`set_path`.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+Key = str | int
+
+
+class PathError(KeyError):
+    """A dotted path that does not exist; carries the nearest valid paths."""
+
+    def __init__(self, path: str, reason: str, suggestions: list[str]):
+        self.path = path
+        self.reason = reason
+        self.suggestions = suggestions
+        super().__init__(path)
+
+    def __str__(self) -> str:
+        text = f"unknown parameter path '{self.path}' ({self.reason})"
+        if self.suggestions:
+            text += "; nearest valid paths: " + ", ".join(self.suggestions)
+        return text
+
+
+def split_path(path: str) -> list[Key]:
+    """``"a.b.0.c"`` -> ``["a", "b", 0, "c"]``."""
+    if not path or any(part == "" for part in path.split(".")):
+        raise PathError(path, "empty path segment", [])
+    return [int(p) if p.isdigit() else p for p in path.split(".")]
+
+
+def _step(node: Any, key: Key) -> Any:
+    if isinstance(node, Mapping):
+        return node[str(key)]
+    if isinstance(node, list) and isinstance(key, int):
+        return node[key]
+    raise KeyError(key)
+
+
+def _walk(data: Any, path: str, keys: list[Key]) -> Any:
+    node = data
+    for depth, key in enumerate(keys):
+        try:
+            node = _step(node, key)
+        except (KeyError, IndexError, TypeError):
+            prefix = ".".join(str(k) for k in keys[:depth]) or "the top level"
+            raise PathError(path, f"no '{key}' under {prefix}", nearest_paths(data, path)) from None
+    return node
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at ``path`` in nested mappings/lists; :class:`PathError` if there is none."""
+    return _walk(data, path, split_path(path))
+
+
+def set_path(data: Any, path: str, value: Any) -> None:
+    """Replace the existing value at ``path`` in place. Never creates new keys (a typo must fail)."""
+    keys = split_path(path)
+    _walk(data, path, keys)  # the whole path must exist
+    parent = _walk(data, path, keys[:-1])
+    if isinstance(parent, Mapping):
+        parent[str(keys[-1])] = value  # type: ignore[index]
+    else:
+        parent[keys[-1]] = value
+
+
+def with_values(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``data`` with each dotted path in ``values`` replaced."""
+    out = copy.deepcopy(dict(data))
+    for path, value in values.items():
+        set_path(out, path, value)
+    return out
+
+
+def iter_leaves(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (dotted path, value) of a scalar leaf, depth first in document order."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from iter_leaves(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from iter_leaves(value, f"{prefix}.{i}" if prefix else str(i))
+    else:
+        yield prefix, data
+
+
+def numeric_paths(data: Any) -> list[str]:
+    """The dotted paths of every number (payoff parameters and the like), booleans excluded."""
+    return [
+        p
+        for p, v in iter_leaves(data)
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    ]
+
+
+def nearest_paths(data: Any, path: str, n: int = 3) -> list[str]:
+    """Up to ``n`` existing leaf paths closest in spelling to ``path``."""
+    leaves = [p for p, _ in iter_leaves(data)]
+    return difflib.get_close_matches(path, leaves, n=n, cutoff=0.5)
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``"actors.seoul.salience.tariff=0.6"`` -> ``("actors.seoul.salience.tariff", 0.6)``.
+
+    The value is read as YAML, so numbers become numbers and ``expected_utility`` stays a string.
+    """
+    path, sep, raw = text.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise ValueError(f"'{text}' is not PATH=VALUE")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else raw
+    except yaml.YAMLError:
+        value = raw
+    return path, value

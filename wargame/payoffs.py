@@ -1,0 +1,212 @@
+"""Payoffs as numpy arrays: the utility of many packages for many actors in one call.
+
+For actor ``a`` and package ``x`` (one value per issue)::
+
+    u_ai(x_i) = 1 - (|x_i - ideal_ai| / (hi_i - lo_i)) ** risk_a          in [0, 1]
+    U_a(x)    = (sum_i s_ai u_ai(x_i) + sum_l w_al L_al(x)) / (sum_i s_ai + sum_l w_al)
+    r_a       = U_a(no_deal) - no_deal_cost_a                               (reservation)
+
+``L_al`` is a linkage term between two issues (``complement``: ``v_a v_b``, ``substitute``:
+``1 - v_a v_b``, where ``v`` is the same per-issue utility measured from the linkage's targets).
+Without linkages this is exactly the weighted sum with ``w_a = salience_a / sum(salience_a)``.
+Packages always carry a leading batch axis: ``(B, I)`` in, ``(A, B)`` out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from wargame.scenario import Scenario
+
+FloatArray = np.ndarray
+
+
+@dataclass(frozen=True)
+class Payoffs:
+    """A scenario's payoff parameters compiled to arrays (actors x issues)."""
+
+    actors: tuple[str, ...]
+    issues: tuple[str, ...]
+    lo: FloatArray  # (I,)
+    hi: FloatArray  # (I,)
+    ideal: FloatArray  # (A, I)
+    salience: FloatArray  # (A, I), raw (not normalized)
+    risk: FloatArray  # (A,)
+    discount: FloatArray  # (A,)
+    no_deal_cost: FloatArray  # (A,)
+    # linkages, flattened over actors: (L,) each
+    link_actor: np.ndarray
+    link_issues: np.ndarray  # (L, 2) issue indices
+    link_targets: FloatArray  # (L, 2)
+    link_weight: FloatArray
+    link_substitute: np.ndarray  # bool
+
+    @classmethod
+    def from_scenario(cls, s: Scenario) -> Payoffs:
+        issues = tuple(s.issues)
+        actors = tuple(s.actors)
+        col = {name: i for i, name in enumerate(issues)}
+        link_actor, link_issues, link_targets, link_weight, link_sub = [], [], [], [], []
+        for a, spec in enumerate(s.actors.values()):
+            for link in spec.linkages:
+                names = list(link.targets)
+                link_actor.append(a)
+                link_issues.append([col[n] for n in names])
+                link_targets.append([link.targets[n] for n in names])
+                link_weight.append(link.weight)
+                link_sub.append(link.kind == "substitute")
+        return cls(
+            actors=actors,
+            issues=issues,
+            lo=np.array([s.issues[i].lo for i in issues], dtype=float),
+            hi=np.array([s.issues[i].hi for i in issues], dtype=float),
+            ideal=np.array([[a.ideal[i] for i in issues] for a in s.actors.values()], dtype=float),
+            salience=np.array([[a.salience[i] for i in issues] for a in s.actors.values()], dtype=float),
+            risk=np.array([a.risk for a in s.actors.values()], dtype=float),
+            discount=np.array([a.discount for a in s.actors.values()], dtype=float),
+            no_deal_cost=np.array([a.no_deal_cost for a in s.actors.values()], dtype=float),
+            link_actor=np.array(link_actor, dtype=int),
+            link_issues=np.array(link_issues, dtype=int).reshape(-1, 2),
+            link_targets=np.array(link_targets, dtype=float).reshape(-1, 2),
+            link_weight=np.array(link_weight, dtype=float),
+            link_substitute=np.array(link_sub, dtype=bool),
+        )
+
+    @property
+    def span(self) -> FloatArray:
+        return self.hi - self.lo
+
+    def index(self, actor: str) -> int:
+        return self.actors.index(actor)
+
+    def select(self, rows: list[int] | np.ndarray) -> Payoffs:
+        """The payoffs of a subset of actors (linkages follow their actor)."""
+        rows = np.asarray(rows, dtype=int)
+        keep = np.isin(self.link_actor, rows)
+        remap = {int(old): new for new, old in enumerate(rows)}
+        return replace(
+            self,
+            actors=tuple(self.actors[r] for r in rows),
+            ideal=self.ideal[rows],
+            salience=self.salience[rows],
+            risk=self.risk[rows],
+            discount=self.discount[rows],
+            no_deal_cost=self.no_deal_cost[rows],
+            link_actor=np.array([remap[int(a)] for a in self.link_actor[keep]], dtype=int),
+            link_issues=self.link_issues[keep],
+            link_targets=self.link_targets[keep],
+            link_weight=self.link_weight[keep],
+            link_substitute=self.link_substitute[keep],
+        )
+
+    def utilities(self, packages: FloatArray) -> FloatArray:
+        """Utility of each package for each actor: ``(B, I)`` -> ``(A, B)``."""
+        return utilities(packages, self)
+
+    def reservations(self, no_deal: FloatArray) -> FloatArray:
+        """``r_a = U_a(no_deal) - no_deal_cost_a`` for every actor: ``(A,)``."""
+        return self.utilities(np.asarray(no_deal, dtype=float)[None, :])[:, 0] - self.no_deal_cost
+
+
+def issue_utilities(
+    packages: FloatArray, ideal: FloatArray, risk: FloatArray, lo: FloatArray, hi: FloatArray
+) -> FloatArray:
+    """Per-issue utilities ``u_ai(x_i)``: packages ``(B, I)``, ideal ``(A, I)`` -> ``(A, B, I)``."""
+    x = np.asarray(packages, dtype=float)
+    distance = np.abs(x[None, :, :] - ideal[:, None, :]) / (hi - lo)
+    np.minimum(distance, 1.0, out=distance)  # packages are inside the bounds; guard rounding
+    return 1.0 - distance ** risk[:, None, None]
+
+
+def utilities(packages: FloatArray, p: Payoffs) -> FloatArray:
+    """Total utility ``U_a(x)`` of each package for each actor: ``(B, I)`` -> ``(A, B)``."""
+    x = np.atleast_2d(np.asarray(packages, dtype=float))
+    per_issue = issue_utilities(x, p.ideal, p.risk, p.lo, p.hi)
+    total = np.einsum("abi,ai->ab", per_issue, p.salience)
+    weight = p.salience.sum(axis=1)
+    if len(p.link_weight):
+        weight = weight + np.bincount(p.link_actor, p.link_weight, minlength=len(p.actors))
+        for k in range(len(p.link_weight)):  # linkages are few; packages stay vectorized
+            a = p.link_actor[k]
+            i, j = p.link_issues[k]
+            v = issue_utilities(
+                x[:, [i, j]], p.link_targets[k][None, :], p.risk[[a]], p.lo[[i, j]], p.hi[[i, j]]
+            )[0]
+            term = v[:, 0] * v[:, 1]
+            if p.link_substitute[k]:
+                term = 1.0 - term
+            total[a] += p.link_weight[k] * term
+    return np.clip(total / weight[:, None], 0.0, 1.0)  # exact bounds despite rounding
+
+
+def grid_utilities(
+    p: Payoffs, axes: list[FloatArray], index: np.ndarray, full_grid: bool = False
+) -> FloatArray:
+    """:func:`utilities` for packages given as indices into each issue's admissible values.
+
+    Same numbers, much faster for large candidate sets: the per-issue utilities (and their
+    powers) are computed once per admissible value, ``(A, n_i)``, then combined per package.
+    ``index`` is ``(B, I)`` ints with ``packages[b, i] == axes[i][index[b, i]]``. With
+    ``full_grid`` (``index`` enumerates the whole grid in C order) the weighted sum is an outer
+    sum by broadcasting; otherwise each package gathers its values.
+    """
+    n_actors, n_packages = len(p.actors), len(index)
+    shape = tuple(len(ax) for ax in axes)
+    columns = None if full_grid else np.ascontiguousarray(index.T)  # np.take wants contiguous
+
+    def combine(per_issue: list[FloatArray]) -> FloatArray:
+        """(rows, n_i) per issue -> (rows, B): the sum over issues for every package."""
+        rows = per_issue[0].shape[0]
+        if full_grid:
+            total = np.zeros((rows, *shape))
+            for i, values in enumerate(per_issue):
+                view = [rows] + [1] * len(shape)
+                view[i + 1] = shape[i]
+                total += values.reshape(view)
+            return total.reshape(rows, -1)
+        total = np.zeros((rows, n_packages))
+        for i, values in enumerate(per_issue):
+            total += np.take(values, columns[i], axis=1)
+        return total
+
+    weighted = [
+        p.salience[:, [i]]
+        * issue_utilities(ax[:, None], p.ideal[:, [i]], p.risk, p.lo[[i]], p.hi[[i]])[..., 0]
+        for i, ax in enumerate(axes)
+    ]
+    total = combine(weighted)
+    weight = p.salience.sum(axis=1)
+    if len(p.link_weight):
+        weight = weight + np.bincount(p.link_actor, p.link_weight, minlength=n_actors)
+        for k in range(len(p.link_weight)):
+            a = p.link_actor[k]
+            # log-sum of the two factors, so the product rides on the same combine()
+            logs = [np.full((1, n), 0.0) for n in shape]
+            for side, i in enumerate(p.link_issues[k]):
+                v = issue_utilities(
+                    axes[i][:, None], p.link_targets[k][None, [side]], p.risk[[a]], p.lo[[i]], p.hi[[i]]
+                )[0, :, 0]
+                logs[i] = logs[i] + np.log(np.maximum(v, 1e-300))[None, :]
+            term = np.exp(combine(logs))[0]
+            term[term < 1e-250] = 0.0
+            total[a] += p.link_weight[k] * (1.0 - term if p.link_substitute[k] else term)
+    return np.clip(total / weight[:, None], 0.0, 1.0)  # exact bounds despite rounding
+
+
+def perceived(p: Payoffs, noise: float, z_ideal: FloatArray, z_salience: FloatArray, own: int) -> Payoffs:
+    """How actor ``own`` sees everybody's payoffs, given standard-normal draws ``z`` of shape (A, I).
+
+    Ideals shift by ``noise * range * z`` (kept in bounds), saliences scale by ``exp(noise * z)``;
+    an actor knows its own payoffs exactly.
+    """
+    if noise <= 0:
+        return p
+    z_i = z_ideal.copy()
+    z_s = z_salience.copy()
+    z_i[own] = 0.0
+    z_s[own] = 0.0
+    ideal = np.clip(p.ideal + noise * p.span * z_i, p.lo, p.hi)
+    salience = p.salience * np.exp(noise * z_s)
+    return replace(p, ideal=ideal, salience=salience)

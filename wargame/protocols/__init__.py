@@ -1,0 +1,5 @@
+"""Negotiation protocols: how one round goes. Each module exposes ``play_round(model)``."""
+
+from wargame.protocols import alternating_offers
+
+PROTOCOLS = {"alternating_offers": alternating_offers.play_round}

@@ -1,0 +1,480 @@
+"""Scenario files: the pydantic schema, loading, and every check a scenario must pass.
+
+A scenario says who negotiates over what: issues (dimensions with bounds, status quo, no-deal
+value and step), actors (principals with a veto, stakeholders without), their payoffs and
+strategies, the protocol, stakeholder events and scheduled injects, and the sources of its numbers.
+
+:func:`load_scenario` reads a YAML file (``yaml.safe_load`` semantics) and returns a validated
+:class:`Scenario` or raises :class:`~wargame.errors.WargameError` listing *every* problem, each with
+the file, the dotted key path and the YAML line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from wargame import params
+from wargame.errors import Problem, WargameError
+
+PROTOCOLS = ("alternating_offers",)
+
+
+class _Strict(BaseModel):
+    """Unknown keys and NaN/infinity are errors, not silently accepted."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=False)
+
+
+# --------------------------------------------------------------------------- issues
+
+
+class Issue(_Strict):
+    """One negotiable dimension."""
+
+    label: str = ""
+    unit: str
+    lo: float
+    hi: float
+    status_quo: float
+    no_deal: float = Field(description="the value the issue takes if talks fail")
+    step: float = Field(gt=0, description="granularity of offers")
+    description: str = ""
+
+    @property
+    def span(self) -> float:
+        return self.hi - self.lo
+
+
+# --------------------------------------------------------------------------- strategies
+
+_DEFAULT_E = {"boulware": 0.2, "linear": 1.0, "conceder": 3.0}
+
+
+class TimeDependentSpec(_Strict):
+    """Faratin-Sierra-Jennings time-dependent concession: Boulware e<1, Linear e=1, Conceder e>1."""
+
+    name: Literal["boulware", "linear", "conceder"]
+    e: float | None = Field(default=None, gt=0, le=50)
+
+    @model_validator(mode="after")
+    def _default_and_check_e(self) -> TimeDependentSpec:
+        if self.e is None:
+            self.e = _DEFAULT_E[self.name]
+        if self.name == "boulware" and not self.e < 1:
+            raise ValueError(f"boulware needs e < 1 (got {self.e}); use conceder for e > 1")
+        if self.name == "conceder" and not self.e > 1:
+            raise ValueError(f"conceder needs e > 1 (got {self.e}); use boulware for e < 1")
+        if self.name == "linear" and self.e != 1:
+            raise ValueError(f"linear has e = 1 (got {self.e}); use boulware or conceder")
+        return self
+
+
+class TitForTatSpec(_Strict):
+    """Relative tit-for-tat: concede (in own utility) what the others conceded, times reciprocity."""
+
+    name: Literal["tit_for_tat"]
+    reciprocity: float = Field(default=1.0, gt=0, le=5)
+    opening: float = Field(default=0.05, ge=0, lt=1, description="first, unreciprocated concession")
+
+
+class HardlinerSpec(_Strict):
+    """Never asks for, nor accepts, less than a fixed utility ``level`` (or its reservation)."""
+
+    name: Literal["hardliner"]
+    level: float = Field(default=0.9, gt=0, le=1)
+
+
+StrategySpec = Annotated[TimeDependentSpec | TitForTatSpec | HardlinerSpec, Field(discriminator="name")]
+STRATEGY_NAMES = ("boulware", "linear", "conceder", "tit_for_tat", "hardliner")
+
+
+# --------------------------------------------------------------------------- actors
+
+
+class Linkage(_Strict):
+    """An interaction between two issues in one actor's payoff.
+
+    ``complement``: extra utility ``u_a * u_b`` when both issues land near their targets (e.g.
+    Washington values burden-sharing more if troops stay). ``substitute``: ``1 - u_a * u_b``, extra
+    utility unless both land there. The weight joins the salience budget, so utility stays in [0, 1].
+    """
+
+    targets: dict[str, float] = Field(description="exactly two issues -> target value")
+    weight: float = Field(ge=0)
+    kind: Literal["complement", "substitute"] = "complement"
+    description: str = ""
+
+
+class Actor(_Strict):
+    """A government at (or around) the table."""
+
+    name: str = ""
+    role: Literal["principal", "stakeholder"]
+    capability: float = Field(gt=0, description="relative clout")
+    ideal: dict[str, float]
+    salience: dict[str, float]
+    risk: float = Field(default=1.0, ge=1, le=10, description="utility exponent p >= 1")
+    discount: float = Field(default=1.0, gt=0, le=1, description="per-round factor")
+    no_deal_cost: float = Field(default=0.0, ge=0, le=1)
+    perception_noise: float = Field(
+        default=0.0, ge=0, le=1, description="sd of its errors about others' ideals and saliences"
+    )
+    strategy: StrategySpec | None = None
+    linkages: list[Linkage] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- events
+
+
+class Trigger(_Strict):
+    """Per-round hazard: ``clip(base + slope * (1 - U_actor(standing offer)), 0, 1)``."""
+
+    base: float = Field(ge=0, le=1)
+    slope: float = Field(default=0.0, ge=-1, le=1)
+
+
+class Effect(_Strict):
+    """A change to one payoff parameter of another actor."""
+
+    path: str
+    op: Literal["add", "multiply", "set", "toward"]
+    value: float
+    fraction: float = Field(default=0.5, gt=0, le=1, description="for 'toward': share of the gap")
+
+
+class Event(_Strict):
+    actor: str
+    description: str = ""
+    trigger: Trigger | None = Field(default=None, description="omit for inject-only events")
+    max_fires: int = Field(default=1, ge=1, le=1000)
+    effects: list[Effect] = Field(min_length=1)
+
+
+class Inject(_Strict):
+    """An event fired at a scheduled round, whatever its hazard."""
+
+    round: int = Field(ge=0)
+    event: str
+    note: str = ""
+
+
+class Source(_Strict):
+    publisher: str
+    title: str
+    date: str
+    note: str = ""
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(_Strict):
+    name: str
+    description: str = ""
+    protocol: Literal["alternating_offers"] = "alternating_offers"
+    rounds: int = Field(default=12, ge=1, le=1000)
+    max_candidates: int = Field(
+        default=30_000, ge=100, le=2_000_000, description="offer grid size before sampling"
+    )
+    issues: dict[str, Issue] = Field(min_length=1)
+    actors: dict[str, Actor] = Field(min_length=2)
+    events: dict[str, Event] = Field(default_factory=dict)
+    injects: list[Inject] = Field(default_factory=list)
+    sources: dict[str, Source] = Field(default_factory=dict)
+    classroom: dict[str, Any] | None = None
+
+    @property
+    def principals(self) -> list[str]:
+        return [a for a, spec in self.actors.items() if spec.role == "principal"]
+
+    @property
+    def stakeholders(self) -> list[str]:
+        return [a for a, spec in self.actors.items() if spec.role == "stakeholder"]
+
+    def data(self) -> dict[str, Any]:
+        """The scenario as plain nested data (what dotted paths address)."""
+        return self.model_dump(mode="python", exclude_none=True)
+
+    def with_values(self, values: Mapping[str, Any], source: str = "--set") -> Scenario:
+        """A new, fully re-validated scenario with each dotted path in ``values`` replaced."""
+        if not values:
+            return self
+        data = self.data()
+        problems = []
+        for path, value in values.items():
+            try:
+                params.set_path(data, path, value)
+            except params.PathError as err:
+                problems.append(Problem(source, path, str(err)))
+        if problems:
+            raise WargameError(problems)
+        return validate_scenario(data, source)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Cross-field checks pydantic cannot express per field: (dotted path, message) pairs."""
+    out: list[tuple[str, str]] = []
+    names = set(s.issues)
+
+    for name, issue in s.issues.items():
+        at = f"issues.{name}"
+        if not issue.lo < issue.hi:
+            out.append((f"{at}.hi", f"hi ({issue.hi}) must be greater than lo ({issue.lo})"))
+            continue
+        for key in ("status_quo", "no_deal"):
+            v = getattr(issue, key)
+            if not issue.lo <= v <= issue.hi:
+                out.append((f"{at}.{key}", f"{v} is outside the range [{issue.lo}, {issue.hi}]"))
+        if issue.step > issue.span:
+            out.append((f"{at}.step", f"step {issue.step} is larger than the range {issue.span}"))
+
+    if not s.principals:
+        out.append(("actors", "no actor has role: principal (somebody must be able to agree)"))
+
+    for aid, actor in s.actors.items():
+        at = f"actors.{aid}"
+        for field in ("ideal", "salience"):
+            given = getattr(actor, field)
+            for missing in sorted(names - set(given)):
+                out.append((f"{at}.{field}", f"missing issue '{missing}'"))
+            for extra in sorted(set(given) - names):
+                out.append((f"{at}.{field}.{extra}", _unknown("issue", extra, names)))
+        for issue_name, v in actor.ideal.items():
+            issue = s.issues.get(issue_name)
+            if issue is not None and issue.lo < issue.hi and not issue.lo <= v <= issue.hi:
+                out.append(
+                    (
+                        f"{at}.ideal.{issue_name}",
+                        f"{v} is outside the issue's range [{issue.lo}, {issue.hi}]",
+                    )
+                )
+        for issue_name, w in actor.salience.items():
+            if w < 0:
+                out.append((f"{at}.salience.{issue_name}", f"salience must be >= 0 (got {w})"))
+        if actor.salience and all(w == 0 for w in actor.salience.values()) and not actor.linkages:
+            out.append((f"{at}.salience", "all saliences are zero: the actor would care about nothing"))
+        if actor.role == "principal" and actor.strategy is None:
+            pass  # principals without a strategy play 'linear' (documented default)
+        for i, link in enumerate(actor.linkages):
+            lat = f"{at}.linkages.{i}.targets"
+            if len(link.targets) != 2:
+                out.append((lat, f"a linkage joins exactly two issues (got {len(link.targets)})"))
+            for issue_name, target in link.targets.items():
+                issue = s.issues.get(issue_name)
+                if issue is None:
+                    out.append((f"{lat}.{issue_name}", _unknown("issue", issue_name, names)))
+                elif not issue.lo <= target <= issue.hi:
+                    out.append(
+                        (f"{lat}.{issue_name}", f"target {target} is outside [{issue.lo}, {issue.hi}]")
+                    )
+
+    data = s.data()
+    for ename, event in s.events.items():
+        at = f"events.{ename}"
+        if event.actor not in s.actors:
+            out.append((f"{at}.actor", _unknown("actor", event.actor, set(s.actors))))
+        for i, effect in enumerate(event.effects):
+            eat = f"{at}.effects.{i}.path"
+            parts = effect.path.split(".")
+            if len(parts) < 3 or parts[0] != "actors":
+                out.append((eat, f"'{effect.path}' must name an actor's parameter (actors.ACTOR.KEY...)"))
+                continue
+            if parts[1] not in s.actors:
+                out.append((eat, _unknown("actor", parts[1], set(s.actors))))
+                continue
+            if parts[1] == event.actor:
+                out.append((eat, "an event changes other actors' payoffs, not its own actor's"))
+            try:
+                value = params.get_path(data, effect.path)
+            except params.PathError as err:
+                out.append((eat, str(err)))
+                continue
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                out.append((eat, f"'{effect.path}' is not a number"))
+    for i, inject in enumerate(s.injects):
+        at = f"injects.{i}"
+        if inject.event not in s.events:
+            out.append((f"{at}.event", _unknown("event", inject.event, set(s.events))))
+        if inject.round >= s.rounds:
+            out.append((f"{at}.round", f"round {inject.round} is after the last round ({s.rounds - 1})"))
+    return out
+
+
+def _unknown(kind: str, name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(known))})"
+    return f"unknown {kind} '{name}'{hint}"
+
+
+def _schema_words() -> set[str]:
+    words: set[str] = set()
+    for model in (
+        Issue,
+        TimeDependentSpec,
+        TitForTatSpec,
+        HardlinerSpec,
+        Linkage,
+        Actor,
+        Trigger,
+        Effect,
+        Event,
+        Inject,
+        Source,
+        Scenario,
+    ):
+        words.update(model.model_fields)
+    return words
+
+
+_WORDS = _schema_words()
+
+
+def _pydantic_problems(err: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
+    out = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            close = difflib.get_close_matches(key, sorted(_WORDS), n=1)
+            msg = f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
+        elif e["type"] == "missing":
+            msg = f"required key '{loc[-1]}' is missing"
+        elif e["type"] == "finite_number":
+            msg = f"must be a finite number (got {e.get('input')!r})"
+        elif isinstance(e.get("input"), int | float | str | bool) and "got" not in msg:
+            msg = f"{msg} (got {e.get('input')!r})"
+        msg = msg.removeprefix("Value error, ")
+        out.append((loc, msg))
+    return out
+
+
+# --------------------------------------------------------------------------- YAML lines
+
+
+def _line_index(text: str) -> dict[tuple[Any, ...], int]:
+    """Map each key path in a YAML document to its 1-based line (the key's line for mappings)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    index: dict[tuple[Any, ...], int] = {}
+
+    def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
+        index.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = (*path, key.value)
+                index[child] = key.start_mark.line + 1
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                walk(value, (*path, i))
+
+    if root is not None:
+        walk(root, ())
+    return index
+
+
+def _locate(loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> tuple[str, int | None]:
+    """Dotted path and best line (the deepest part of the path the file has) for a location."""
+    kept: list[Any] = []
+    for part in loc:
+        if kept and kept[-1] == "strategy" and part in STRATEGY_NAMES:
+            continue  # pydantic's discriminated-union tag, not a key in the file
+        kept.append(part)
+    line = next((lines[tuple(kept[:n])] for n in range(len(kept), -1, -1) if tuple(kept[:n]) in lines), None)
+    return ".".join(str(k) for k in kept), line
+
+
+def validate_scenario(data: Any, source: str = "<scenario>", text: str | None = None) -> Scenario:
+    """Validate plain data as a scenario; raise :class:`WargameError` with every problem found."""
+    lines = _line_index(text) if text is not None else {}
+    if not isinstance(data, Mapping):
+        kind = "empty" if data is None else f"a {type(data).__name__}, not a mapping of keys"
+        raise WargameError(Problem(source, "", f"the scenario is {kind}", 1 if text else None))
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as err:
+        problems = []
+        for loc, msg in _pydantic_problems(err):
+            path, line = _locate(loc, lines)
+            problems.append(Problem(source, path, msg, line))
+        raise WargameError(problems) from None
+    semantic = _semantic_problems(scenario)
+    if semantic:
+        problems = []
+        for path, msg in semantic:
+            loc = tuple(params.split_path(path)) if path else ()
+            dotted, line = _locate(loc, lines)
+            problems.append(Problem(source, dotted, msg, line))
+        raise WargameError(problems)
+    return scenario
+
+
+def read_yaml(path: str | Path) -> tuple[Any, str]:
+    """Read a YAML file safely; a missing, unreadable or malformed file is a :class:`WargameError`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WargameError(Problem(str(path), "", "file not found")) from None
+    except IsADirectoryError:
+        raise WargameError(Problem(str(path), "", "is a directory, not a file")) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise WargameError(Problem(str(path), "", f"cannot read: {err}")) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise WargameError(Problem(str(path), "", f"not valid YAML: {problem}", line)) from None
+    return data, text
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Load, validate and (optionally) override a scenario file."""
+    data, text = read_yaml(path)
+    scenario = validate_scenario(data, str(path), text)
+    return scenario.with_values(overrides or {}, source=f"{path} (--set)")
+
+
+def as_scenario(scenario: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
+    """Accept a scenario object, a path, or plain data."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, str | Path):
+        return load_scenario(scenario)
+    return validate_scenario(scenario)
+
+
+def clamp_parameter(scenario: Scenario, path: str, value: float) -> float:
+    """Keep a value an event wrote at ``path`` inside what the schema allows there."""
+    parts = path.split(".")
+    field = parts[2] if len(parts) > 2 else ""
+    if field == "ideal" and len(parts) == 4 and parts[3] in scenario.issues:
+        issue = scenario.issues[parts[3]]
+        return min(max(value, issue.lo), issue.hi)
+    limits = {
+        "salience": (0.0, math.inf),
+        "risk": (1.0, 10.0),
+        "discount": (1e-9, 1.0),
+        "no_deal_cost": (0.0, 1.0),
+        "capability": (1e-9, math.inf),
+        "perception_noise": (0.0, 1.0),
+    }
+    if field == "linkages":
+        limits = {"linkages": (0.0, math.inf)} if parts[-1] == "weight" else {}
+    lo, hi = limits.get(field, (-math.inf, math.inf))
+    return min(max(value, lo), hi)

@@ -1,0 +1,82 @@
+"""Bargaining benchmarks over a set of candidate packages.
+
+Every function takes the principals' utilities of the candidates ``U`` of shape ``(P, B)`` and
+their reservation values ``r`` of shape ``(P,)`` and returns candidate indices, so the same code
+serves any number of issues and principals. Only individually rational packages (every
+principal at or above its reservation) qualify; ``None`` means there is no such package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def _rational(U: np.ndarray, r: np.ndarray) -> np.ndarray:
+    return np.all(U >= r[:, None], axis=0)
+
+
+def nash(U: np.ndarray, r: np.ndarray) -> int | None:
+    """Nash bargaining point: maximal product of the principals' gains over reservation."""
+    ok = _rational(U, r)
+    if not ok.any():
+        return None
+    # sum of logs, not the product, so many principals do not underflow
+    score = np.where(ok, np.sum(np.log(np.maximum(U - r[:, None], 1e-300)), axis=0), -np.inf)
+    return int(np.argmax(score))
+
+
+def kalai_smorodinsky(U: np.ndarray, r: np.ndarray) -> int | None:
+    """Kalai-Smorodinsky: maximal equal share of each principal's best attainable gain."""
+    ok = _rational(U, r)
+    if not ok.any():
+        return None
+    best = U[:, ok].max(axis=1)
+    room = np.maximum(best - r, 1e-12)
+    share = np.min((U - r[:, None]) / room[:, None], axis=0)
+    # among equally fair packages prefer the one with the larger total gain
+    score = np.where(ok, share + 1e-9 * U.sum(axis=0), -np.inf)
+    return int(np.argmax(score))
+
+
+def utilitarian(U: np.ndarray, r: np.ndarray) -> int | None:
+    """Utilitarian point: maximal sum of the principals' utilities (individually rational)."""
+    ok = _rational(U, r)
+    if not ok.any():
+        return None
+    return int(np.argmax(np.where(ok, U.sum(axis=0), -np.inf)))
+
+
+def pareto_front(U: np.ndarray) -> np.ndarray:
+    """Indices of the candidates no other candidate weakly dominates (strictly in one)."""
+    order = np.lexsort(tuple(-U[::-1]))  # by first principal desc, then the next ones
+    if U.shape[0] == 2:  # sweep: kept iff it beats every earlier second-principal utility
+        second = U[1, order]
+        running = np.maximum.accumulate(np.concatenate([[-np.inf], second[:-1]]))
+        return np.sort(order[second > running])
+    front: list[int] = []
+    kept = np.empty((U.shape[0], 0))
+    for idx in order:
+        u = U[:, idx : idx + 1]
+        if kept.shape[1] and np.any(np.all(kept >= u, axis=0)):
+            continue
+        front.append(int(idx))
+        kept = np.concatenate([kept, u], axis=1)
+    return np.sort(np.array(front, dtype=int))
+
+
+@dataclass(frozen=True)
+class Solutions:
+    """The benchmark packages (``None`` when no deal beats every reservation)."""
+
+    nash: np.ndarray | None
+    kalai_smorodinsky: np.ndarray | None
+    utilitarian: np.ndarray | None
+
+    @classmethod
+    def solve(cls, candidates: np.ndarray, U: np.ndarray, r: np.ndarray) -> Solutions:
+        def pick(i: int | None) -> np.ndarray | None:
+            return None if i is None else np.array(candidates[i], dtype=float)
+
+        return cls(pick(nash(U, r)), pick(kalai_smorodinsky(U, r)), pick(utilitarian(U, r)))
