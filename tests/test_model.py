@@ -3,6 +3,8 @@
 import mesa
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wargame.model import NegotiationModel
 
@@ -14,6 +16,12 @@ def test_same_seed_same_episode(baseline):
     b = NegotiationModel(baseline, seed=42).run()
     assert a == b
     assert a.to_dict() == b.to_dict()
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**63 - 1))
+def test_determinism_for_any_seed(baseline, seed):
+    assert NegotiationModel(baseline, seed=seed).run() == NegotiationModel(baseline, seed=seed).run()
 
 
 def test_different_seeds_differ(baseline):

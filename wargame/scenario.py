@@ -188,7 +188,6 @@ class Scenario(_Strict):
     events: dict[str, Event] = Field(default_factory=dict)
     injects: list[Inject] = Field(default_factory=list)
     sources: dict[str, Source] = Field(default_factory=dict)
-    classroom: dict[str, Any] | None = None
 
     @property
     def principals(self) -> list[str]:
