@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -11,13 +12,26 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from wargame import __version__
 from wargame.errors import Problem, WargameError
+from wargame.experiment import is_experiment, load_experiment
 from wargame.model import NegotiationModel
+from wargame.montecarlo import load_run, run_experiment
 from wargame.params import parse_assignment
-from wargame.report import print_episode, print_problems
-from wargame.scenario import load_scenario
+from wargame.plots import write_plots
+from wargame.report import compare_table, print_episode, print_problems, print_summary
+from wargame.scenario import load_scenario, read_yaml
+from wargame.summary import compare as compare_runs
 
 app = typer.Typer(
     name="wargame",
@@ -26,7 +40,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
+out_console = Console()
 err = Console(stderr=True)
 
 
@@ -61,7 +75,7 @@ def _overrides(assignments: list[str] | None) -> dict[str, Any]:
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"wargame {__version__}")
+        out_console.print(f"wargame {__version__}")
         raise typer.Exit()
 
 
@@ -77,18 +91,22 @@ def main(
 @app.command()
 @_user_errors
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files to check.")],
+    files: Annotated[list[Path], typer.Argument(help="Scenario or experiment YAML files to check.")],
 ) -> None:
-    """Check scenario files: print 'ok' or every problem found (file:line: key.path: message)."""
+    """Check scenario and experiment files: print 'ok' or every problem (file:line: key.path: message)."""
     failed = False
     for path in files:
         try:
-            load_scenario(path)
+            data, _ = read_yaml(path)
+            if is_experiment(data):
+                load_experiment(path)
+            else:
+                load_scenario(path)
         except WargameError as e:
             failed = True
             print_problems(err, e)
         else:
-            out.print(f"{path}: [green]ok[/]")
+            out_console.print(f"{path}: [green]ok[/]")
     if failed:
         raise typer.Exit(2)
 
@@ -114,5 +132,97 @@ def run(
     if as_json:
         sys.stdout.write(json.dumps(episode.to_dict(), indent=2) + "\n")
         return
-    out.print(f"[bold]{spec.name}[/] - seed {seed}, {spec.rounds} rounds, protocol {spec.protocol}")
-    print_episode(out, episode, spec)
+    out_console.print(f"[bold]{spec.name}[/] - seed {seed}, {spec.rounds} rounds, protocol {spec.protocol}")
+    print_episode(out_console, episode, spec)
+
+
+def _progress_bar() -> tuple[Progress, Callable[[int, int], None]]:
+    bar = Progress(
+        TextColumn("[bold]episodes"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+    task = bar.add_task("batch", total=None, rate="")
+    started: dict[str, float] = {}
+
+    def update(done: int, total: int) -> None:
+        now = time.monotonic()
+        started.setdefault("t", now)
+        started.setdefault("done", done)
+        elapsed = now - started["t"]
+        rate = (done - started["done"]) / elapsed if elapsed > 0 else 0.0
+        bar.update(task, completed=done, total=total, rate=f"{rate:,.0f} ep/s" if rate else "")
+
+    return bar, update
+
+
+@app.command()
+@_user_errors
+def batch(
+    experiment: Annotated[Path, typer.Argument(help="Experiment YAML file.")],
+    runs: Annotated[int | None, typer.Option(help="Number of episodes (overrides the file).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Experiment seed (overrides the file).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    executor: Annotated[str, typer.Option(help="serial, process or dask.")] = "process",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (tcp://host:port); implies --executor dask.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Base folder for run directories.")] = Path("runs"),
+    resume: Annotated[Path | None, typer.Option(help="Finish an interrupted run directory.")] = None,
+    trace: Annotated[bool, typer.Option("--trace", help="Also save every round (rounds.parquet).")] = False,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Fix a scenario value for every episode: PATH=VALUE.")
+    ] = None,
+) -> None:
+    """Run a Monte Carlo experiment: many episodes, sampled parameters, a run directory, a summary."""
+    bar, update = _progress_bar()
+    try:
+        with bar:
+            result = run_experiment(
+                experiment,
+                runs=runs,
+                seed=seed,
+                overrides=_overrides(set_),
+                workers=workers,
+                executor=executor,
+                scheduler=scheduler,
+                out=out,
+                resume=resume,
+                trace=trace or None,
+                progress=update,
+                command=sys.argv,
+            )
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]: finished chunks are saved; resume with --resume RUN_DIR")
+        raise typer.Exit(130) from None
+    print_summary(out_console, result.summary())
+    out_console.print(f"Run directory: [bold]{result.run_dir}[/]")
+
+
+@app.command()
+@_user_errors
+def report(run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")]) -> None:
+    """Print a run's summary again and write its plots to RUN_DIR/plots/."""
+    result = load_run(run_dir)
+    print_summary(out_console, result.summary())
+    for path in write_plots(result.episodes, result.scenario, result.run_dir):
+        out_console.print(f"wrote {path}")
+
+
+@app.command()
+@_user_errors
+def compare(
+    run_a: Annotated[Path, typer.Argument(help="Run directory A (e.g. the baseline).")],
+    run_b: Annotated[Path, typer.Argument(help="Run directory B (the what-if).")],
+) -> None:
+    """Put two runs side by side: differences and whether they exceed the sampling noise."""
+    a, b = load_run(run_a), load_run(run_b)
+    frame = compare_runs(a.episodes, b.episodes)
+    out_console.print(compare_table(frame, a.plan.experiment.name, b.plan.experiment.name))

@@ -66,5 +66,19 @@ class Episode:
         row.update({f"utility.{k}": v for k, v in self.utility.items()})
         row.update({f"gain.{k}": v for k, v in self.gain.items()})
         row.update({f"events.{k}": v for k, v in self.event_counts.items()})
+        row.update({f"nash.{k}": (self.nash or {}).get(k, math.nan) for k in self.outcome})
         row["nash_distance"] = math.nan if self.nash_distance is None else self.nash_distance
         return row
+
+    def round_rows(self) -> list[dict[str, Any]]:
+        """One flat row per round (the ``rounds.parquet`` trace)."""
+        rows = []
+        for r in self.rounds:
+            row: dict[str, Any] = {"round": r.round, "proposer": r.proposer, "deal": r.deal}
+            row.update({f"offer.{k}": v for k, v in r.offer.items()})
+            row.update({f"utility.{k}": v for k, v in r.utility.items()})
+            row["accepted_by"] = ",".join(a for a, ok in r.responses.items() if ok)
+            row["backed_by"] = ",".join(a for a, ok in r.support.items() if ok)
+            row["events"] = ",".join(r.events)
+            rows.append(row)
+        return rows

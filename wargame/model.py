@@ -27,6 +27,8 @@ class NegotiationModel(mesa.Model):
         seed / rng: Mesa's seeding (pass one; ``mesa.batch_run`` passes ``seed`` as a parameter).
         overrides: dotted path -> value, e.g. ``{"actors.seoul.salience.tariff": 0.6}``.
         rounds: shorthand for ``overrides={"rounds": N}``.
+        collect: keep the DataCollector's per-round tables (Monte Carlo runs turn it off; the
+            Episode records every round either way).
 
     ``running`` turns false at a deal or at the deadline; :meth:`episode` returns the result and
     :meth:`run` plays to the end and returns it.
@@ -39,6 +41,7 @@ class NegotiationModel(mesa.Model):
         rng: np.random.Generator | np.random.SeedSequence | int | None = None,
         overrides: Mapping[str, Any] | None = None,
         rounds: int | None = None,
+        collect: bool = True,
     ) -> None:
         super().__init__(seed=seed, rng=rng)
         values = dict(overrides or {})
@@ -46,6 +49,7 @@ class NegotiationModel(mesa.Model):
             values["rounds"] = rounds
         self.scenario: Scenario = as_scenario(scenario).with_values(values)
         self.seed_value = seed
+        self.collect = collect
         self._play_round = PROTOCOLS[self.scenario.protocol]
         self.rounds = self.scenario.rounds
         self.issue_names = tuple(self.scenario.issues)
@@ -125,7 +129,8 @@ class NegotiationModel(mesa.Model):
         if not self.running:
             return
         self._play_round(self)
-        self.datacollector.collect(self)
+        if self.collect:
+            self.datacollector.collect(self)
 
     def react(self, round_: int) -> list[FiredEvent]:
         """Stakeholders react to the standing offer; injects due this round fire."""

@@ -112,3 +112,101 @@ def print_problems(console: Console, err: WargameError) -> None:
     """Every problem, one per line, in red; the caller exits with status 2."""
     for problem in err.problems:
         console.print(f"[red]error:[/] {problem}", markup=True, highlight=False, soft_wrap=True)
+
+
+# --------------------------------------------------------------------------- many episodes
+
+
+def _f3(x: float | None, digits: int = 3) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def summary_tables(s: dict) -> list[Table]:
+    """A Monte Carlo summary (see :func:`wargame.summary.summarize`) as rich tables."""
+    d = s["deal_rate"]
+    head = Table(title=f"{s['experiment'] or s['scenario']}: {s['episodes']} episodes", title_justify="left")
+    for col in ("deal rate", "95% interval", "deals", "rounds to deal (p50)", "distance from Nash (mean)"):
+        head.add_column(col, justify="right")
+    head.add_row(
+        f"[bold]{_f3(d['rate'])}[/]",
+        f"{_f3(d['low'])} - {_f3(d['high'])}",
+        str(d["deals"]),
+        _f3(s["rounds_to_deal"]["p50"], 0),
+        _f3(s["nash_distance"]["mean"]),
+    )
+    issues = Table(title="Outcome per issue", title_justify="left")
+    for col in ("issue", "status quo", "no deal", "Nash p50", "mean", "sd", "p5", "p50", "p95", "at no-deal"):
+        issues.add_column(col, justify="left" if col == "issue" else "right")
+    for name, i in s["issues"].items():
+        issues.add_row(
+            name,
+            f"{i['status_quo']:g}",
+            f"{i['no_deal']:g}",
+            _f3(i["nash_p50"], 2),
+            f"[bold]{_f3(i['mean'], 2)}[/]",
+            _f3(i["sd"], 2),
+            _f3(i["p5"], 2),
+            _f3(i["p50"], 2),
+            _f3(i["p95"], 2),
+            _f3(i["at_no_deal"]),
+        )
+    issues.caption = "units: " + "; ".join(f"{n} {i['unit']}" for n, i in s["issues"].items())
+    actors = Table(title="Utility and gain per actor (gain = utility - reservation)", title_justify="left")
+    for col in (
+        "actor",
+        "role",
+        "utility mean",
+        "utility sd",
+        "gain mean",
+        "gain p5",
+        "gain p50",
+        "gain p95",
+    ):
+        actors.add_column(col, justify="left" if col in ("actor", "role") else "right")
+    for name, a in s["actors"].items():
+        u, g = a["utility"], a["gain"]
+        colour = "green" if (g["mean"] or 0) >= 0 else "red"
+        actors.add_row(
+            name,
+            a["role"],
+            _f3(u["mean"]),
+            _f3(u["sd"]),
+            f"[{colour}]{_f3(g['mean'])}[/]",
+            _f3(g["p5"]),
+            _f3(g["p50"]),
+            _f3(g["p95"]),
+        )
+    tables = [head, issues, actors]
+    if s["events"]:
+        events = Table(title="Events", title_justify="left")
+        for col in ("event", "actor", "fires per episode", "share of episodes"):
+            events.add_column(col, justify="left" if col in ("event", "actor") else "right")
+        for name, e in s["events"].items():
+            events.add_row(name, e["actor"], _f3(e["mean"]), _f3(e["share"]))
+        tables.append(events)
+    by_round = s["rounds_to_deal"]["by_round"]
+    if by_round:
+        rounds = Table(title="When deals were made (share of all episodes)", title_justify="left")
+        for r in by_round:
+            rounds.add_column(f"r{r}", justify="right")
+        rounds.add_row(*[_f3(v, 3) for v in by_round.values()])
+        tables.append(rounds)
+    return tables
+
+
+def print_summary(console: Console, summary: dict) -> None:
+    for table in summary_tables(summary):
+        console.print(table)
+
+
+def compare_table(frame, name_a: str, name_b: str) -> Table:  # frame: pandas DataFrame
+    """Run B against run A: means, difference, 95% interval, and a flag beyond sampling noise."""
+    table = Table(title=f"B ({name_b}) against A ({name_a})", title_justify="left")
+    for col in ("metric", "A", "B", "B - A", "95% interval", "beyond noise"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for row in frame.itertuples(index=False):
+        flag = "[bold yellow]yes[/]" if row.significant else "no"
+        table.add_row(
+            row.metric, _f3(row.a), _f3(row.b), f"{row.diff:+.3f}", f"{row.low:+.3f} .. {row.high:+.3f}", flag
+        )
+    return table

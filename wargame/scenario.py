@@ -122,7 +122,9 @@ class Actor(_Strict):
     salience: dict[str, float]
     risk: float = Field(default=1.0, ge=1, le=10, description="utility exponent p >= 1")
     discount: float = Field(default=1.0, gt=0, le=1, description="per-round factor")
-    no_deal_cost: float = Field(default=0.0, ge=0, le=1)
+    no_deal_cost: float = Field(
+        default=0.0, ge=-1, le=1, description="utility lost if talks fail (negative: gained, e.g. at home)"
+    )
     perception_noise: float = Field(
         default=0.0, ge=0, le=1, description="sd of its errors about others' ideals and saliences"
     )
@@ -338,14 +340,18 @@ def _schema_words() -> set[str]:
 _WORDS = _schema_words()
 
 
-def _pydantic_problems(err: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
+def pydantic_problems(
+    err: ValidationError, words: set[str] | None = None
+) -> list[tuple[tuple[Any, ...], str]]:
+    """(location, friendly message) per pydantic error; ``words`` feed "did you mean" on unknown keys."""
+    vocabulary = sorted(_WORDS if words is None else words)
     out = []
     for e in err.errors():
         loc = tuple(e["loc"])
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
             key = str(loc[-1])
-            close = difflib.get_close_matches(key, sorted(_WORDS), n=1)
+            close = difflib.get_close_matches(key, vocabulary, n=1)
             msg = f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
         elif e["type"] == "missing":
             msg = f"required key '{loc[-1]}' is missing"
@@ -361,7 +367,7 @@ def _pydantic_problems(err: ValidationError) -> list[tuple[tuple[Any, ...], str]
 # --------------------------------------------------------------------------- YAML lines
 
 
-def _line_index(text: str) -> dict[tuple[Any, ...], int]:
+def line_index(text: str) -> dict[tuple[Any, ...], int]:
     """Map each key path in a YAML document to its 1-based line (the key's line for mappings)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -385,7 +391,7 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
     return index
 
 
-def _locate(loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> tuple[str, int | None]:
+def locate(loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> tuple[str, int | None]:
     """Dotted path and best line (the deepest part of the path the file has) for a location."""
     kept: list[Any] = []
     for part in loc:
@@ -398,7 +404,7 @@ def _locate(loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> tuple
 
 def validate_scenario(data: Any, source: str = "<scenario>", text: str | None = None) -> Scenario:
     """Validate plain data as a scenario; raise :class:`WargameError` with every problem found."""
-    lines = _line_index(text) if text is not None else {}
+    lines = line_index(text) if text is not None else {}
     if not isinstance(data, Mapping):
         kind = "empty" if data is None else f"a {type(data).__name__}, not a mapping of keys"
         raise WargameError(Problem(source, "", f"the scenario is {kind}", 1 if text else None))
@@ -406,8 +412,8 @@ def validate_scenario(data: Any, source: str = "<scenario>", text: str | None = 
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
         problems = []
-        for loc, msg in _pydantic_problems(err):
-            path, line = _locate(loc, lines)
+        for loc, msg in pydantic_problems(err):
+            path, line = locate(loc, lines)
             problems.append(Problem(source, path, msg, line))
         raise WargameError(problems) from None
     semantic = _semantic_problems(scenario)
@@ -415,7 +421,7 @@ def validate_scenario(data: Any, source: str = "<scenario>", text: str | None = 
         problems = []
         for path, msg in semantic:
             loc = tuple(params.split_path(path)) if path else ()
-            dotted, line = _locate(loc, lines)
+            dotted, line = locate(loc, lines)
             problems.append(Problem(source, dotted, msg, line))
         raise WargameError(problems)
     return scenario
@@ -469,7 +475,7 @@ def clamp_parameter(scenario: Scenario, path: str, value: float) -> float:
         "salience": (0.0, math.inf),
         "risk": (1.0, 10.0),
         "discount": (1e-9, 1.0),
-        "no_deal_cost": (0.0, 1.0),
+        "no_deal_cost": (-1.0, 1.0),
         "capability": (1e-9, math.inf),
         "perception_noise": (0.0, 1.0),
     }

@@ -1,0 +1,175 @@
+"""Distributions over uncertain parameters, and the one place parameters are sampled.
+
+Each distribution is a small pydantic model (``dist:`` picks which) with a vectorized ``draw(rng,
+n)``. :func:`sample_parameters` draws one value per uncertain dotted path, in a fixed order, from a
+generator it is given -- so an episode's parameters depend on its seed alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from scipy import stats
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def support(self) -> tuple[Any, Any]:
+        """The smallest and largest value a draw can take (for checking against the scenario)."""
+        raise NotImplementedError
+
+
+class Uniform(_Dist):
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _order(self) -> Uniform:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, n)
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+
+class Normal(_Dist):
+    """Unbounded; prefer ``truncnormal`` for parameters with limits."""
+
+    dist: Literal["normal"]
+    mean: float
+    sd: float = Field(gt=0)
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.normal(self.mean, self.sd, n)
+
+    def support(self) -> tuple[float, float]:
+        # checked at +-4 sd: a draw beyond is a 1-in-16,000 event, and is still validated when drawn
+        return self.mean - 4 * self.sd, self.mean + 4 * self.sd
+
+
+class TruncNormal(_Dist):
+    dist: Literal["truncnormal"]
+    mean: float
+    sd: float = Field(gt=0)
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _order(self) -> TruncNormal:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
+        # inverse-CDF sampling: exact, vectorized, and driven by our generator only
+        u = rng.uniform(0.0, 1.0, n)
+        return np.clip(stats.truncnorm.ppf(u, a, b, loc=self.mean, scale=self.sd), self.low, self.high)
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+
+class Triangular(_Dist):
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _order(self) -> Triangular:
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError(
+                f"need low <= mode <= high and low < high (got {self.low}, {self.mode}, {self.high})"
+            )
+        return self
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.triangular(self.low, self.mode, self.high, n)
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+
+class Beta(_Dist):
+    """Beta(a, b) rescaled to [low, high]."""
+
+    dist: Literal["beta"]
+    a: float = Field(gt=0)
+    b: float = Field(gt=0)
+    low: float = 0.0
+    high: float = 1.0
+
+    @model_validator(mode="after")
+    def _order(self) -> Beta:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return self.low + (self.high - self.low) * rng.beta(self.a, self.b, n)
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+
+class Choice(_Dist):
+    """One of ``values`` (numbers, names, or whole mappings such as a strategy), optionally weighted."""
+
+    dist: Literal["choice"]
+    values: list[Any] = Field(min_length=1)
+    weights: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Choice:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(f"{len(self.weights)} weights for {len(self.values)} values")
+            if any(w < 0 for w in self.weights) or not sum(self.weights) > 0:
+                raise ValueError("weights must be >= 0 and not all zero")
+        return self
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        p = None if self.weights is None else np.array(self.weights) / sum(self.weights)
+        idx = rng.choice(len(self.values), size=n, p=p)
+        out = np.empty(n, dtype=object)
+        out[:] = [self.values[i] for i in idx]
+        return out
+
+    def support(self) -> tuple[Any, Any]:
+        numeric = [v for v in self.values if isinstance(v, int | float) and not isinstance(v, bool)]
+        if len(numeric) == len(self.values):
+            return min(numeric), max(numeric)
+        return self.values[0], self.values[-1]
+
+
+Distribution = Annotated[
+    Uniform | Normal | TruncNormal | Triangular | Beta | Choice, Field(discriminator="dist")
+]
+DISTRIBUTIONS = ("uniform", "normal", "truncnormal", "triangular", "beta", "choice")
+
+
+def sample_parameters(uncertain: Mapping[str, Distribution], rng: np.random.Generator) -> dict[str, Any]:
+    """One draw of every uncertain parameter, in the mapping's order: dotted path -> value."""
+    out: dict[str, Any] = {}
+    for path, dist in uncertain.items():
+        value = dist.draw(rng, 1)[0]
+        out[path] = value.item() if isinstance(value, np.generic) else value
+    return out
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -1,0 +1,419 @@
+"""Monte Carlo experiments: many episodes with sampled parameters, reproducible at any scale.
+
+Episode ``k`` of an experiment with seed ``s`` draws everything from
+``SeedSequence(s).spawn(runs)[k]`` (built directly as ``SeedSequence(s, spawn_key=(k,))``): its
+first child samples the uncertain parameters, its second seeds the Mesa model. So episode ``k``
+has the same parameters and the same result whether it runs alone, serially, in a process pool or
+on a Dask cluster, in any chunking and any order.
+
+Work goes out in chunks of ``chunk_size`` episodes. Each finished chunk is saved atomically under
+``chunks/``; the final ``episodes.parquet`` streams the chunks in order. A run killed at any moment
+loses at most the chunks in flight, and :func:`run_experiment` with ``resume=`` computes only the
+missing ones, giving a byte-identical result.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import TypeAdapter
+
+from wargame import rundir
+from wargame.distributions import Choice, Distribution, is_number, sample_parameters
+from wargame.episode import Episode
+from wargame.errors import Problem, WargameError
+from wargame.experiment import Plan, load_experiment
+from wargame.model import NegotiationModel
+from wargame.scenario import Scenario, validate_scenario
+from wargame.summary import summarize, summary_markdown
+
+EXECUTORS = ("serial", "process", "dask")
+CHUNKS = "chunks"
+EPISODES = "episodes.parquet"
+ROUNDS = "rounds.parquet"
+Progress = Callable[[int, int], None]
+
+_DISTRIBUTIONS = TypeAdapter(dict[str, Distribution])
+
+
+# --------------------------------------------------------------------------- one episode
+
+
+def episode_seeds(seed: int, k: int) -> tuple[np.random.Generator, int]:
+    """Episode ``k``'s parameter generator and model seed, from ``SeedSequence(seed).spawn(.)[k]``."""
+    child = np.random.SeedSequence(seed, spawn_key=(k,))
+    params_seq, model_seq = child.spawn(2)
+    model_seed = int(model_seq.generate_state(1, np.uint64)[0] >> np.uint64(1))  # fits int64
+    return np.random.default_rng(params_seq), model_seed
+
+
+def _cell(value: Any, dist: Distribution) -> Any:
+    """A sampled value as a table cell of a fixed type (so every chunk has the same schema)."""
+    if isinstance(dist, Choice) and not all(is_number(v) for v in dist.values):
+        return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return float(value)
+
+
+def play_episode(
+    base: Scenario, uncertain: Mapping[str, Distribution], seed: int, k: int, trace: bool = False
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Sample, play and flatten episode ``k``: its row and (with ``trace``) its rounds."""
+    rng, model_seed = episode_seeds(seed, k)
+    values = sample_parameters(uncertain, rng)
+    scenario = base.with_values(values, source=f"episode {k} (sampled parameters)")
+    episode: Episode = NegotiationModel(scenario, seed=model_seed, collect=False).run()
+    row: dict[str, Any] = {"episode": k, "seed": model_seed}
+    row.update({f"param.{path}": _cell(v, uncertain[path]) for path, v in values.items()})
+    row.update(episode.to_row())
+    rounds = [{"episode": k, **r} for r in episode.round_rows()] if trace else []
+    return row, rounds
+
+
+# --------------------------------------------------------------------------- one chunk
+
+
+@lru_cache(maxsize=4)
+def _prepare(payload: str) -> tuple[Scenario, dict[str, Distribution], int, bool]:
+    data = json.loads(payload)
+    scenario = validate_scenario(data["scenario"], "config.yaml: scenario")
+    return scenario, _DISTRIBUTIONS.validate_python(data["uncertain"]), data["seed"], data["trace"]
+
+
+def run_chunk(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Episodes ``start .. stop-1``: a top-level function so process pools and Dask can ship it."""
+    base, uncertain, seed, trace = _prepare(payload)
+    rows, rounds = [], []
+    for k in range(start, stop):
+        row, trace_rows = play_episode(base, uncertain, seed, k, trace)
+        rows.append(row)
+        rounds.extend(trace_rows)
+    return pd.DataFrame(rows), (pd.DataFrame(rounds) if trace else None)
+
+
+def payload_of(plan: Plan) -> str:
+    exp = plan.experiment
+    return json.dumps(
+        {
+            "scenario": plan.scenario,
+            "uncertain": {p: d.model_dump(mode="json") for p, d in exp.uncertain.items()},
+            "seed": exp.seed,
+            "trace": exp.trace,
+        }
+    )  # key order is meaning here (actors' order is the proposing order): never sort it
+
+
+# --------------------------------------------------------------------------- executors
+
+Chunk = tuple[int, int, int]  # index, start, stop
+Result = tuple[int, tuple[pd.DataFrame, pd.DataFrame | None]]
+
+
+def _serial(payload: str, todo: list[Chunk], workers: int, scheduler: str | None) -> Iterator[Result]:
+    for i, a, b in todo:
+        yield i, run_chunk(payload, a, b)
+
+
+def _process(payload: str, todo: list[Chunk], workers: int, scheduler: str | None) -> Iterator[Result]:
+    # Mesa's import forces the global start method to "spawn"; we choose ours explicitly, and
+    # keep at most 2 chunks per worker queued so results stream back in steady order
+    context = multiprocessing.get_context("spawn")
+    pending: dict[Any, int] = {}
+    queue = list(todo)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        try:
+            while queue or pending:
+                while queue and len(pending) < 2 * workers:
+                    i, a, b = queue.pop(0)
+                    pending[pool.submit(run_chunk, payload, a, b)] = i
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield pending.pop(future), future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _dask(payload: str, todo: list[Chunk], workers: int, scheduler: str | None) -> Iterator[Result]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise WargameError(
+            Problem("--executor", "dask", "Dask is not installed: pip install 'peninsula-wargame[dask]'")
+        ) from None
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="10s")
+        else:
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+    except OSError as err:
+        raise WargameError(
+            Problem("--scheduler", str(scheduler), f"cannot reach the Dask scheduler: {err}")
+        ) from None
+    try:
+        futures = {client.submit(run_chunk, payload, a, b, pure=False): i for i, a, b in todo}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+_EXECUTORS = {"serial": _serial, "process": _process, "dask": _dask}
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class ExperimentResult:
+    """A finished (or loaded) run: its directory, plan and tables."""
+
+    run_dir: Path
+    plan: Plan
+    manifest: dict[str, Any]
+    _episodes: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def episodes(self) -> pd.DataFrame:
+        """One row per episode: episode, seed, sampled parameters (``param.*``), outcomes."""
+        if self._episodes is None:
+            self._episodes = _read_parquet(self.run_dir / EPISODES)
+        return self._episodes
+
+    @property
+    def rounds(self) -> pd.DataFrame | None:
+        """The per-round trace, if the run saved one."""
+        path = self.run_dir / ROUNDS
+        return _read_parquet(path) if path.exists() else None
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.plan.base_scenario()
+
+    def summary(self) -> dict[str, Any]:
+        """Deal rate with its 95% interval and per-outcome statistics (what summary.json holds)."""
+        return summarize(self.episodes, self.scenario, self.plan.experiment.name)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except FileNotFoundError:
+        raise WargameError(Problem(str(path), "", "missing: the run has not finished (resume it)")) from None
+    except (OSError, pa.ArrowException) as err:
+        raise WargameError(Problem(str(path), "", f"unreadable or corrupt: {err}")) from None
+
+
+def load_run(path: str | Path) -> ExperimentResult:
+    """Open an existing run directory."""
+    run_dir = rundir.require_dir(path)
+    config = rundir.read_yaml_mapping(run_dir / rundir.CONFIG, "config.yaml")
+    manifest = rundir.read_json(run_dir / rundir.MANIFEST, "manifest.json")
+    try:
+        plan = Plan.model_validate(config)
+    except ValueError as err:
+        raise WargameError(Problem(str(run_dir / rundir.CONFIG), "", f"corrupt config: {err}")) from None
+    return ExperimentResult(run_dir, plan, manifest)
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+def _chunk_path(run_dir: Path, i: int, kind: str = "episodes") -> Path:
+    return run_dir / CHUNKS / f"{kind}-{i:06d}.parquet"
+
+
+def _done_chunks(run_dir: Path, chunks: list[Chunk], trace: bool) -> set[int]:
+    """Chunks already saved (and intact) by an earlier, interrupted attempt."""
+    done = set()
+    for i, a, b in chunks:
+        paths = [_chunk_path(run_dir, i)] + ([_chunk_path(run_dir, i, "rounds")] if trace else [])
+        if not all(p.exists() for p in paths):
+            continue
+        try:
+            rows = pq.read_metadata(paths[0]).num_rows
+            if trace:
+                pq.read_metadata(paths[1])
+        except (OSError, pa.ArrowException) as err:
+            raise WargameError(
+                Problem(
+                    str(paths[0]), "", f"saved chunk is corrupt ({err}); delete it and resume to recompute it"
+                )
+            ) from None
+        if rows != b - a:
+            raise WargameError(
+                Problem(
+                    str(paths[0]), "", f"saved chunk has {rows} rows, expected {b - a}; delete it and resume"
+                )
+            )
+        done.add(i)
+    return done
+
+
+def _assemble(run_dir: Path, chunks: list[Chunk], kind: str, target: str) -> None:
+    """Stream the saved chunks, in order, into one Parquet file (atomically)."""
+
+    def write(tmp: Path) -> None:
+        writer = None
+        try:
+            for i, _, _ in chunks:
+                table = pq.read_table(_chunk_path(run_dir, i, kind))
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    rundir.atomic_write(run_dir / target, write)
+
+
+def _save_chunk(run_dir: Path, i: int, frame: pd.DataFrame, kind: str) -> None:
+    path = _chunk_path(run_dir, i, kind)
+    rundir.atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def _check_resume(run_dir: Path, plan: Plan) -> dict[str, Any]:
+    stored = load_run(run_dir)
+    if stored.plan.fingerprint() != plan.fingerprint():
+        from wargame.params import iter_leaves
+
+        mine = dict(iter_leaves(plan.config()))
+        theirs = dict(iter_leaves(stored.plan.config()))
+        diff = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+        shown = ", ".join(f"{k} ({theirs.get(k)!r} there, {mine.get(k)!r} now)" for k in diff[:4])
+        more = f" and {len(diff) - 4} more" if len(diff) > 4 else ""
+        raise WargameError(
+            Problem(
+                str(run_dir),
+                "--resume",
+                f"refusing to resume: that run was made with a different configuration: {shown}{more}",
+            )
+        )
+    return stored.manifest
+
+
+def run_experiment(
+    experiment: str | Path | Plan,
+    *,
+    runs: int | None = None,
+    seed: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    executor: str = "process",
+    scheduler: str | None = None,
+    out: str | Path = "runs",
+    resume: str | Path | None = None,
+    trace: bool | None = None,
+    progress: Progress | None = None,
+    command: list[str] | None = None,
+) -> ExperimentResult:
+    """Run (or resume) an experiment and return its :class:`ExperimentResult`.
+
+    ``experiment`` is an experiment YAML path or a :class:`~wargame.experiment.Plan`;
+    ``runs``/``seed``/``overrides``/``trace`` override the file. ``executor`` is ``serial``,
+    ``process`` (``workers`` processes, default all cores) or ``dask`` (a LocalCluster of
+    ``workers``, or the cluster at ``scheduler``). ``progress(done, total)`` is called as episodes finish.
+    """
+    if executor not in EXECUTORS:
+        raise WargameError(
+            Problem("--executor", "", f"unknown executor '{executor}' (known: {', '.join(EXECUTORS)})")
+        )
+    if scheduler and executor != "dask":
+        executor = "dask"
+    if workers is not None and workers < 1:
+        raise WargameError(Problem("--workers", "", f"must be at least 1 (got {workers})"))
+    workers = workers or os.cpu_count() or 1
+    if isinstance(experiment, Plan):
+        plan = experiment
+        changes: dict[str, Any] = {}
+        if runs is not None:
+            changes["runs"] = runs
+        if seed is not None:
+            changes["seed"] = seed
+        if changes:
+            plan = Plan(experiment=plan.experiment.model_copy(update=changes), scenario=plan.scenario)
+    else:
+        plan = load_experiment(experiment, runs=runs, seed=seed, overrides=overrides)
+    if trace is not None and trace != plan.experiment.trace:
+        plan = Plan(experiment=plan.experiment.model_copy(update={"trace": trace}), scenario=plan.scenario)
+    exp = plan.experiment
+
+    if resume is not None:
+        run_dir = rundir.require_dir(resume)
+        manifest = _check_resume(run_dir, plan)
+        if manifest.get("status") == "complete" and (run_dir / EPISODES).exists():
+            return load_run(run_dir)
+        manifest.update(
+            status="running", resumed=rundir.utc_now(), command=command or manifest.get("command")
+        )
+    else:
+        run_dir = rundir.create(out, exp.name)
+        rundir.write_yaml(run_dir / rundir.CONFIG, plan.config())
+        manifest = rundir.new_manifest(
+            command, runs=exp.runs, seed=exp.seed, episodes_done=0, config_sha256=plan.fingerprint()
+        )
+    manifest.update(executor=executor, workers=workers if executor != "serial" else 1)
+    rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+
+    (run_dir / CHUNKS).mkdir(exist_ok=True)
+    rundir.clean_temporaries(run_dir)
+    chunks = [
+        (i, a, min(a + exp.chunk_size, exp.runs)) for i, a in enumerate(range(0, exp.runs, exp.chunk_size))
+    ]
+    done = _done_chunks(run_dir, chunks, exp.trace)
+    todo = [c for c in chunks if c[0] not in done]
+    sizes = {i: b - a for i, a, b in chunks}
+    finished = sum(sizes[i] for i in done)
+    if progress:
+        progress(finished, exp.runs)
+
+    try:
+        for i, (episodes, rounds) in _EXECUTORS[executor](payload_of(plan), todo, workers, scheduler):
+            if rounds is not None:
+                _save_chunk(run_dir, i, rounds, "rounds")
+            _save_chunk(run_dir, i, episodes, "episodes")  # last: its presence marks the chunk done
+            finished += sizes[i]
+            manifest["episodes_done"] = finished
+            rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+            if progress:
+                progress(finished, exp.runs)
+    except KeyboardInterrupt:
+        manifest.update(status="interrupted", finished=rundir.utc_now())
+        rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+        raise
+    except WargameError as err:
+        manifest.update(status="failed", finished=rundir.utc_now(), error=str(err))
+        rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+        raise
+
+    _assemble(run_dir, chunks, "episodes", EPISODES)
+    if exp.trace:
+        _assemble(run_dir, chunks, "rounds", ROUNDS)
+    result = ExperimentResult(run_dir, plan, manifest)
+    summary = result.summary()
+    rundir.write_json(run_dir / "summary.json", summary)
+    rundir.write_text(run_dir / "summary.md", summary_markdown(summary))
+    manifest.update(status="complete", finished=rundir.utc_now(), episodes_done=exp.runs)
+    rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+    for path in (run_dir / CHUNKS).glob("*.parquet"):  # the final files hold everything now
+        path.unlink()
+    (run_dir / CHUNKS).rmdir()
+    return result

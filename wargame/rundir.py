@@ -1,0 +1,134 @@
+"""Run directories: the one place results are written to disk.
+
+Layout: ``<out>/<experiment>/<UTC time>-<short id>/`` with ``config.yaml``, ``manifest.json`` and
+whatever the run produces. Every file is written atomically (a temporary file in the same folder,
+then ``os.replace``), so a killed process leaves either the old file or the new one, never half of
+one. A run directory is created exclusively: nothing existing is ever overwritten by a new run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import sys
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from wargame.errors import Problem, WargameError
+
+MANIFEST = "manifest.json"
+CONFIG = "config.yaml"
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` then move ``tmp`` over ``path`` in one step."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())  # the rename must not land before the bytes do
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+
+
+def write_yaml(path: Path, data: Any) -> None:
+    write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def clean_temporaries(folder: Path) -> None:
+    """Remove temporary files a killed writer left behind."""
+    for tmp in folder.rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("peninsula-wargame", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def create(out: str | Path, experiment: str) -> Path:
+    """Make a new, empty run directory ``<out>/<experiment>/<UTC time>-<id>/``."""
+    base = Path(out) / experiment
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        for _ in range(10):
+            run_dir = base / f"{stamp}-{secrets.token_hex(3)}"
+            try:
+                run_dir.mkdir()  # exclusive: fails rather than reuse an existing directory
+                return run_dir
+            except FileExistsError:
+                continue
+    except OSError as err:
+        raise WargameError(
+            Problem(str(out), "--out", f"cannot create a run directory there: {err.strerror}")
+        ) from None
+    raise WargameError(Problem(str(base), "--out", "could not find a free run directory name"))
+
+
+def new_manifest(command: list[str] | None, **fields: Any) -> dict[str, Any]:
+    return {
+        "status": "running",
+        "command": command if command is not None else sys.argv,
+        "started": utc_now(),
+        "finished": None,
+        "versions": versions(),
+        **fields,
+    }
+
+
+def read_json(path: Path, what: str) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WargameError(Problem(str(path), "", f"{what} is missing: is this a run directory?")) from None
+    except (OSError, ValueError) as err:
+        raise WargameError(Problem(str(path), "", f"{what} is unreadable or corrupt: {err}")) from None
+    if not isinstance(data, dict):
+        raise WargameError(Problem(str(path), "", f"{what} is corrupt: not a JSON object"))
+    return data
+
+
+def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WargameError(Problem(str(path), "", f"{what} is missing: is this a run directory?")) from None
+    except (OSError, yaml.YAMLError) as err:
+        raise WargameError(Problem(str(path), "", f"{what} is unreadable or corrupt: {err}")) from None
+    if not isinstance(data, dict):
+        raise WargameError(Problem(str(path), "", f"{what} is corrupt: not a mapping"))
+    return data
+
+
+def require_dir(path: str | Path) -> Path:
+    p = Path(path)
+    if not p.is_dir():
+        raise WargameError(Problem(str(path), "", "no such run directory"))
+    return p

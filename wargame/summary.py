@@ -1,0 +1,203 @@
+"""Summaries of many episodes: plain data (for summary.json) and markdown (for summary.md).
+
+Pure functions of the episodes table: no terminal, no files.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wargame.scenario import Scenario
+
+Z95 = 1.959963984540054
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or not math.isfinite(float(x)) else float(x)
+
+
+def describe(values: pd.Series | np.ndarray) -> dict[str, float | None]:
+    """mean, sd, p5, p50, p95 and n of the finite values."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return {"mean": None, "sd": None, "p5": None, "p50": None, "p95": None, "n": 0}
+    p5, p50, p95 = np.percentile(x, [5, 50, 95])
+    sd = float(np.std(x, ddof=1)) if len(x) > 1 else 0.0
+    return {"mean": _num(x.mean()), "sd": sd, "p5": _num(p5), "p50": _num(p50), "p95": _num(p95), "n": len(x)}
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (well behaved near 0 and 1, unlike the normal one)."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _no_deal_values(df: pd.DataFrame, scenario: Scenario, issue: str) -> pd.Series | float:
+    column = f"param.issues.{issue}.no_deal"
+    return df[column] if column in df else scenario.issues[issue].no_deal
+
+
+def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> dict[str, Any]:
+    """Deal rate (95% Wilson interval), outcome per issue, utility and gain per actor, events,
+    rounds to deal and distance from the Nash point."""
+    n = len(df)
+    deals = int(df["deal"].sum()) if n else 0
+    low, high = wilson(deals, n)
+    out: dict[str, Any] = {
+        "experiment": name,
+        "scenario": scenario.name,
+        "episodes": n,
+        "deal_rate": {
+            "rate": _num(deals / n) if n else None,
+            "low": _num(low),
+            "high": _num(high),
+            "deals": deals,
+        },
+        "issues": {},
+        "actors": {},
+        "events": {},
+    }
+    for issue, spec in scenario.issues.items():
+        col = df[f"outcome.{issue}"]
+        at_no_deal = np.isclose(col, _no_deal_values(df, scenario, issue), atol=1e-9)
+        out["issues"][issue] = {
+            "unit": spec.unit,
+            "status_quo": spec.status_quo,
+            "no_deal": spec.no_deal,
+            "nash_p50": describe(df.get(f"nash.{issue}", pd.Series(dtype=float)))["p50"],
+            **describe(col),
+            "at_no_deal": _num(at_no_deal.mean()) if n else None,
+        }
+    for actor in scenario.actors:
+        out["actors"][actor] = {
+            "role": scenario.actors[actor].role,
+            "utility": describe(df[f"utility.{actor}"]),
+            "gain": describe(df[f"gain.{actor}"]),
+        }
+    for event in scenario.events:
+        counts = df[f"events.{event}"]
+        out["events"][event] = {
+            "actor": scenario.events[event].actor,
+            "mean": _num(counts.mean()) if n else None,
+            "share": _num((counts > 0).mean()) if n else None,
+        }
+    dealt = df.loc[df["deal"], "deal_round"]
+    by_round = dealt.value_counts().sort_index()
+    out["rounds_to_deal"] = {
+        **describe(dealt),
+        "by_round": {str(int(r)): _num(c / n) for r, c in by_round.items()},  # JSON keys
+    }
+    out["nash_distance"] = describe(df["nash_distance"])
+    return out
+
+
+def _f(x: float | None, digits: int = 3) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def summary_markdown(s: dict[str, Any]) -> str:
+    """The summary as a markdown report."""
+    d = s["deal_rate"]
+    lines = [
+        f"# {s['experiment'] or s['scenario']}: {s['episodes']} episodes",
+        "",
+        f"Deal rate **{_f(d['rate'])}** (95% interval {_f(d['low'])} - {_f(d['high'])}; {d['deals']} deals).",
+        "",
+        "## Outcome per issue",
+        "",
+        "| issue | unit | status quo | no deal | Nash (p50) | mean | sd | p5 | p50 | p95 "
+        "| at no-deal value |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, i in s["issues"].items():
+        lines.append(
+            f"| {name} | {i['unit']} | {i['status_quo']:g} | {i['no_deal']:g} | {_f(i['nash_p50'], 2)} | "
+            f"{_f(i['mean'], 2)} | {_f(i['sd'], 2)} | {_f(i['p5'], 2)} | {_f(i['p50'], 2)} | "
+            f"{_f(i['p95'], 2)} | {_f(i['at_no_deal'])} |"
+        )
+    lines += [
+        "",
+        "## Utility and gain per actor",
+        "",
+        "| actor | role | utility mean | utility sd | gain mean | gain p5 | gain p50 | gain p95 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, a in s["actors"].items():
+        u, g = a["utility"], a["gain"]
+        lines.append(
+            f"| {name} | {a['role']} | {_f(u['mean'])} | {_f(u['sd'])} | {_f(g['mean'])} | {_f(g['p5'])} | "
+            f"{_f(g['p50'])} | {_f(g['p95'])} |"
+        )
+    if s["events"]:
+        lines += [
+            "",
+            "## Events",
+            "",
+            "| event | actor | fires per episode | share of episodes |",
+            "|---|---|---|---|",
+        ]
+        for name, e in s["events"].items():
+            lines.append(f"| {name} | {e['actor']} | {_f(e['mean'])} | {_f(e['share'])} |")
+    r, nd = s["rounds_to_deal"], s["nash_distance"]
+    lines += [
+        "",
+        "## Rounds to deal and distance from the Nash point",
+        "",
+        f"Rounds to deal (deals only): mean {_f(r['mean'], 2)}, p5 {_f(r['p5'], 0)}, p50 {_f(r['p50'], 0)}, "
+        f"p95 {_f(r['p95'], 0)}.",
+        "",
+        "| round | share of episodes ending in a deal then |",
+        "|---|---|",
+        *[f"| {k} | {_f(v)} |" for k, v in r["by_round"].items()],
+        "",
+        "Distance from the Nash point (0 = same package, 1 = opposite corners): "
+        f"mean {_f(nd['mean'])}, p5 {_f(nd['p5'])}, p95 {_f(nd['p95'])}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Run B against run A, metric by metric: means, difference, its 95% interval, and whether the
+    interval excludes zero (a difference beyond the sampling noise).
+
+    The deal rate uses the difference of two proportions; every other metric (outcomes, utilities,
+    gains, distance from Nash, rounds to deal among deals) Welch's unequal-variance interval.
+    """
+    rows = []
+    pa_, pb_ = a["deal"].mean(), b["deal"].mean()
+    se = math.sqrt(pa_ * (1 - pa_) / len(a) + pb_ * (1 - pb_) / len(b))
+    rows.append(("deal rate", pa_, pb_, se))
+    columns = [c for c in a.columns if c.split(".")[0] in ("outcome", "utility", "gain") and c in b.columns]
+    for col in [*columns, "nash_distance"]:
+        x, y = a[col].astype(float), b[col].astype(float)
+        x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+        se = (
+            math.sqrt(x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y))
+            if len(x) > 1 and len(y) > 1
+            else math.nan
+        )
+        rows.append((col, x.mean(), y.mean(), se))
+    x, y = a.loc[a["deal"], "deal_round"], b.loc[b["deal"], "deal_round"]
+    if len(x) > 1 and len(y) > 1:
+        rows.append(
+            ("deal_round (deals)", x.mean(), y.mean(), math.sqrt(x.var() / len(x) + y.var() / len(y)))
+        )
+    frame = pd.DataFrame(rows, columns=["metric", "a", "b", "se"])
+    frame["diff"] = frame["b"] - frame["a"]
+    frame["low"] = frame["diff"] - Z95 * frame["se"]
+    frame["high"] = frame["diff"] + Z95 * frame["se"]
+    # a zero-variance metric that differs is a real difference; one that does not, is not
+    frame["significant"] = np.where(
+        frame["se"] > 0, (frame["low"] > 0) | (frame["high"] < 0), frame["diff"].abs() > 1e-12
+    )
+    return frame.drop(columns="se")
