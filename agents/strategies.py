@@ -89,6 +89,10 @@ class Hardliner(Strategy):
     def aspiration(self, agent: GovernmentAgent, round_: int) -> float:
         return float(min(agent.best_utility, max(agent.reservation, self.level)))
 
+    def respond(self, agent: GovernmentAgent, offer: np.ndarray, round_: int) -> bool:
+        # no discounting: the level is a floor, not an opening position
+        return bool(agent.utility(offer) >= self.aspiration(agent, round_ + 1) - 1e-12)
+
 
 def make_strategy(spec: TimeDependentSpec | TitForTatSpec | HardlinerSpec | None) -> Strategy:
     """The strategy object for a scenario's strategy spec (principals without one play linear)."""

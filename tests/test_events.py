@@ -69,9 +69,12 @@ def test_certain_hazard_fires_every_round_up_to_max_fires(baseline):
     assert [e.round for e in tokyo] == [0, 1, 2]
     assert episode.event_counts["tokyo_coordination"] == 3
     assert all(e.probability == 1.0 for e in tokyo)
-    # 'toward 15 by half' three times from 15 stays 15; the salience effect adds up
-    w = tokyo[-1].changes[1]
-    assert w.path == "actors.washington.salience.troop_level"
+    # each firing moves Seoul's tariff ideal a third of the remaining way to 15: the effects compound
+    seoul = [next(c for c in e.changes if c.path == "actors.seoul.ideal.tariff") for e in tokyo]
+    assert [c.old for c in seoul] == pytest.approx([0.0, 4.95, 8.2665])
+    assert [c.new for c in seoul] == pytest.approx([4.95, 8.2665, 10.488555])
+    washington = [next(c for c in e.changes if c.path == "actors.washington.ideal.tariff") for e in tokyo]
+    assert all(c.old == c.new == 15.0 for c in washington)  # already at parity: no change
 
 
 def test_impossible_hazard_never_fires(baseline):
@@ -80,9 +83,3 @@ def test_impossible_hazard_never_fires(baseline):
     )
     for seed in range(10):
         assert NegotiationModel(s, seed=seed).run().event_counts["beijing_coercion"] == 0
-
-
-def test_bad_offers_provoke_more(baseline):
-    # Pyongyang hates deals that keep troops; hazard rises as its utility falls
-    trig = baseline.events["pyongyang_provocation"].trigger
-    assert hazard(trig, 0.2) > hazard(trig, 0.8)

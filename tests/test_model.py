@@ -84,8 +84,11 @@ def test_running_flag_and_step_count(baseline):
 
 def test_rounds_override_forces_no_deal_at_deadline(bilateral):
     e = NegotiationModel(bilateral, seed=0, rounds=1).run()
-    # one round: Seoul proposes, Washington's next-round aspiration is its reservation
+    # one round: Seoul opens with its ideal, worth nothing to Washington, and time is up
     assert e.rounds_played == 1
+    assert not e.deal and e.deal_round is None
+    assert e.outcome == {"defense_spending": 3.2, "tariff": 12.5}
+    assert e.gain == {"seoul": 0.0, "washington": 0.0}  # a failure is worth the reservation value
 
 
 def test_datacollector_frames(baseline):

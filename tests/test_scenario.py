@@ -30,6 +30,14 @@ BAD_FILES = {
     "missing_issue_in_ideal.yaml": ("actors.seoul.ideal", 36, "missing issue 'tariff'"),
     "inject_unknown_event.yaml": ("injects.0.event", 193, "unknown event"),
     "string_for_number.yaml": ("rounds", 11, "valid integer"),
+    "duplicate_key.yaml": ("", 12, "duplicate key 'rounds' (first at line 11)"),
+    "alias.yaml": ("", 47, "aliases (*equal) are not supported"),
+    "bad_name.yaml": ("issues.us tariff", 22, "must be letters, digits and underscores"),
+    "step_too_fine.yaml": ("issues.tariff.step", 29, "use a coarser step"),
+    "one_principal.yaml": ("actors", 31, "bargaining needs at least two"),
+    "effect_on_strategy.yaml": ("events.beijing_coercion.effects.0.path", 175, "cannot be changed"),
+    "bool_for_number.yaml": ("actors.seoul.capability", 35, "valid number (got True)"),
+    "strategy_without_name.yaml": ("actors.seoul.strategy", 41, "needs a 'name' key"),
 }
 
 
@@ -48,6 +56,19 @@ def test_bad_file_gives_its_error(name):
     assert problem.line == line
     assert words in problem.message
     assert str(BAD / name) in str(info.value)
+
+
+def test_unknown_key_suggestions_come_from_that_place(bilateral):
+    from wargame.scenario import validate_scenario
+
+    data = bilateral.data()
+    data["roundz"] = 3  # 'round' is a key of an inject, not of the scenario: never suggest it
+    with pytest.raises(WargameError, match="did you mean 'rounds'"):
+        validate_scenario(data)
+    data = bilateral.data()
+    data["actors"]["seoul"]["strategy"]["ee"] = 1
+    with pytest.raises(WargameError, match=r"unknown key 'ee'; did you mean 'e'"):
+        validate_scenario(data)
 
 
 def test_every_bad_file_is_covered():

@@ -115,7 +115,7 @@ def validate(
 @_user_errors
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    seed: Annotated[int, typer.Option(help="Seed: fixes every random draw of the episode.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed: fixes every random draw of the episode.")] = 0,
     rounds: Annotated[int | None, typer.Option(min=1, help="Override the scenario's rounds.")] = None,
     set_: Annotated[
         list[str] | None,
@@ -168,7 +168,7 @@ def _progress_bar() -> tuple[Progress, Callable[[int, int], None]]:
 def batch(
     experiment: Annotated[Path, typer.Argument(help="Experiment YAML file.")],
     runs: Annotated[int | None, typer.Option(help="Number of episodes (overrides the file).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Experiment seed (overrides the file).")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Experiment seed (overrides the file).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
     executor: Annotated[str, typer.Option(help="serial, process or dask.")] = "process",
     scheduler: Annotated[

@@ -29,7 +29,10 @@ class Episode:
     """One negotiation, start to finish.
 
     ``utility`` and ``reservation`` are measured with the payoffs in force when the episode ended
-    (events may have changed them); ``gain = utility - reservation``. ``nash`` is the Nash
+    (events may have changed them). Without a deal, ``utility`` is the no-deal outcome's utility
+    minus ``no_deal_cost`` (which is the reservation value, so the gain is 0).
+    ``gain = utility - reservation``; ``discounted = discount ** deal_round * utility`` is what the
+    deal is worth from round 0 (a failure is not discounted: it is the reference point). ``nash`` is the Nash
     bargaining point of the scenario as it stood at the start; ``nash_distance`` the distance of
     the outcome from it in the normalized issue space (0 = same package, 1 = opposite corners).
     """
@@ -45,6 +48,7 @@ class Episode:
     utility: dict[str, float]
     reservation: dict[str, float]
     gain: dict[str, float]
+    discounted: dict[str, float]
     events: tuple[FiredEvent, ...]
     event_counts: dict[str, int]
     nash: dict[str, float] | None
@@ -65,6 +69,7 @@ class Episode:
         row.update({f"outcome.{k}": v for k, v in self.outcome.items()})
         row.update({f"utility.{k}": v for k, v in self.utility.items()})
         row.update({f"gain.{k}": v for k, v in self.gain.items()})
+        row.update({f"discounted.{k}": v for k, v in self.discounted.items()})
         row.update({f"events.{k}": v for k, v in self.event_counts.items()})
         row.update({f"nash.{k}": (self.nash or {}).get(k, math.nan) for k in self.outcome})
         row["nash_distance"] = math.nan if self.nash_distance is None else self.nash_distance

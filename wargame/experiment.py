@@ -18,16 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from wargame import params
-from wargame.distributions import (
-    DISTRIBUTIONS,
-    Beta,
-    Choice,
-    Distribution,
-    Normal,
-    Triangular,
-    TruncNormal,
-    Uniform,
-)
+from wargame.distributions import DISTRIBUTIONS, Choice, Distribution
 from wargame.errors import Problem, WargameError
 from wargame.scenario import (
     PROTOCOLS,
@@ -82,11 +73,6 @@ class Plan(BaseModel):
         # unsorted on purpose: the order of actors and of uncertain parameters changes results
         text = json.dumps(self.config(), separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
-
-
-_WORDS = set(Experiment.model_fields).union(
-    *(model.model_fields for model in (Uniform, Normal, TruncNormal, Triangular, Beta, Choice))
-)
 
 
 def _check_uncertain(exp: Experiment, base: Scenario, source: str, lines: Mapping) -> list[Problem]:
@@ -146,7 +132,7 @@ def load_experiment(
         exp = Experiment.model_validate(data)
     except ValidationError as err:
         problems = []
-        for loc, msg in pydantic_problems(err, _WORDS):
+        for loc, msg in pydantic_problems(err, Experiment):
             if loc and loc[0] == "uncertain" and len(loc) > 2:
                 loc = loc[:2] + tuple(p for p in loc[2:] if p not in DISTRIBUTIONS)  # union tags
             where, line = locate(loc, lines)

@@ -43,12 +43,15 @@ class NegotiationModel(mesa.Model):
         rounds: int | None = None,
         collect: bool = True,
     ) -> None:
+        if seed is None and rng is None:
+            # draw a seed and keep it, so every episode can be replayed (Episode.seed)
+            seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
         super().__init__(seed=seed, rng=rng)
         values = dict(overrides or {})
         if rounds is not None:
             values["rounds"] = rounds
         self.scenario: Scenario = as_scenario(scenario).with_values(values)
-        self.seed_value = seed
+        self.seed_value = seed if seed is not None else getattr(self, "_seed", None)
         self.collect = collect
         self._play_round = PROTOCOLS[self.scenario.protocol]
         self.rounds = self.scenario.rounds
@@ -188,6 +191,9 @@ class NegotiationModel(mesa.Model):
         if self.running or self.outcome is None:
             raise RuntimeError("the episode has not ended yet; call run() or step() until running is False")
         utility = self.utility_of(self.outcome)
+        if not self.deal:
+            utility = utility - self.payoffs.no_deal_cost  # a failure costs what no_deal_cost says
+        rounds_waited = self.deal_round if self.deal else 0
         nash = self.solutions.nash
         return Episode(
             scenario=self.scenario.name,
@@ -201,6 +207,7 @@ class NegotiationModel(mesa.Model):
             utility=self._by_actor(utility),
             reservation=self._by_actor(self.reservations),
             gain=self._by_actor(utility - self.reservations),
+            discounted=self._by_actor(self.payoffs.discount**rounds_waited * utility),
             events=tuple(self.fired),
             event_counts=self.event_counts(),
             nash=None if nash is None else self._by_issue(nash),

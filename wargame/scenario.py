@@ -15,10 +15,11 @@ import difflib
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from wargame import params
 from wargame.errors import Problem, WargameError
@@ -27,9 +28,14 @@ PROTOCOLS = ("alternating_offers",)
 
 
 class _Strict(BaseModel):
-    """Unknown keys and NaN/infinity are errors, not silently accepted."""
+    """Unknown keys, NaN/infinity and silent conversions ("10" or true for a number) are errors."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+
+
+# names of issues, actors and events are parts of dotted paths: no dots, no spaces, not empty
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+MAX_LEVELS = 10_001  # admissible values per issue: (hi - lo) / step + 1
 
 
 # --------------------------------------------------------------------------- issues
@@ -185,9 +191,9 @@ class Scenario(_Strict):
     max_candidates: int = Field(
         default=30_000, ge=100, le=2_000_000, description="offer grid size before sampling"
     )
-    issues: dict[str, Issue] = Field(min_length=1)
-    actors: dict[str, Actor] = Field(min_length=2)
-    events: dict[str, Event] = Field(default_factory=dict)
+    issues: dict[Name, Issue] = Field(min_length=1)
+    actors: dict[Name, Actor] = Field(min_length=2)
+    events: dict[Name, Event] = Field(default_factory=dict)
     injects: list[Inject] = Field(default_factory=list)
     sources: dict[str, Source] = Field(default_factory=dict)
 
@@ -238,9 +244,19 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
                 out.append((f"{at}.{key}", f"{v} is outside the range [{issue.lo}, {issue.hi}]"))
         if issue.step > issue.span:
             out.append((f"{at}.step", f"step {issue.step} is larger than the range {issue.span}"))
+        elif issue.span / issue.step + 1 > MAX_LEVELS:
+            out.append(
+                (
+                    f"{at}.step",
+                    f"step {issue.step} gives more than {MAX_LEVELS:,} values over the range; "
+                    "use a coarser step",
+                )
+            )
 
     if not s.principals:
         out.append(("actors", "no actor has role: principal (somebody must be able to agree)"))
+    elif len(s.principals) < 2:
+        out.append(("actors", f"only one principal ({s.principals[0]}): bargaining needs at least two"))
 
     for aid, actor in s.actors.items():
         at = f"actors.{aid}"
@@ -295,6 +311,16 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
                 continue
             if parts[1] == event.actor:
                 out.append((eat, "an event changes other actors' payoffs, not its own actor's"))
+            if not _effect_target_ok(parts):
+                out.append(
+                    (
+                        eat,
+                        f"'{effect.path}' cannot be changed by an event; effects change payoff parameters: "
+                        "ideal.ISSUE, salience.ISSUE, risk, discount, no_deal_cost, capability, "
+                        "linkages.N.weight",
+                    )
+                )
+                continue
             try:
                 value = params.get_path(data, effect.path)
             except params.PathError as err:
@@ -311,51 +337,103 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
     return out
 
 
+def _effect_target_ok(parts: list[str]) -> bool:
+    """Effects may change what payoffs are computed from (the model recomputes those after an event)."""
+    rest = parts[2:]
+    if rest and rest[0] in ("ideal", "salience"):
+        return len(rest) == 2
+    if rest and rest[0] == "linkages":
+        return len(rest) == 3 and rest[2] == "weight"
+    return len(rest) == 1 and rest[0] in ("risk", "discount", "no_deal_cost", "capability")
+
+
 def _unknown(kind: str, name: str, known: set[str]) -> str:
     close = difflib.get_close_matches(name, sorted(known), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(known))})"
     return f"unknown {kind} '{name}'{hint}"
 
 
-def _schema_words() -> set[str]:
-    words: set[str] = set()
-    for model in (
-        Issue,
-        TimeDependentSpec,
-        TitForTatSpec,
-        HardlinerSpec,
-        Linkage,
-        Actor,
-        Trigger,
-        Effect,
-        Event,
-        Inject,
-        Source,
-        Scenario,
-    ):
-        words.update(model.model_fields)
-    return words
+def _unwrap(tp: Any) -> Any:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    return tp
 
 
-_WORDS = _schema_words()
+def _members(tp: Any) -> list[Any]:
+    """The non-None members of a union (or the type itself)."""
+    tp = _unwrap(tp)
+    if get_origin(tp) in (Union, UnionType):
+        return [m for t in get_args(tp) if t is not type(None) for m in _members(t)]
+    return [tp]
+
+
+def fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
+    """The keys allowed where ``loc`` points (its last part is the key in question)."""
+    options = [model]
+    for part in loc[:-1]:
+        nxt: list[Any] = []
+        for tp in options:
+            for member in _members(tp):
+                if isinstance(member, type) and issubclass(member, BaseModel):
+                    field = member.model_fields.get(str(part))
+                    tags = _tags(member)
+                    if field is not None:
+                        nxt.append(field.annotation)
+                    elif part in tags:  # a discriminated-union tag in the location: stay on this model
+                        nxt.append(member)
+                elif get_origin(member) is dict:
+                    nxt.append(get_args(member)[1])
+                elif get_origin(member) is list:
+                    nxt.append(get_args(member)[0])
+        options = nxt
+    out: set[str] = set()
+    for tp in options:
+        for member in _members(tp):
+            if isinstance(member, type) and issubclass(member, BaseModel):
+                out.update(member.model_fields)
+    return out
+
+
+def _tags(model: type[BaseModel]) -> set[str]:
+    field = model.model_fields.get("name") or model.model_fields.get("dist")
+    if field is None or get_origin(field.annotation) is not Literal:
+        return set()
+    return set(get_args(field.annotation))
 
 
 def pydantic_problems(
-    err: ValidationError, words: set[str] | None = None
+    err: ValidationError, model: type[BaseModel] | None = None
 ) -> list[tuple[tuple[Any, ...], str]]:
-    """(location, friendly message) per pydantic error; ``words`` feed "did you mean" on unknown keys."""
-    vocabulary = sorted(_WORDS if words is None else words)
+    """(location, friendly message) per pydantic error; unknown keys get a "did you mean" among
+    the keys allowed at that place in ``model`` (default: :class:`Scenario`)."""
+    model = model or Scenario
     out = []
     for e in err.errors():
         loc = tuple(e["loc"])
         msg = e["msg"]
-        if e["type"] == "extra_forbidden":
+        kind = e["type"]
+        if loc and loc[-1] == "[key]":  # a mapping key (a name) failed, not a value
+            loc = loc[:-1]
+            msg = (
+                f"the name {e.get('input')!r} must be letters, digits and underscores, "
+                "not starting with a digit (names are parts of dotted paths)"
+            )
+        elif kind == "extra_forbidden":
             key = str(loc[-1])
-            close = difflib.get_close_matches(key, vocabulary, n=1)
-            msg = f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
-        elif e["type"] == "missing":
+            allowed = sorted(fields_at(model, loc))
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = (
+                f"; did you mean '{close[0]}'?"
+                if close
+                else (f" (allowed: {', '.join(allowed)})" if allowed else "")
+            )
+            msg = f"unknown key '{key}'{hint}"
+        elif kind == "missing":
             msg = f"required key '{loc[-1]}' is missing"
-        elif e["type"] == "finite_number":
+        elif kind == "union_tag_not_found":
+            tag = e.get("ctx", {}).get("discriminator", "name").strip("'")
+            msg = f"needs a '{tag}' key saying which kind it is"
+        elif kind == "finite_number":
             msg = f"must be a finite number (got {e.get('input')!r})"
         elif isinstance(e.get("input"), int | float | str | bool) and "got" not in msg:
             msg = f"{msg} (got {e.get('input')!r})"
@@ -364,14 +442,43 @@ def pydantic_problems(
     return out
 
 
-# --------------------------------------------------------------------------- YAML lines
+# --------------------------------------------------------------------------- YAML reading
+
+
+class StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses duplicate keys (the last would silently win) and aliases
+    (``*name``: a handful can expand into billions of nodes)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not supported in these files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}' (first at line {seen[key]})", key_node.start_mark
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def parse_yaml(text: str) -> Any:
+    """Safe-load YAML text with :class:`StrictLoader`."""
+    return yaml.load(text, Loader=StrictLoader)
 
 
 def line_index(text: str) -> dict[tuple[Any, ...], int]:
     """Map each key path in a YAML document to its 1-based line (the key's line for mappings)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        root = yaml.compose(text, Loader=StrictLoader)
+    except (yaml.YAMLError, RecursionError):
         return {}
     index: dict[tuple[Any, ...], int] = {}
 
@@ -439,12 +546,14 @@ def read_yaml(path: str | Path) -> tuple[Any, str]:
     except (OSError, UnicodeDecodeError) as err:
         raise WargameError(Problem(str(path), "", f"cannot read: {err}")) from None
     try:
-        data = yaml.safe_load(text)
+        data = parse_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise WargameError(Problem(str(path), "", f"not valid YAML: {problem}", line)) from None
+    except RecursionError:
+        raise WargameError(Problem(str(path), "", "not valid here: the YAML is nested too deeply")) from None
     return data, text
 
 
@@ -452,7 +561,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     """Load, validate and (optionally) override a scenario file."""
     data, text = read_yaml(path)
     scenario = validate_scenario(data, str(path), text)
-    return scenario.with_values(overrides or {}, source=f"{path} (--set)")
+    return scenario.with_values(overrides or {}, source=f"{path} (with command-line overrides)")
 
 
 def as_scenario(scenario: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
