@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -103,3 +104,83 @@ def test_python_dash_m_and_console_script():
     assert script, "the console script is installed with the package"
     proc = subprocess.run([script, "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and "wargame 0.1.0" in proc.stdout
+
+
+SMALL = Path(__file__).parent / "data" / "experiments" / "small.yaml"
+
+
+def test_validate_accepts_experiments_and_reports_their_errors():
+    bad = SMALL.parent / "bad_sd.yaml"
+    result = runner.invoke(app, ["validate", str(SMALL), str(bad)])
+    _exited(result, 2)
+    assert "small.yaml: ok" in result.output
+    assert "bad_sd.yaml:16: uncertain.events.pyongyang_provocation.trigger.base.sd" in result.output
+
+
+def test_batch_report_compare_end_to_end(tmp_path):
+    a = runner.invoke(
+        app,
+        ["batch", str(SMALL), "--executor", "serial", "--out", str(tmp_path), "--trace"],
+        env={"COLUMNS": "160"},
+    )
+    _exited(a, 0)
+    for words in (
+        "deal rate",
+        "95% interval",
+        "Outcome per issue",
+        "at no-deal",
+        "Utility and gain per actor",
+        "Events",
+        "Run directory",
+    ):
+        assert words in a.output
+    (run_a,) = (tmp_path / "small").iterdir()
+    assert (run_a / "rounds.parquet").exists()
+    b = runner.invoke(
+        app,
+        [
+            "batch",
+            str(SMALL),
+            "--executor",
+            "serial",
+            "--out",
+            str(tmp_path / "b"),
+            "--set",
+            "actors.seoul.salience.troop_level=0.05",
+            "--runs",
+            "30",
+        ],
+    )
+    _exited(b, 0)
+    (run_b,) = (tmp_path / "b" / "small").iterdir()
+
+    report = runner.invoke(app, ["report", str(run_a)], env={"COLUMNS": "160"})
+    _exited(report, 0)
+    assert "Outcome per issue" in report.output
+    plots = sorted(p.name for p in (run_a / "plots").iterdir())
+    assert plots == ["deal_rate_by_round.png", "gains.png", "outcomes.png"]
+    assert all((run_a / "plots" / p).stat().st_size > 5000 for p in plots)
+
+    compare = runner.invoke(app, ["compare", str(run_a), str(run_b)], env={"COLUMNS": "160"})
+    _exited(compare, 0)
+    assert "deal rate" in compare.output and "outcome.troop_level" in compare.output
+    # Seoul caring far less about troops moves the troop outcome beyond the noise
+    line = next(ln for ln in compare.output.splitlines() if "outcome.troop_level" in ln)
+    assert "yes" in line
+
+
+def test_batch_bad_inputs_exit_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cases = [
+        ["batch", str(tmp_path / "missing.yaml")],
+        ["batch", str(SMALL), "--runs", "0"],
+        ["batch", str(SMALL), "--executor", "threads"],
+        ["batch", str(SMALL), "--out", str(blocker / "sub")],
+        ["batch", str(SMALL), "--resume", str(tmp_path / "nowhere")],
+        ["batch", str(SMALL.parent / "unknown_path.yaml")],
+        ["report", str(tmp_path)],
+        ["compare", str(tmp_path), str(tmp_path)],
+    ]
+    for args in cases:
+        _exited(runner.invoke(app, args), 2)

@@ -114,6 +114,7 @@ class NegotiationModel(mesa.Model):
 
     def _update_payoffs(self) -> None:
         self.payoffs = Payoffs.from_scenario(self.scenario)
+        self._utility_memo: dict[bytes, np.ndarray] = {}
         self.reservations = self.payoffs.reservations(self.no_deal)
         full = np.full((len(self.actor_names), len(self.candidates)), np.nan)
         # only principals choose among candidates; stakeholders are scored offer by offer
@@ -123,8 +124,14 @@ class NegotiationModel(mesa.Model):
         self.candidate_utility = full
 
     def utility_of(self, package: np.ndarray) -> np.ndarray:
-        """Every actor's current utility of one package: ``(A,)``."""
-        return self.payoffs.utilities(np.asarray(package, dtype=float)[None, :])[:, 0]
+        """Every actor's current utility of one package: ``(A,)`` (memoized until payoffs change)."""
+        x = np.asarray(package, dtype=float)
+        key = x.tobytes()
+        hit = self._utility_memo.get(key)
+        if hit is None:
+            hit = self._utility_memo[key] = self.payoffs.utilities(x[None, :])[:, 0]
+            hit.setflags(write=False)
+        return hit
 
     # -- the round ----------------------------------------------------------------------------
 

@@ -24,7 +24,9 @@ def _save(fig: plt.Figure, path: Path) -> Path:
 def outcome_distributions(df: pd.DataFrame, scenario: Scenario, folder: Path) -> Path:
     """One histogram per issue, with status quo, no-deal value and (median) Nash point marked."""
     issues = list(scenario.issues)
-    fig, axes = plt.subplots(1, len(issues), figsize=(4.2 * len(issues), 3.4), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(issues), figsize=(4.2 * len(issues), 3.6), squeeze=False, layout="constrained"
+    )
     for ax, name in zip(axes[0], issues, strict=True):
         issue = scenario.issues[name]
         values = df[f"outcome.{name}"].to_numpy(dtype=float)
