@@ -46,7 +46,7 @@ def test_run_directory_contents(tmp_path):
     result = run_experiment(SMALL, executor="serial", out=tmp_path, trace=True)
     d = result.run_dir
     assert d.parent == tmp_path / "small"
-    assert {p.name for p in d.iterdir()} == {
+    assert {p.name for p in d.iterdir() if not p.name.startswith(".")} == {
         "config.yaml",
         "manifest.json",
         "episodes.parquet",
@@ -239,3 +239,54 @@ def test_load_run_and_summary(tmp_path):
     loaded = load_run(result.run_dir)
     pd.testing.assert_frame_equal(loaded.episodes, result.episodes)
     assert loaded.summary() == json.loads((result.run_dir / "summary.json").read_text())
+
+
+def test_resume_from_the_run_directory_alone(tmp_path):
+    from typer.testing import CliRunner
+
+    from wargame.cli import app
+
+    reference = run_experiment(SMALL, executor="serial", runs=20, seed=3, out=tmp_path / "ref")
+    interrupted = run_experiment(SMALL, executor="serial", runs=20, seed=3, out=tmp_path / "cut")
+    # simulate a kill: the final files gone, two chunks saved
+    d = interrupted.run_dir
+    (d / "chunks").mkdir()
+    for i in (0, 2):
+        run = run_experiment(load_run(d).plan, executor="serial", out=tmp_path / "tmp")
+        frame = run.episodes.iloc[i * 5 : i * 5 + 5].reset_index(drop=True)
+        frame.to_parquet(d / "chunks" / f"episodes-{i:06d}.parquet", index=False)
+    (d / "episodes.parquet").unlink()
+    manifest = json.loads((d / "manifest.json").read_text())
+    manifest["status"] = "running"
+    (d / "manifest.json").write_text(json.dumps(manifest))
+    result = CliRunner().invoke(app, ["batch", "--resume", str(d), "--executor", "serial"])
+    assert result.exit_code == 0, result.output
+    assert (d / "episodes.parquet").read_bytes() == (reference.run_dir / "episodes.parquet").read_bytes()
+    # options given with --resume must agree with the run
+    refused = CliRunner().invoke(app, ["batch", "--resume", str(d), "--seed", "4"])
+    assert refused.exit_code == 2 and "different configuration" in refused.output
+
+
+def test_a_locked_run_directory_is_refused(tmp_path):
+    from wargame import rundir
+
+    result = run_experiment(SMALL, executor="serial", runs=5, out=tmp_path)
+    with rundir.locked(result.run_dir), pytest.raises(WargameError, match="another process is writing"):
+        run_experiment(SMALL, executor="serial", runs=5, resume=result.run_dir)
+
+
+def test_plan_options_are_validated(tmp_path):
+    plan = load_experiment(SMALL)
+    with pytest.raises(WargameError, match="--runs"):
+        run_experiment(plan, runs=0, out=tmp_path)
+    with pytest.raises(WargameError, match="--seed"):
+        run_experiment(plan, seed=-1, out=tmp_path)
+    assert not any(tmp_path.iterdir())
+
+
+def test_drawn_strategies_are_copies(tmp_path):
+    plan = load_experiment(SMALL)
+    before = plan.fingerprint()
+    for k in range(5):
+        play_episode(plan.base_scenario(), plan.experiment.uncertain, plan.experiment.seed, k)
+    assert plan.fingerprint() == before

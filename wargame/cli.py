@@ -166,7 +166,9 @@ def _progress_bar() -> tuple[Progress, Callable[[int, int], None]]:
 @app.command()
 @_user_errors
 def batch(
-    experiment: Annotated[Path, typer.Argument(help="Experiment YAML file.")],
+    experiment: Annotated[
+        Path | None, typer.Argument(help="Experiment YAML file (optional with --resume).")
+    ] = None,
     runs: Annotated[int | None, typer.Option(help="Number of episodes (overrides the file).")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Experiment seed (overrides the file).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
@@ -175,7 +177,10 @@ def batch(
         str | None, typer.Option(help="Dask scheduler address (tcp://host:port); implies --executor dask.")
     ] = None,
     out: Annotated[Path, typer.Option(help="Base folder for run directories.")] = Path("runs"),
-    resume: Annotated[Path | None, typer.Option(help="Finish an interrupted run directory.")] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(help="Finish an interrupted run directory (its config.yaml; options given must agree)."),
+    ] = None,
     trace: Annotated[bool, typer.Option("--trace", help="Also save every round (rounds.parquet).")] = False,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Fix a scenario value for every episode: PATH=VALUE.")

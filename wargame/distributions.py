@@ -7,9 +7,10 @@ generator it is given -- so an episode's parameters depend on its seed alone.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -27,22 +28,31 @@ class _Dist(BaseModel):
         raise NotImplementedError
 
 
-class Uniform(_Dist):
-    dist: Literal["uniform"]
-    low: float
-    high: float
+class _Bounded(_Dist):
+    """A distribution on ``[low, high]`` (subclasses declare the two fields, after ``dist``,
+    so a dumped config reads ``dist`` first)."""
+
+    if TYPE_CHECKING:
+        low: float
+        high: float
 
     @model_validator(mode="after")
-    def _order(self) -> Uniform:
+    def _order(self) -> _Bounded:
         if not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         return self
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return rng.uniform(self.low, self.high, n)
-
     def support(self) -> tuple[float, float]:
         return self.low, self.high
+
+
+class Uniform(_Bounded):
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, n)
 
 
 class Normal(_Dist):
@@ -60,27 +70,18 @@ class Normal(_Dist):
         return self.mean - 4 * self.sd, self.mean + 4 * self.sd
 
 
-class TruncNormal(_Dist):
+class TruncNormal(_Bounded):
     dist: Literal["truncnormal"]
     mean: float
     sd: float = Field(gt=0)
     low: float
     high: float
 
-    @model_validator(mode="after")
-    def _order(self) -> TruncNormal:
-        if not self.low < self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        return self
-
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
         # inverse-CDF sampling: exact, vectorized, and driven by our generator only
         u = rng.uniform(0.0, 1.0, n)
         return np.clip(stats.truncnorm.ppf(u, a, b, loc=self.mean, scale=self.sd), self.low, self.high)
-
-    def support(self) -> tuple[float, float]:
-        return self.low, self.high
 
 
 class Triangular(_Dist):
@@ -104,7 +105,7 @@ class Triangular(_Dist):
         return self.low, self.high
 
 
-class Beta(_Dist):
+class Beta(_Bounded):
     """Beta(a, b) rescaled to [low, high]."""
 
     dist: Literal["beta"]
@@ -113,17 +114,8 @@ class Beta(_Dist):
     low: float = 0.0
     high: float = 1.0
 
-    @model_validator(mode="after")
-    def _order(self) -> Beta:
-        if not self.low < self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        return self
-
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.low + (self.high - self.low) * rng.beta(self.a, self.b, n)
-
-    def support(self) -> tuple[float, float]:
-        return self.low, self.high
 
 
 class Choice(_Dist):
@@ -167,7 +159,8 @@ def sample_parameters(uncertain: Mapping[str, Distribution], rng: np.random.Gene
     out: dict[str, Any] = {}
     for path, dist in uncertain.items():
         value = dist.draw(rng, 1)[0]
-        out[path] = value.item() if isinstance(value, np.generic) else value
+        # a copy: a drawn mapping (a strategy, say) may be edited by a later path, never the spec
+        out[path] = value.item() if isinstance(value, np.generic) else copy.deepcopy(value)
     return out
 
 

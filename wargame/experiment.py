@@ -90,6 +90,11 @@ def _check_uncertain(exp: Experiment, base: Scenario, source: str, lines: Mappin
         if isinstance(current, Mapping | list) and not isinstance(dist, Choice):
             problems.append(Problem(source, where, f"'{path}' is a group of values, not one number", line))
             continue
+        whole = isinstance(dist, Choice) and any(isinstance(v, Mapping | list) for v in dist.values)
+        if whole and not path.endswith(".strategy"):
+            message = "only a strategy may be drawn as a whole mapping; draw numbers"
+            problems.append(Problem(source, where, message, line))
+            continue
         extremes = dist.values if isinstance(dist, Choice) else dist.support()
         for value in extremes:
             try:
@@ -105,6 +110,14 @@ def _check_uncertain(exp: Experiment, base: Scenario, source: str, lines: Mappin
                     )
                 )
                 break
+    if not problems:  # the parameters' extremes together, not only one at a time
+        numeric = {p: d.support() for p, d in exp.uncertain.items() if not isinstance(d, Choice)}
+        for side, label in ((0, "lowest"), (1, "highest")):
+            try:
+                base.with_values({p: bounds[side] for p, bounds in numeric.items()}, source=source)
+            except WargameError as err:
+                reason = "; ".join(f"{p.path}: {p.message}" for p in err.problems)
+                problems.append(Problem(source, "uncertain", f"all at their {label} values: {reason}", None))
     return problems
 
 

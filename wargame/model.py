@@ -179,6 +179,9 @@ class NegotiationModel(mesa.Model):
         self.deal_round = self.round if deal else None
         self.deal_proposer = proposer
         self.running = False
+        # Mesa 3.3 keeps every model forever in Agent._ids (a class-level counter keyed by model);
+        # the episode adds no more agents, so let it go, or thousands of episodes leak gigabytes
+        mesa.Agent._ids.pop(self, None)
 
     def event_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(self.scenario.events, 0)

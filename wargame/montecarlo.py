@@ -14,11 +14,14 @@ missing ones, giving a byte-identical result.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,8 +37,9 @@ from wargame import rundir
 from wargame.distributions import Choice, Distribution, is_number, sample_parameters
 from wargame.episode import Episode
 from wargame.errors import Problem, WargameError
-from wargame.experiment import Plan, load_experiment
+from wargame.experiment import Experiment, Plan, load_experiment
 from wargame.model import NegotiationModel
+from wargame.params import iter_leaves
 from wargame.scenario import Scenario, validate_scenario
 from wargame.summary import summarize, summary_markdown
 
@@ -99,6 +103,11 @@ def run_chunk(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.Dat
         row, trace_rows = play_episode(base, uncertain, seed, k, trace)
         rows.append(row)
         rounds.extend(trace_rows)
+        if (k - start) % 16 == 15:
+            # a Mesa model and its agents refer to each other, so each finished episode is cyclic
+            # garbage holding ~2 MB of numpy arrays that do not count toward the collector's
+            # thresholds: collect explicitly, or a worker grows by gigabytes
+            gc.collect()
     return pd.DataFrame(rows), (pd.DataFrame(rounds) if trace else None)
 
 
@@ -130,12 +139,13 @@ def _process(payload: str, todo: list[Chunk], workers: int, scheduler: str | Non
     # keep at most 2 chunks per worker queued so results stream back in steady order
     context = multiprocessing.get_context("spawn")
     pending: dict[Any, int] = {}
-    queue = list(todo)
+    queue = deque(todo)
+    workers = min(workers, len(todo))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         try:
             while queue or pending:
                 while queue and len(pending) < 2 * workers:
-                    i, a, b = queue.pop(0)
+                    i, a, b = queue.popleft()
                     pending[pool.submit(run_chunk, payload, a, b)] = i
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -166,9 +176,28 @@ def _dask(payload: str, todo: list[Chunk], workers: int, scheduler: str | None) 
             Problem("--scheduler", str(scheduler), f"cannot reach the Dask scheduler: {err}")
         ) from None
     try:
-        futures = {client.submit(run_chunk, payload, a, b, pure=False): i for i, a, b in todo}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        # bounded like the process pool: results are dropped as soon as they are saved, so the
+        # cluster's memory does not grow with the run count; the payload is shipped once
+        shared = client.scatter(payload, broadcast=True)
+        queue = deque(todo)
+        window = as_completed()
+        index: dict[Any, int] = {}
+
+        def submit() -> None:
+            i, a, b = queue.popleft()
+            future = client.submit(run_chunk, shared, a, b, pure=False)
+            index[future] = i
+            window.add(future)
+
+        for _ in range(min(len(queue), 2 * workers)):
+            submit()
+        for future in window:
+            i = index.pop(future)
+            result = future.result()
+            future.release()
+            if queue:
+                submit()
+            yield i, result
     finally:
         client.close()
         if cluster is not None:
@@ -293,8 +322,6 @@ def _save_chunk(run_dir: Path, i: int, frame: pd.DataFrame, kind: str) -> None:
 def _check_resume(run_dir: Path, plan: Plan) -> dict[str, Any]:
     stored = load_run(run_dir)
     if stored.plan.fingerprint() != plan.fingerprint():
-        from wargame.params import iter_leaves
-
         mine = dict(iter_leaves(plan.config()))
         theirs = dict(iter_leaves(stored.plan.config()))
         diff = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
@@ -310,8 +337,24 @@ def _check_resume(run_dir: Path, plan: Plan) -> dict[str, Any]:
     return stored.manifest
 
 
+def _replan(plan: Plan, changes: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> Plan:
+    """``plan`` with option changes and fixed overrides, re-validated like a file would be."""
+    from pydantic import ValidationError
+
+    try:
+        exp = Experiment.model_validate({**plan.experiment.model_dump(), **changes})
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = "--" + str(first["loc"][0]) if first["loc"] else ""
+        raise WargameError(Problem(where, "", f"{first['msg']} (got {first.get('input')!r})")) from None
+    scenario = plan.scenario
+    if overrides:
+        scenario = plan.base_scenario().with_values(overrides, source="--set").data()
+    return Plan(experiment=exp, scenario=scenario)
+
+
 def run_experiment(
-    experiment: str | Path | Plan,
+    experiment: str | Path | Plan | None,
     *,
     runs: int | None = None,
     seed: int | None = None,
@@ -341,23 +384,39 @@ def run_experiment(
     if workers is not None and workers < 1:
         raise WargameError(Problem("--workers", "", f"must be at least 1 (got {workers})"))
     workers = workers or os.cpu_count() or 1
+    if resume is not None and experiment is None:
+        experiment = load_run(resume).plan  # the run's own config; options given must agree with it
+    if experiment is None:
+        raise WargameError(Problem("EXPERIMENT", "", "name an experiment file, or --resume a run directory"))
     if isinstance(experiment, Plan):
-        plan = experiment
-        changes: dict[str, Any] = {}
-        if runs is not None:
-            changes["runs"] = runs
-        if seed is not None:
-            changes["seed"] = seed
-        if changes:
-            plan = Plan(experiment=plan.experiment.model_copy(update=changes), scenario=plan.scenario)
+        changes: dict[str, Any] = {
+            k: v for k, v in (("runs", runs), ("seed", seed), ("trace", trace)) if v is not None
+        }
+        plan = _replan(experiment, changes, overrides)
     else:
         plan = load_experiment(experiment, runs=runs, seed=seed, overrides=overrides)
-    if trace is not None and trace != plan.experiment.trace:
-        plan = Plan(experiment=plan.experiment.model_copy(update={"trace": trace}), scenario=plan.scenario)
+        if trace is not None:
+            plan = _replan(plan, {"trace": trace}, None)
     exp = plan.experiment
 
-    if resume is not None:
-        run_dir = rundir.require_dir(resume)
+    run_dir = rundir.require_dir(resume) if resume is not None else rundir.create(out, exp.name)
+    with rundir.locked(run_dir):
+        return _execute(run_dir, plan, resume is not None, executor, workers, scheduler, progress, command)
+
+
+def _execute(
+    run_dir: Path,
+    plan: Plan,
+    resuming: bool,
+    executor: str,
+    workers: int,
+    scheduler: str | None,
+    progress: Progress | None,
+    command: list[str] | None,
+) -> ExperimentResult:
+    """Compute the missing chunks of ``run_dir`` (holding its lock) and write the results."""
+    exp = plan.experiment
+    if resuming:
         manifest = _check_resume(run_dir, plan)
         if manifest.get("status") == "complete" and (run_dir / EPISODES).exists():
             return load_run(run_dir)
@@ -365,7 +424,6 @@ def run_experiment(
             status="running", resumed=rundir.utc_now(), command=command or manifest.get("command")
         )
     else:
-        run_dir = rundir.create(out, exp.name)
         rundir.write_yaml(run_dir / rundir.CONFIG, plan.config())
         manifest = rundir.new_manifest(
             command, runs=exp.runs, seed=exp.seed, episodes_done=0, config_sha256=plan.fingerprint()
@@ -385,8 +443,9 @@ def run_experiment(
     if progress:
         progress(finished, exp.runs)
 
+    results = _EXECUTORS[executor](payload_of(plan), todo, workers, scheduler) if todo else iter(())
     try:
-        for i, (episodes, rounds) in _EXECUTORS[executor](payload_of(plan), todo, workers, scheduler):
+        for i, (episodes, rounds) in results:
             if rounds is not None:
                 _save_chunk(run_dir, i, rounds, "rounds")
             _save_chunk(run_dir, i, episodes, "episodes")  # last: its presence marks the chunk done
@@ -399,8 +458,20 @@ def run_experiment(
         manifest.update(status="interrupted", finished=rundir.utc_now())
         rundir.write_json(run_dir / rundir.MANIFEST, manifest)
         raise
-    except WargameError as err:
+    except (WargameError, OSError, BrokenProcessPool) as err:
         manifest.update(status="failed", finished=rundir.utc_now(), error=str(err))
+        rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+        if isinstance(err, WargameError):
+            raise
+        raise WargameError(
+            Problem(
+                str(run_dir),
+                "",
+                f"the run failed ({type(err).__name__}: {err}); fix the cause and --resume it",
+            )
+        ) from None
+    except Exception as err:  # a bug: keep the traceback, but leave an honest manifest
+        manifest.update(status="failed", finished=rundir.utc_now(), error=repr(err))
         rundir.write_json(run_dir / rundir.MANIFEST, manifest)
         raise
 

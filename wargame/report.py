@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.console import Console
 from rich.table import Table
 
@@ -204,9 +206,13 @@ def compare_table(frame, name_a: str, name_b: str) -> Table:  # frame: pandas Da
     table = Table(title=f"B ({name_b}) against A ({name_a})", title_justify="left")
     for col in ("metric", "A", "B", "B - A", "95% interval", "beyond noise"):
         table.add_column(col, justify="left" if col == "metric" else "right")
+    table.caption = (
+        "95% intervals per metric, uncorrected for testing many metrics: among ~20, expect about one "
+        "'yes' by chance"
+    )
     for row in frame.itertuples(index=False):
         flag = "[bold yellow]yes[/]" if row.significant else "no"
-        table.add_row(
-            row.metric, _f3(row.a), _f3(row.b), f"{row.diff:+.3f}", f"{row.low:+.3f} .. {row.high:+.3f}", flag
-        )
+        interval = "-" if math.isnan(row.low) else f"{row.low:+.3f} .. {row.high:+.3f}"
+        diff = "-" if math.isnan(row.diff) else f"{row.diff:+.3f}"
+        table.add_row(row.metric, _f3(row.a), _f3(row.b), diff, interval, flag)
     return table

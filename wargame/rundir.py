@@ -9,12 +9,14 @@ one. A run directory is created exclusively: nothing existing is ever overwritte
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import platform
 import secrets
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -125,6 +127,27 @@ def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise WargameError(Problem(str(path), "", f"{what} is corrupt: not a mapping"))
     return data
+
+
+@contextmanager
+def locked(run_dir: Path) -> Iterator[None]:
+    """Hold ``run_dir``'s lock: two processes never write one run directory at once."""
+    try:
+        fh = open(run_dir / ".lock", "a")  # noqa: SIM115 - held for the whole block
+    except OSError as err:
+        raise WargameError(
+            Problem(str(run_dir), "", f"cannot lock the run directory: {err.strerror}")
+        ) from None
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WargameError(
+                Problem(str(run_dir), "", "another process is writing this run directory right now")
+            ) from None
+        yield
+    finally:
+        fh.close()
 
 
 def require_dir(path: str | Path) -> Path:

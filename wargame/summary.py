@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from wargame.scenario import Scenario
 
@@ -170,34 +171,38 @@ def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Run B against run A, metric by metric: means, difference, its 95% interval, and whether the
     interval excludes zero (a difference beyond the sampling noise).
 
-    The deal rate uses the difference of two proportions; every other metric (outcomes, utilities,
-    gains, distance from Nash, rounds to deal among deals) Welch's unequal-variance interval.
+    The deal rate uses the normal interval for a difference of two proportions; every other metric
+    (outcomes, utilities, gains, distance from Nash, rounds to deal among deals) Welch's interval
+    with Welch-Satterthwaite degrees of freedom. Each metric is tested on its own (no correction
+    for testing many): among ~20 metrics of two runs that truly agree, about one will be flagged.
     """
     rows = []
     pa_, pb_ = a["deal"].mean(), b["deal"].mean()
     se = math.sqrt(pa_ * (1 - pa_) / len(a) + pb_ * (1 - pb_) / len(b))
-    rows.append(("deal rate", pa_, pb_, se))
+    rows.append(("deal rate", pa_, pb_, se, Z95))
     columns = [c for c in a.columns if c.split(".")[0] in ("outcome", "utility", "gain") and c in b.columns]
-    for col in [*columns, "nash_distance"]:
-        x, y = a[col].astype(float), b[col].astype(float)
+    pairs = [(col, a[col], b[col]) for col in [*columns, "nash_distance"]]
+    pairs.append(("deal_round (deals)", a.loc[a["deal"], "deal_round"], b.loc[b["deal"], "deal_round"]))
+    for name, x, y in pairs:
+        x, y = x.astype(float), y.astype(float)
         x, y = x[np.isfinite(x)], y[np.isfinite(y)]
-        se = (
-            math.sqrt(x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y))
-            if len(x) > 1 and len(y) > 1
-            else math.nan
-        )
-        rows.append((col, x.mean(), y.mean(), se))
-    x, y = a.loc[a["deal"], "deal_round"], b.loc[b["deal"], "deal_round"]
-    if len(x) > 1 and len(y) > 1:
-        rows.append(
-            ("deal_round (deals)", x.mean(), y.mean(), math.sqrt(x.var() / len(x) + y.var() / len(y)))
-        )
-    frame = pd.DataFrame(rows, columns=["metric", "a", "b", "se"])
+        if len(x) < 2 or len(y) < 2:
+            rows.append(
+                (name, x.mean() if len(x) else math.nan, y.mean() if len(y) else math.nan, math.nan, math.nan)
+            )
+            continue
+        va, vb = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+        se = math.sqrt(va + vb)
+        df = (va + vb) ** 2 / (va**2 / (len(x) - 1) + vb**2 / (len(y) - 1)) if se > 0 else math.inf
+        rows.append((name, x.mean(), y.mean(), se, float(stats.t.ppf(0.975, df))))
+    frame = pd.DataFrame(rows, columns=["metric", "a", "b", "se", "q"])
     frame["diff"] = frame["b"] - frame["a"]
-    frame["low"] = frame["diff"] - Z95 * frame["se"]
-    frame["high"] = frame["diff"] + Z95 * frame["se"]
-    # a zero-variance metric that differs is a real difference; one that does not, is not
+    frame["low"] = frame["diff"] - frame["q"] * frame["se"]
+    frame["high"] = frame["diff"] + frame["q"] * frame["se"]
+    # zero variance on both sides: any difference is real; too few values: say nothing
     frame["significant"] = np.where(
-        frame["se"] > 0, (frame["low"] > 0) | (frame["high"] < 0), frame["diff"].abs() > 1e-12
+        frame["se"] > 0,
+        (frame["low"] > 0) | (frame["high"] < 0),
+        (frame["se"] == 0) & (frame["diff"].abs() > 1e-12),
     )
-    return frame.drop(columns="se")
+    return frame.drop(columns=["se", "q"])

@@ -49,7 +49,7 @@ def test_mesa_batch_run_same_episodes(benchmark, processes):
     rows = benchmark.pedantic(
         lambda: mesa.batch_run(
             NegotiationModel,
-            {"scenario": scenario, "seed": seeds},
+            {"scenario": [scenario], "seed": seeds},  # a Scenario object is iterable: wrap it
             number_processes=processes,
             data_collection_period=-1,
             display_progress=False,

@@ -1,0 +1,100 @@
+"""Distributions draw inside their support with the right moments; summaries compute correctly."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from wargame.distributions import Distribution, sample_parameters
+from wargame.summary import compare, describe, wilson
+
+ADAPTER = TypeAdapter(Distribution)
+
+
+@pytest.mark.parametrize(
+    ("spec", "mean"),
+    [
+        ({"dist": "uniform", "low": 2, "high": 4}, 3.0),
+        ({"dist": "normal", "mean": 1, "sd": 0.5}, 1.0),
+        ({"dist": "truncnormal", "mean": 0, "sd": 1, "low": 0, "high": 10}, np.sqrt(2 / np.pi)),
+        ({"dist": "triangular", "low": 0, "mode": 3, "high": 3}, 2.0),
+        ({"dist": "beta", "a": 2, "b": 6, "low": 10, "high": 20}, 12.5),
+    ],
+)
+def test_draws_inside_support_with_the_right_mean(spec, mean):
+    dist = ADAPTER.validate_python(spec)
+    x = dist.draw(np.random.default_rng(0), 40_000)
+    lo, hi = dist.support()
+    if spec["dist"] != "normal":
+        assert x.min() >= lo and x.max() <= hi
+    assert x.mean() == pytest.approx(mean, abs=0.02)
+
+
+def test_choice_weights_and_mappings():
+    dist = ADAPTER.validate_python(
+        {"dist": "choice", "values": [1, {"name": "hardliner"}], "weights": [3, 1]}
+    )
+    x = dist.draw(np.random.default_rng(1), 20_000)
+    share = np.mean([v == 1 for v in x])
+    assert share == pytest.approx(0.75, abs=0.02)
+    assert {"name": "hardliner"} in list(x)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "uniform", "low": 3, "high": 1},
+        {"dist": "normal", "mean": 0, "sd": -1},
+        {"dist": "triangular", "low": 0, "mode": 5, "high": 3},
+        {"dist": "beta", "a": 0, "b": 1},
+        {"dist": "choice", "values": [1, 2], "weights": [1]},
+        {"dist": "choice", "values": []},
+        {"dist": "gamma", "k": 1},
+        {"dist": "uniform", "low": 0, "high": 1, "extra": 2},
+    ],
+)
+def test_bad_parameters_are_rejected(spec):
+    with pytest.raises(ValidationError):
+        ADAPTER.validate_python(spec)
+
+
+def test_sampling_is_seeded_and_ordered():
+    uncertain = {
+        "a": ADAPTER.validate_python({"dist": "uniform", "low": 0, "high": 1}),
+        "b": ADAPTER.validate_python({"dist": "choice", "values": ["x", "y"]}),
+    }
+    one = sample_parameters(uncertain, np.random.default_rng(5))
+    two = sample_parameters(uncertain, np.random.default_rng(5))
+    assert one == two and list(one) == ["a", "b"] and isinstance(one["a"], float)
+
+
+def test_wilson_interval_known_values():
+    low, high = wilson(50, 100)
+    assert (low, high) == pytest.approx((0.4038, 0.5962), abs=1e-4)
+    low, high = wilson(100, 100)
+    assert high == 1.0 and low == pytest.approx(0.9630, abs=1e-4)
+
+
+def test_describe():
+    d = describe(pd.Series([1.0, 2.0, 3.0, np.nan]))
+    assert d["mean"] == 2.0 and d["n"] == 3 and d["p50"] == 2.0 and d["sd"] == 1.0
+
+
+def test_compare_flags_only_real_differences():
+    rng = np.random.default_rng(0)
+    base = pd.DataFrame(
+        {
+            "deal": rng.random(4000) < 0.5,
+            "deal_round": 3,
+            "outcome.x": rng.normal(0, 1, 4000),
+            "nash_distance": 0.1,
+        }
+    )
+    same = base.copy()
+    same["outcome.x"] = rng.normal(0, 1, 4000)
+    shifted = base.copy()
+    shifted["outcome.x"] = rng.normal(0.3, 1, 4000)
+    by_metric = compare(base, same).set_index("metric")
+    assert not by_metric.loc["outcome.x", "significant"]
+    assert not by_metric.loc["deal rate", "significant"]
+    assert compare(base, shifted).set_index("metric").loc["outcome.x", "significant"]
