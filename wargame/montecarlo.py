@@ -14,7 +14,6 @@ missing ones, giving a byte-identical result.
 
 from __future__ import annotations
 
-import gc
 import json
 import multiprocessing
 import os
@@ -103,11 +102,6 @@ def run_chunk(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.Dat
         row, trace_rows = play_episode(base, uncertain, seed, k, trace)
         rows.append(row)
         rounds.extend(trace_rows)
-        if (k - start) % 16 == 15:
-            # a Mesa model and its agents refer to each other, so each finished episode is cyclic
-            # garbage holding ~2 MB of numpy arrays that do not count toward the collector's
-            # thresholds: collect explicitly, or a worker grows by gigabytes
-            gc.collect()
     return pd.DataFrame(rows), (pd.DataFrame(rounds) if trace else None)
 
 
