@@ -87,7 +87,6 @@ def test_identical_results_for_any_worker_count(tmp_path):
 
 
 def test_identical_results_on_a_dask_local_cluster(tmp_path):
-    pytest.importorskip("dask.distributed")
     serial = run_experiment(SMALL, executor="serial", out=tmp_path / "a")
     dask = run_experiment(SMALL, executor="dask", workers=2, out=tmp_path / "b")
     assert (serial.run_dir / "episodes.parquet").read_bytes() == (
