@@ -37,6 +37,7 @@ class GovernmentAgent(mesa.Agent):
         self._z_ideal = model.rng.standard_normal(shape)
         self._z_salience = model.rng.standard_normal(shape)
         self.aspiration_now = float("nan")
+        self.version = 0  # bumped whenever payoffs change, so strategies know to re-plan
         self.refresh()
 
     # -- what it knows ------------------------------------------------------------------------
@@ -44,6 +45,7 @@ class GovernmentAgent(mesa.Agent):
     def refresh(self) -> None:
         """Recompute what the agent knows after payoffs changed (start, or an event fired)."""
         m = self.model
+        self.version += 1
         self.reservation = float(m.reservations[self.index])
         self.discount = float(m.payoffs.discount[self.index])
         if self.role != "principal":
@@ -56,12 +58,16 @@ class GovernmentAgent(mesa.Agent):
             seen = view.select(others)
             U = grid_utilities(seen, m.axes, m.candidate_index, m.full_grid)
             r = seen.reservations(m.no_deal)
+            # what it believes of the others, for strategies that reason about their replies (spe)
+            self.others_utility, self.others_reservation, self.others_discount = U, r, seen.discount
             gains = np.maximum(U - r[:, None], 1e-6)
             # product of the others' perceived gains (as a log sum); their utility breaks ties
             # among packages that give nobody a gain, so offers still drift toward acceptable ones
             self._others_score = np.log(gains).sum(axis=0) + 1e-6 * U.sum(axis=0)
         else:
             self._others_score = np.zeros(len(m.candidates))
+            self.others_utility = np.empty((0, len(m.candidates)))
+            self.others_reservation = self.others_discount = np.empty(0)
 
     def utility(self, package: np.ndarray) -> float:
         """This actor's true utility of one package."""

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wargame.scenario import HardlinerSpec, TimeDependentSpec, TitForTatSpec
+from wargame.scenario import HardlinerSpec, SpeSpec, TimeDependentSpec, TitForTatSpec
+from wargame.solutions import SubgamePerfect, subgame_perfect
 
 if TYPE_CHECKING:
     from agents.government import GovernmentAgent
@@ -94,7 +95,55 @@ class Hardliner(Strategy):
         return bool(agent.utility(offer) >= self.aspiration(agent, round_ + 1) - 1e-12)
 
 
-def make_strategy(spec: TimeDependentSpec | TitForTatSpec | HardlinerSpec | None) -> Strategy:
+class Spe(Strategy):
+    """Subgame-perfect play of two-party alternating offers, by backward induction.
+
+    The agent solves the finite-horizon game over the candidate packages with its own payoffs and
+    its (possibly noisy) view of the other principal's, then plays its part of the plan: it offers
+    what the plan says and accepts an offer worth, discounted to now, at least what waiting for the
+    next round's subgame is worth. Against another ``spe`` agent who sees it right, the first
+    offer is accepted at once. The plan is recomputed when payoffs change (an event fired).
+    """
+
+    name = "spe"
+
+    def __init__(self) -> None:
+        self._plan: SubgamePerfect | None = None
+        self._planned_for: tuple[int, int] = (-1, -1)
+
+    def plan(self, agent: GovernmentAgent) -> tuple[SubgamePerfect, int]:
+        """The plan for the agent's current beliefs and which party (0 proposes first) it is."""
+        me = agent.model.scenario.principals.index(agent.actor)
+        key = (id(agent), agent.version)
+        if self._plan is None or self._planned_for != key:
+            mine, theirs = agent.own, agent.others_utility[0]
+            U = np.stack([mine, theirs] if me == 0 else [theirs, mine])
+            r = np.array([agent.reservation, agent.others_reservation[0]])
+            d = np.array([agent.discount, agent.others_discount[0]])
+            if me == 1:
+                r, d = r[::-1], d[::-1]
+            self._plan = subgame_perfect(U, r, d, agent.model.rounds, first=0)
+            self._planned_for = key
+        return self._plan, me
+
+    def aspiration(self, agent: GovernmentAgent, round_: int) -> float:
+        """The value of the subgame starting at ``round_``, in that round's utility."""
+        if round_ >= agent.model.rounds:
+            return agent.reservation
+        plan, me = self.plan(agent)
+        return float(plan.value[round_, me] / agent.discount**round_)
+
+    def propose(self, agent: GovernmentAgent, round_: int) -> np.ndarray:
+        plan, _ = self.plan(agent)
+        return np.array(agent.model.candidates[plan.proposal[min(round_, len(plan.proposal) - 1)]])
+
+    def respond(self, agent: GovernmentAgent, offer: np.ndarray, round_: int) -> bool:
+        plan, me = self.plan(agent)
+        wait = plan.value[min(round_ + 1, len(plan.value) - 1), me]
+        return bool(agent.discount**round_ * agent.utility(offer) >= wait - 1e-9)
+
+
+def make_strategy(spec: TimeDependentSpec | TitForTatSpec | HardlinerSpec | SpeSpec | None) -> Strategy:
     """The strategy object for a scenario's strategy spec (principals without one play linear)."""
     if spec is None:
         return TimeDependent("linear", 1.0)
@@ -104,4 +153,6 @@ def make_strategy(spec: TimeDependentSpec | TitForTatSpec | HardlinerSpec | None
         return TitForTat(spec.reciprocity, spec.opening)
     if isinstance(spec, HardlinerSpec):
         return Hardliner(spec.level)
+    if isinstance(spec, SpeSpec):
+        return Spe()
     raise TypeError(f"no strategy for {spec!r}")

@@ -38,6 +38,8 @@ BAD_FILES = {
     "effect_on_strategy.yaml": ("events.beijing_coercion.effects.0.path", 175, "cannot be changed"),
     "bool_for_number.yaml": ("actors.seoul.capability", 35, "valid number (got True)"),
     "strategy_without_name.yaml": ("actors.seoul.strategy", 41, "needs a 'name' key"),
+    "unknown_variant.yaml": ("variant", 11, "'scholz' or 'textbook' (got 'bdm2009')"),
+    "unknown_protocol.yaml": ("protocol", 10, "'alternating_offers' or 'expected_utility'"),
 }
 
 

@@ -23,13 +23,23 @@ from rich.progress import (
 )
 
 from wargame import __version__
+from wargame.actors_csv import load_actors_csv
+from wargame.bdm import VARIANTS, simulate
 from wargame.errors import Problem, WargameError
 from wargame.experiment import is_experiment, load_experiment
 from wargame.model import NegotiationModel
 from wargame.montecarlo import load_run, run_experiment
 from wargame.params import parse_assignment
 from wargame.plots import write_plots
-from wargame.report import compare_table, print_episode, print_problems, print_summary
+from wargame.report import (
+    compare_table,
+    forecast_frame,
+    forecast_tables,
+    moves_table,
+    print_episode,
+    print_problems,
+    print_summary,
+)
 from wargame.scenario import load_scenario, read_yaml
 from wargame.summary import compare as compare_runs
 
@@ -136,6 +146,72 @@ def run(
     print_episode(out_console, episode, spec)
 
 
+@app.command()
+@_user_errors
+def forecast(
+    actors: Annotated[Path, typer.Argument(help="CSV with columns actor,capability,position,salience.")],
+    rounds: Annotated[int, typer.Option(min=1, max=1000, help="Rounds to play.")] = 10,
+    variant: Annotated[
+        str, typer.Option(help=f"Model variant: {' or '.join(VARIANTS)} (see docs/models.md).")
+    ] = "scholz",
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Bueno de Mesquita's expected utility model on one issue: positions and forecast per round."""
+    problems = []
+    if variant not in VARIANTS:
+        problems.append(
+            Problem("--variant", "", f"unknown variant '{variant}' (known: {', '.join(VARIANTS)})")
+        )
+    if fmt not in ("table", "csv", "json"):
+        problems.append(Problem("--format", "", f"unknown format '{fmt}' (known: table, csv, json)"))
+    if problems:
+        raise WargameError(problems)
+    table = load_actors_csv(actors)
+    trajectory = simulate(table.capability, table.position, table.salience, rounds, variant)
+    frame = forecast_frame(trajectory, table.names)
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False, float_format="%.6g"))
+    elif fmt == "json":
+        data = {
+            "actors": list(table.names),
+            "variant": variant,
+            "rounds": [
+                {
+                    "round": t,
+                    "positions": dict(zip(table.names, map(float, trajectory.positions[t]), strict=True)),
+                    "median": float(trajectory.median[t]),
+                    "mean": float(trajectory.mean[t]),
+                    "risk": None
+                    if t == 0
+                    else dict(zip(table.names, map(float, trajectory.risk[t - 1]), strict=True)),
+                    "moves": []
+                    if t == 0
+                    else [
+                        {
+                            "actor": table.names[m.mover],
+                            "gave_way_to": table.names[m.toward],
+                            "how": m.kind,
+                            "from": m.before,
+                            "to": m.after,
+                        }
+                        for m in trajectory.moves[t - 1]
+                    ],
+                }
+                for t in range(rounds + 1)
+            ],
+        }
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        title = f"{actors.name}: expected utility model ({variant}), {rounds} rounds"
+        for part in forecast_tables(trajectory, table.names, title, out_console.width):
+            out_console.print(part)
+        out_console.print(moves_table(trajectory, table.names))
+        out_console.print(
+            f"Forecast after round {rounds}: [bold]{trajectory.median[-1]:.2f}[/] (weighted median), "
+            f"weighted mean {trajectory.mean[-1]:.2f}"
+        )
+
+
 def _progress_bar() -> tuple[Progress, Callable[[int, int], None]]:
     bar = Progress(
         TextColumn("[bold]episodes"),
@@ -230,4 +306,7 @@ def compare(
     """Put two runs side by side: differences and whether they exceed the sampling noise."""
     a, b = load_run(run_a), load_run(run_b)
     frame = compare_runs(a.episodes, b.episodes)
-    out_console.print(compare_table(frame, a.plan.experiment.name, b.plan.experiment.name))
+    def label(r) -> str:  # the protocol too: comparing two models of the same talks is common
+        return f"{r.plan.experiment.name}, {r.scenario.protocol}"
+
+    out_console.print(compare_table(frame, label(a), label(b)))

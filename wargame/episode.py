@@ -11,7 +11,9 @@ from wargame.events import FiredEvent
 
 @dataclass(frozen=True)
 class RoundRecord:
-    """One round of alternating offers."""
+    """One round. Under alternating offers ``offer`` is the proposer's package; under the expected
+    utility protocol it is the forecast (weighted median, ``proposer`` is "forecast"), with the
+    weighted ``mean``, every actor's ``positions`` and the ``moves`` the challenges caused."""
 
     round: int
     proposer: str
@@ -22,6 +24,9 @@ class RoundRecord:
     aspiration: dict[str, float]  # principals' aspiration levels this round
     events: tuple[str, ...]  # events that fired at the start of the round
     deal: bool
+    mean: dict[str, float] = field(default_factory=dict)
+    positions: dict[str, dict[str, float]] = field(default_factory=dict)
+    moves: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,10 @@ class Episode:
     nash: dict[str, float] | None
     nash_distance: float | None
     rounds: tuple[RoundRecord, ...] = field(default=())
+    # what the protocol predicts per issue: the outcome under alternating offers; the final
+    # weighted median under expected_utility (also when the principals reject it), with its mean
+    forecast: dict[str, float] = field(default_factory=dict)
+    forecast_mean: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (tuples become lists)."""
@@ -67,6 +76,9 @@ class Episode:
             "rounds_played": self.rounds_played,
         }
         row.update({f"outcome.{k}": v for k, v in self.outcome.items()})
+        row.update({f"forecast.{k}": v for k, v in self.forecast.items()})
+        if self.forecast_mean is not None:
+            row.update({f"forecast_mean.{k}": v for k, v in self.forecast_mean.items()})
         row.update({f"utility.{k}": v for k, v in self.utility.items()})
         row.update({f"gain.{k}": v for k, v in self.gain.items()})
         row.update({f"discounted.{k}": v for k, v in self.discounted.items()})
@@ -85,5 +97,9 @@ class Episode:
             row["accepted_by"] = ",".join(a for a, ok in r.responses.items() if ok)
             row["backed_by"] = ",".join(a for a, ok in r.support.items() if ok)
             row["events"] = ",".join(r.events)
+            row.update({f"mean.{k}": v for k, v in r.mean.items()})
+            row.update({f"position.{a}.{k}": v for a, by in r.positions.items() for k, v in by.items()})
+            if r.positions:
+                row["moves"] = len(r.moves)
             rows.append(row)
         return rows

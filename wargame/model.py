@@ -205,6 +205,8 @@ class NegotiationModel(mesa.Model):
             utility = utility - self.payoffs.no_deal_cost  # a failure costs what no_deal_cost says
         rounds_waited = self.deal_round if self.deal else 0
         nash = self.solutions.nash
+        last = self.history[-1] if self.history else None
+        bdm = self.scenario.protocol == "expected_utility" and last is not None
         return Episode(
             scenario=self.scenario.name,
             protocol=self.scenario.protocol,
@@ -225,6 +227,8 @@ class NegotiationModel(mesa.Model):
             if nash is None
             else float(space.distance(self.outcome, nash, self.payoffs.lo, self.payoffs.hi)),
             rounds=tuple(self.history),
+            forecast=dict(last.offer) if bdm else self._by_issue(self.outcome),
+            forecast_mean=dict(last.mean) if bdm else None,
         )
 
     def _by_issue(self, values: np.ndarray) -> dict[str, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -27,6 +28,9 @@ def transcript_table(episode: Episode, scenario: Scenario) -> Table:
     table.add_column("proposer")
     for name in scenario.issues:
         table.add_column(name, justify="right")
+    bdm = any(r.positions for r in episode.rounds)
+    if bdm:
+        table.add_column("moves", justify="right")
     table.add_column("principals")
     table.add_column("backed by")
     table.add_column("events")
@@ -36,6 +40,7 @@ def transcript_table(episode: Episode, scenario: Scenario) -> Table:
             str(r.round),
             r.proposer,
             *[_fmt(r.offer[name]) for name in scenario.issues],
+            *([str(len(r.moves))] if bdm else []),
             "\n".join(f"{a}: {_tick(ok)}" for a, ok in r.responses.items()),
             ", ".join(a for a, ok in r.support.items() if ok) or "-",
             "\n".join(r.events),
@@ -97,10 +102,34 @@ def events_table(episode: Episode) -> Table:
     return table
 
 
+def positions_table(episode: Episode, scenario: Scenario) -> Table:
+    """Expected utility protocol: each actor's position per issue, start -> end, and the forecast."""
+    last = episode.rounds[-1]
+    verdict = "accepted by every principal" if episode.deal else "rejected: no deal"
+    table = Table(title=f"Positions, ideal -> final; forecast {verdict}", title_justify="left")
+    table.add_column("actor")
+    for name in scenario.issues:
+        table.add_column(name, justify="right")
+    for actor, spec in scenario.actors.items():
+        table.add_row(
+            actor,
+            *[f"{spec.ideal[i]:.2f} -> {last.positions[actor][i]:.2f}" for i in scenario.issues],
+        )
+    table.add_section()
+    table.add_row(
+        "[bold]forecast (median)[/]", *[f"[bold]{episode.forecast[i]:.2f}[/]" for i in scenario.issues]
+    )
+    table.add_row("weighted mean", *[f"{(episode.forecast_mean or {})[i]:.2f}" for i in scenario.issues])
+    table.caption = f"{sum(len(r.moves) for r in episode.rounds)} moves in {len(episode.rounds)} rounds"
+    return table
+
+
 def print_episode(console: Console, episode: Episode, scenario: Scenario) -> None:
     console.print(transcript_table(episode, scenario))
     if episode.events:
         console.print(events_table(episode))
+    if episode.forecast_mean is not None:
+        console.print(positions_table(episode, scenario))
     console.print(outcome_table(episode, scenario))
     console.print(actors_table(episode, scenario))
     if episode.nash_distance is not None:
@@ -178,7 +207,26 @@ def summary_tables(s: dict) -> list[Table]:
             _f3(g["p50"]),
             _f3(g["p95"]),
         )
-    tables = [head, issues, actors]
+    tables = [head, issues]
+    if s.get("forecasts"):
+        fc = Table(
+            title="Expected utility forecast (weighted median, whether or not the principals accept it)",
+            title_justify="left",
+        )
+        for col in ("issue", "p5", "p50", "p95", "mean", "weighted mean"):
+            fc.add_column(col, justify="left" if col == "issue" else "right")
+        for name, f in s["forecasts"].items():
+            m = f["median"]
+            fc.add_row(
+                name,
+                _f3(m["p5"], 2),
+                f"[bold]{_f3(m['p50'], 2)}[/]",
+                _f3(m["p95"], 2),
+                _f3(m["mean"], 2),
+                _f3(f["mean"]["mean"], 2),
+            )
+        tables.append(fc)
+    tables.append(actors)
     if s["events"]:
         events = Table(title="Events", title_justify="left")
         for col in ("event", "actor", "fires per episode", "share of episodes"):
@@ -215,4 +263,54 @@ def compare_table(frame, name_a: str, name_b: str) -> Table:  # frame: pandas Da
         interval = "-" if math.isnan(row.low) else f"{row.low:+.3f} .. {row.high:+.3f}"
         diff = "-" if math.isnan(row.diff) else f"{row.diff:+.3f}"
         table.add_row(row.metric, _f3(row.a), _f3(row.b), diff, interval, flag)
+    return table
+
+
+def forecast_frame(trajectory, names: tuple[str, ...]):  # -> pandas.DataFrame
+    """One row per round (0 = the start): each actor's position, the weighted median and mean."""
+    import pandas as pd
+
+    frame = pd.DataFrame(trajectory.positions, columns=list(names))
+    frame.insert(0, "round", range(len(frame)))
+    frame["median"] = trajectory.median
+    frame["mean"] = trajectory.mean
+    return frame
+
+
+def forecast_tables(trajectory, names: tuple[str, ...], title: str, width: int = 80) -> list[Table]:
+    """Each actor's position per round (columns; 0 = the start), then the weighted median and mean.
+
+    Rounds are split over several tables when they do not fit the console's width.
+    """
+    label = max(len(n) for n in (*names, "median"))
+    per_table = max(1, (width - label - 4) // 8)  # a column: 5 digits, padding and rule
+    rounds = range(len(trajectory.positions))
+    tables = []
+    for first in range(0, len(rounds), per_table):
+        cols = rounds[first : first + per_table]
+        table = Table(title=title if first == 0 else None, title_justify="left", box=box.SIMPLE_HEAD)
+        table.add_column("actor", no_wrap=True, min_width=label)
+        for t in cols:
+            table.add_column(str(t), justify="right", no_wrap=True, min_width=5)
+        for a, name in enumerate(names):
+            table.add_row(name, *[f"{trajectory.positions[t, a]:.2f}" for t in cols])
+        table.add_section()
+        table.add_row("[bold]median[/]", *[f"[bold]{trajectory.median[t]:.2f}[/]" for t in cols])
+        table.add_row("mean", *[f"{trajectory.mean[t]:.2f}" for t in cols])
+        table.add_row("moves", *[str(len(trajectory.moves[t - 1])) if t else "" for t in cols])
+        tables.append(table)
+    tables[-1].caption = "columns: rounds (0 = start); median = the forecast (capability x salience weighted)"
+    return tables
+
+
+def moves_table(trajectory, names: tuple[str, ...]) -> Table:
+    """Who gave way to whom in each round, and how."""
+    table = Table(title="Challenges that moved somebody", title_justify="left")
+    for col in ("round", "actor", "gave way to", "how", "from", "to"):
+        table.add_column(col, justify="right" if col in ("round", "from", "to") else "left")
+    for t, moves in enumerate(trajectory.moves, start=1):
+        for m in moves:
+            table.add_row(
+                str(t), names[m.mover], names[m.toward], m.kind, f"{m.before:.2f}", f"{m.after:.2f}"
+            )
     return table

@@ -97,8 +97,16 @@ class HardlinerSpec(_Strict):
     level: float = Field(default=0.9, gt=0, le=1)
 
 
-StrategySpec = Annotated[TimeDependentSpec | TitForTatSpec | HardlinerSpec, Field(discriminator="name")]
-STRATEGY_NAMES = ("boulware", "linear", "conceder", "tit_for_tat", "hardliner")
+class SpeSpec(_Strict):
+    """Subgame-perfect play of two-party alternating offers (backward induction); no parameters."""
+
+    name: Literal["spe"]
+
+
+StrategySpec = Annotated[
+    TimeDependentSpec | TitForTatSpec | HardlinerSpec | SpeSpec, Field(discriminator="name")
+]
+STRATEGY_NAMES = ("boulware", "linear", "conceder", "tit_for_tat", "hardliner", "spe")
 
 
 # --------------------------------------------------------------------------- actors
@@ -186,7 +194,10 @@ class Source(_Strict):
 class Scenario(_Strict):
     name: str
     description: str = ""
-    protocol: Literal["alternating_offers"] = "alternating_offers"
+    protocol: Literal["alternating_offers", "expected_utility"] = "alternating_offers"
+    variant: Literal["scholz", "textbook"] = Field(
+        default="scholz", description="expected_utility only: the model's reading (see docs/models.md)"
+    )
     rounds: int = Field(default=12, ge=1, le=1000)
     max_candidates: int = Field(
         default=30_000, ge=100, le=2_000_000, description="offer grid size before sampling"
@@ -280,8 +291,13 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
                 out.append((f"{at}.salience.{issue_name}", f"salience must be >= 0 (got {w})"))
         if actor.salience and all(w == 0 for w in actor.salience.values()) and not actor.linkages:
             out.append((f"{at}.salience", "all saliences are zero: the actor would care about nothing"))
-        if actor.role == "principal" and actor.strategy is None:
-            pass  # principals without a strategy play 'linear' (documented default)
+        if actor.role == "principal" and isinstance(actor.strategy, SpeSpec) and len(s.principals) != 2:
+            out.append(
+                (
+                    f"{at}.strategy",
+                    f"spe solves two-party bargaining; this scenario has {len(s.principals)} principals",
+                )
+            )
         for i, link in enumerate(actor.linkages):
             lat = f"{at}.linkages.{i}.targets"
             if len(link.targets) != 2:

@@ -80,3 +80,64 @@ class Solutions:
             return None if i is None else np.array(candidates[i], dtype=float)
 
         return cls(pick(nash(U, r)), pick(kalai_smorodinsky(U, r)), pick(utilitarian(U, r)))
+
+
+@dataclass(frozen=True)
+class SubgamePerfect:
+    """The subgame-perfect plan of two-party alternating offers, round by round.
+
+    ``proposal[t]`` is the candidate the round-``t`` proposer offers, ``accepted[t]`` whether the
+    responder takes it, and ``value[t]`` each party's value of the subgame that starts at round
+    ``t`` in round-0 utility (``value[rounds]`` is the reservation: failure is not discounted).
+    """
+
+    proposal: np.ndarray  # (T,) candidate indices
+    accepted: np.ndarray  # (T,) bool
+    value: np.ndarray  # (T + 1, 2)
+
+
+def subgame_perfect(
+    U: np.ndarray, r: np.ndarray, discount: np.ndarray, rounds: int, first: int = 0
+) -> SubgamePerfect:
+    """Backward induction over a finite horizon of alternating offers between two parties.
+
+    ``U`` (2, B): the parties' utilities of the candidates; ``r`` (2,) their reservations (what
+    failure after the last round gives them); ``discount`` (2,) per-round factors; party
+    ``first`` proposes in round 0. A deal on ``x`` in round ``t`` is worth ``discount**t * U(x)``.
+    The responder accepts when indifferent; the proposer offers, among the packages the
+    responder accepts, its own best (ties: the responder's best, so the plan is Pareto-efficient
+    on the grid), unless waiting is worth more to it, in which case it offers its own best
+    package and is refused. On one issue with linear utilities this gives the Stahl shares,
+    which tend to Rubinstein's as ``rounds`` grows.
+    """
+    U = np.asarray(U, dtype=float)
+    if U.ndim != 2 or U.shape[0] != 2:
+        raise ValueError(f"subgame_perfect takes two parties' utilities, shape (2, B); got {U.shape}")
+    d = np.asarray(discount, dtype=float)
+    value = np.empty((rounds + 1, 2))
+    value[rounds] = r
+    proposal = np.empty(rounds, dtype=int)
+    accepted = np.zeros(rounds, dtype=bool)
+    tol = 1e-12
+    for t in range(rounds - 1, -1, -1):
+        p = (first + t) % 2
+        q = 1 - p
+        dt = d**t
+        ok = dt[q] * U[q] >= value[t + 1, q] - tol
+        own_best = _best_for(U[p], U[q], np.ones(U.shape[1], dtype=bool))
+        if ok.any():
+            x = _best_for(U[p], U[q], ok)
+            if dt[p] * U[p, x] >= value[t + 1, p] - tol:
+                proposal[t], accepted[t] = x, True
+                value[t] = dt * U[:, x]
+                continue
+        proposal[t] = own_best  # waiting is worth more than any offer the responder would take
+        value[t] = value[t + 1]
+    return SubgamePerfect(proposal, accepted, value)
+
+
+def _best_for(mine: np.ndarray, theirs: np.ndarray, ok: np.ndarray) -> int:
+    """Among ``ok`` candidates: the best for ``mine``; among ties, the best for ``theirs``."""
+    top = np.max(mine, where=ok, initial=-np.inf)
+    tied = ok & (mine >= top - 1e-12)
+    return int(np.argmax(np.where(tied, theirs, -np.inf)))

@@ -98,6 +98,15 @@ def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> dict[str,
         "by_round": {str(int(r)): _num(c / n) for r, c in by_round.items()},  # JSON keys
     }
     out["nash_distance"] = describe(df["nash_distance"])
+    if any(c.startswith("forecast_mean.") for c in df.columns):
+        # expected_utility: the model's forecast stands whether or not the principals accept it
+        out["forecasts"] = {
+            issue: {
+                "median": describe(df[f"forecast.{issue}"]),
+                "mean": describe(df[f"forecast_mean.{issue}"]),
+            }
+            for issue in scenario.issues
+        }
     return out
 
 
@@ -125,6 +134,20 @@ def summary_markdown(s: dict[str, Any]) -> str:
             f"{_f(i['mean'], 2)} | {_f(i['sd'], 2)} | {_f(i['p5'], 2)} | {_f(i['p50'], 2)} | "
             f"{_f(i['p95'], 2)} | {_f(i['at_no_deal'])} |"
         )
+    if s.get("forecasts"):
+        lines += [
+            "",
+            "## The expected utility model's forecast (whether or not the principals accept it)",
+            "",
+            "| issue | median p5 | median p50 | median p95 | median mean | weighted mean (mean) |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, f in s["forecasts"].items():
+            m = f["median"]
+            lines.append(
+                f"| {name} | {_f(m['p5'], 2)} | {_f(m['p50'], 2)} | {_f(m['p95'], 2)} | {_f(m['mean'], 2)} | "
+                f"{_f(f['mean']['mean'], 2)} |"
+            )
     lines += [
         "",
         "## Utility and gain per actor",
@@ -180,7 +203,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     pa_, pb_ = a["deal"].mean(), b["deal"].mean()
     se = math.sqrt(pa_ * (1 - pa_) / len(a) + pb_ * (1 - pb_) / len(b))
     rows.append(("deal rate", pa_, pb_, se, Z95))
-    columns = [c for c in a.columns if c.split(".")[0] in ("outcome", "utility", "gain") and c in b.columns]
+    kinds = ("outcome", "forecast", "forecast_mean", "utility", "gain")
+    columns = [c for c in a.columns if c.split(".")[0] in kinds and c in b.columns]
     pairs = [(col, a[col], b[col]) for col in [*columns, "nash_distance"]]
     pairs.append(("deal_round (deals)", a.loc[a["deal"], "deal_round"], b.loc[b["deal"], "deal_round"]))
     for name, x, y in pairs:

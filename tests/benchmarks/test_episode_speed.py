@@ -8,7 +8,8 @@ import itertools
 import numpy as np
 import pytest
 
-from wargame import space
+from wargame import bdm, space
+from wargame.actors_csv import load_actors_csv
 from wargame.model import NegotiationModel
 from wargame.payoffs import Payoffs, grid_utilities
 from wargame.scenario import load_scenario
@@ -22,6 +23,31 @@ def test_episode(benchmark, path):
     seeds = itertools.count()
     benchmark(lambda: NegotiationModel(scenario, seed=next(seeds)).run())
     benchmark.extra_info["episodes_per_second"] = 1.0 / benchmark.stats.stats.mean
+
+
+@pytest.mark.parametrize("variant", ["scholz", "textbook"])
+def test_episode_expected_utility(benchmark, variant):
+    """The baseline under the expected_utility protocol (12 rounds, 3 issues, 5 actors)."""
+    scenario = load_scenario(BASELINE).with_values({"protocol": "expected_utility", "variant": variant})
+    seeds = itertools.count()
+    benchmark(lambda: NegotiationModel(scenario, seed=next(seeds), collect=False).run())
+    benchmark.extra_info["episodes_per_second"] = 1.0 / benchmark.stats.stats.mean
+
+
+def test_episode_spe(benchmark):
+    """Bilateral with both principals playing subgame-perfect (backward induction on the grid)."""
+    scenario = load_scenario(BILATERAL).with_values(
+        {"actors.seoul.strategy": {"name": "spe"}, "actors.washington.strategy": {"name": "spe"}}
+    )
+    seeds = itertools.count()
+    benchmark(lambda: NegotiationModel(scenario, seed=next(seeds), collect=False).run())
+    benchmark.extra_info["episodes_per_second"] = 1.0 / benchmark.stats.stats.mean
+
+
+def test_forecast_ec_ten_rounds(benchmark):
+    """`wargame forecast` on the EC example: ten actors, ten rounds."""
+    t = load_actors_csv(BASELINE.parents[1] / "reference" / "ec_emissions.csv")
+    benchmark(bdm.simulate, t.capability, t.position, t.salience, 10)
 
 
 def test_score_baseline_grid(benchmark):

@@ -1,0 +1,152 @@
+"""Bueno de Mesquita's expected utility model: the published EC example, and its invariants."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wargame import bdm
+from wargame.actors_csv import load_actors_csv
+
+EC = Path(__file__).resolve().parents[1] / "configs" / "reference" / "ec_emissions.csv"
+
+# Scholz, Calbert & Smith (2011), Table 2: median and mean voter position after rounds 1-8,
+# printed to one decimal (the medians are truncated: 9.96 is printed 9.9).
+PUBLISHED_MEDIAN = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]
+PUBLISHED_MEAN = [7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6]
+# Our round-2 median (Belgium, pivotal, at 9.61 on its way to 9.96) is the one published number
+# the model does not reproduce; see the wargame.bdm docstring.
+KNOWN_DEVIATION = {("median", 2): 9.611}
+
+
+def printed(value: float, published: float) -> bool:
+    """Whether ``value`` prints as ``published`` to one decimal, truncated or rounded."""
+    truncated = math.floor(value * 10 + 1e-9) / 10
+    return math.isclose(truncated, published) or math.isclose(round(value, 1), published)
+
+
+@pytest.fixture(scope="module")
+def ec():
+    table = load_actors_csv(EC)
+    return table, bdm.simulate(table.capability, table.position, table.salience, rounds=10)
+
+
+def test_ec_table_1_is_read_as_published(ec):
+    table, _ = ec
+    assert table.names[:3] == ("Netherlands", "Belgium", "Luxembourg") and len(table.names) == 10
+    assert table.capability.sum() == pytest.approx(1.01)
+    assert table.salience.max() == 1.0  # 0-100 in the file, 0-1 in the model
+    assert bdm.weighted_median(table.position, table.capability * table.salience) == 7.0
+
+
+def test_ec_reproduces_table_2_round_by_round(ec):
+    _, trajectory = ec
+    for rnd in range(1, 9):
+        for kind, published in (("median", PUBLISHED_MEDIAN), ("mean", PUBLISHED_MEAN)):
+            ours = float(getattr(trajectory, kind)[rnd])
+            if (kind, rnd) in KNOWN_DEVIATION:
+                assert ours == pytest.approx(KNOWN_DEVIATION[kind, rnd], abs=1e-3)
+                assert not printed(ours, published[rnd - 1])
+                continue
+            assert printed(ours, published[rnd - 1]), (
+                f"round {rnd} {kind}: {ours:.3f} vs {published[rnd - 1]}"
+            )
+
+
+def test_ec_trajectory_is_pinned(ec):
+    """Full precision, so a refactor cannot drift inside the published one-decimal tolerance."""
+    _, t = ec
+    np.testing.assert_allclose(
+        t.median,
+        [7.0, 8.415932, 9.610859, 9.961980, 9.961980, 9.961980, 7.472046, 8.824594, 9.671130, 9.671130, 7.0],
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(
+        t.mean,
+        [
+            7.389956,
+            7.461314,
+            7.552501,
+            7.590145,
+            7.358131,
+            7.349174,
+            7.414878,
+            7.510457,
+            7.572447,
+            7.324989,
+            7.242131,
+        ],
+        atol=1e-6,
+    )
+    # who moved in round 1, and how: Belgium meets France part-way; two small states give in
+    first = {(m.mover, m.toward, m.kind) for m in t.moves[0]}
+    assert first == {(1, 4, "compromise"), (2, 1, "confrontation"), (7, 2, "confrontation")}
+    assert set(np.unique(t.positions[:, [0, 3, 4, 5, 6, 8, 9]])) == {4.0, 7.0, 10.0}  # the big states hold
+
+
+def test_textbook_variant_differs_and_settles(ec):
+    table, scholz = ec
+    t = bdm.simulate(table.capability, table.position, table.salience, rounds=10, variant="textbook")
+    assert not np.allclose(t.median, scholz.median)
+    assert t.median[-1] == pytest.approx(t.median[-2])  # settled by round 9
+    assert 7.0 <= t.median[-1] <= 7.5
+
+
+def test_probabilities():
+    x = np.array([0.0, 0.5, 1.0])
+    w = np.array([1.0, 2.0, 1.0])
+    P = bdm.probabilities(x, w, np.ones(3), np.array(1.0), "textbook")
+    off = ~np.eye(3, dtype=bool)
+    np.testing.assert_allclose((P + P.T)[off], 1.0)  # a dyad's two probabilities sum to one
+    assert P[1, 0] > 0.5 and P[1, 2] > 0.5  # the centre beats both ends
+    S = bdm.probabilities(x, w, np.ones(3), np.array(1.0), "scholz")
+    assert np.all(S >= 0) and S.sum() <= 1 + 1e-12  # shares of the whole vote table
+    assert S[1, 0] > S[0, 1]
+
+
+def test_risk_exponents_span_half_to_two():
+    E = np.array([[0.0, 0.3, -0.2], [0.1, 0.0, 0.4], [0.5, -0.1, 0.0]])
+    r = bdm.risk_exponents(E)
+    security = E.sum(axis=0) - np.diag(E)
+    assert r[np.argmax(security)] == pytest.approx(0.5)  # most coveted as a target: risk averse
+    assert r[np.argmin(security)] == pytest.approx(2.0)
+    np.testing.assert_allclose(bdm.risk_exponents(np.zeros((3, 3))), 1.0)
+
+
+def test_unknown_variant_is_refused():
+    with pytest.raises(ValueError, match="unknown variant"):
+        bdm.step(np.array([0.0, 1.0]), np.ones(2), np.ones(2), 1.0, "nope")
+
+
+actors = st.integers(2, 8).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.floats(0.01, 1.0), min_size=n, max_size=n),
+        st.lists(st.floats(0.0, 100.0), min_size=n, max_size=n),
+        st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(actors, st.sampled_from(bdm.VARIANTS), st.integers(1, 6))
+def test_positions_stay_within_the_starting_range(data, variant, rounds):
+    c, x, s = (np.array(v) for v in data)
+    if np.ptp(x) == 0:
+        return
+    t = bdm.simulate(c, x, s, rounds, variant)
+    assert np.all(t.positions >= x.min() - 1e-9) and np.all(t.positions <= x.max() + 1e-9)
+    assert np.all((t.median >= x.min() - 1e-9) & (t.median <= x.max() + 1e-9))
+    assert np.all((t.risk >= 0.5 - 1e-9) & (t.risk <= 2 + 1e-9))
+    # a move starts where the mover stood and ends between there and the position it yields to
+    for k, moves in enumerate(t.moves):
+        start = t.positions[k]
+        for m in moves:
+            assert m.before == start[m.mover]
+            lo, hi = sorted((m.before, start[m.toward]))
+            assert lo - 1e-9 <= m.after <= hi + 1e-9
+            assert t.positions[k + 1, m.mover] == m.after
+    again = bdm.simulate(c, x, s, rounds, variant)
+    np.testing.assert_array_equal(t.positions, again.positions)  # deterministic
