@@ -28,7 +28,7 @@ from wargame.bdm import VARIANTS, simulate
 from wargame.errors import Problem, WargameError
 from wargame.experiment import is_experiment, load_experiment
 from wargame.model import NegotiationModel
-from wargame.montecarlo import load_run, run_experiment
+from wargame.montecarlo import ExperimentResult, load_run, run_experiment
 from wargame.params import parse_assignment
 from wargame.plots import write_plots
 from wargame.report import (
@@ -306,7 +306,8 @@ def compare(
     """Put two runs side by side: differences and whether they exceed the sampling noise."""
     a, b = load_run(run_a), load_run(run_b)
     frame = compare_runs(a.episodes, b.episodes)
-    def label(r) -> str:  # the protocol too: comparing two models of the same talks is common
+
+    def label(r: ExperimentResult) -> str:  # with the protocol: comparing two models of the talks is common
         return f"{r.plan.experiment.name}, {r.scenario.protocol}"
 
     out_console.print(compare_table(frame, label(a), label(b)))
