@@ -39,8 +39,11 @@ from wargame.report import (
     print_episode,
     print_problems,
     print_summary,
+    sensitivity_tables,
+    sweep_table,
 )
 from wargame.scenario import load_scenario, read_yaml
+from wargame.sensitivity import parse_values, run_sensitivity, run_sweep
 from wargame.summary import compare as compare_runs
 
 app = typer.Typer(
@@ -285,6 +288,106 @@ def batch(
         raise typer.Exit(130) from None
     print_summary(out_console, result.summary())
     out_console.print(f"Run directory: [bold]{result.run_dir}[/]")
+
+
+@app.command()
+@_user_errors
+def sensitivity(
+    experiment: Annotated[
+        Path | None,
+        typer.Argument(help="Experiment YAML with a sensitivity: block (optional with --resume)."),
+    ] = None,
+    method: Annotated[str | None, typer.Option(help="oat, morris or sobol (overrides the file).")] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            help="sobol: base sample N (power of 2); morris: trajectories; oat: episodes per point."
+        ),
+    ] = None,
+    output: Annotated[
+        list[str] | None,
+        typer.Option("--output", help="Outcome column to analyse (repeatable), e.g. gain.seoul."),
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    executor: Annotated[str, typer.Option(help="serial, process or dask.")] = "process",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address; implies --executor dask.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Base folder for run directories.")] = Path("runs"),
+    resume: Annotated[
+        Path | None, typer.Option(help="Finish an interrupted sensitivity run directory.")
+    ] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Fix a scenario value: PATH=VALUE.")] = None,
+) -> None:
+    """Which payoff parameters drive the outcome: one-at-a-time, Morris or Sobol (SALib)."""
+    if method is not None and method not in ("oat", "morris", "sobol"):
+        raise WargameError(Problem("--method", "", f"unknown method '{method}' (known: oat, morris, sobol)"))
+    bar, update = _progress_bar()
+    try:
+        with bar:
+            result = run_sensitivity(
+                experiment,
+                method=method,
+                samples=samples,
+                outputs=output,
+                overrides=_overrides(set_),
+                resume=resume,
+                progress=update,
+                workers=workers,
+                executor=executor,
+                scheduler=scheduler,
+                out=out,
+                command=sys.argv,
+            )
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]: finished chunks are saved; resume with --resume RUN_DIR")
+        raise typer.Exit(130) from None
+    for table in sensitivity_tables(result.indices, result.spec.method):
+        out_console.print(table)
+    for warning in result.warnings:
+        err.print(f"[yellow]warning[/]: {warning}")
+    out_console.print(
+        f"Run directory: [bold]{result.run_dir}[/] (indices.csv, indices.parquet, summary.md, plots/)"
+    )
+
+
+@app.command()
+@_user_errors
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    param: Annotated[
+        str, typer.Option(help="Dotted path of the parameter to move, e.g. actors.seoul.no_deal_cost.")
+    ],
+    values: Annotated[str, typer.Option(help="a,b,c or lo:hi:n (n evenly spaced values).")],
+    runs: Annotated[
+        int, typer.Option(min=1, help="Episodes per value (the same seeds at every value).")
+    ] = 200,
+    seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 0,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    executor: Annotated[str, typer.Option(help="serial, process or dask.")] = "process",
+    out: Annotated[Path, typer.Option(help="Base folder for run directories.")] = Path("runs"),
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Fix another scenario value: PATH=VALUE.")
+    ] = None,
+) -> None:
+    """The outcome distribution as one parameter moves: a table and a line plot (the "what if" button)."""
+    bar, update = _progress_bar()
+    with bar:
+        result = run_sweep(
+            scenario,
+            param,
+            parse_values(values),
+            runs=runs,
+            seed=seed,
+            overrides=_overrides(set_),
+            progress=update,
+            workers=workers,
+            executor=executor,
+            out=out,
+            command=sys.argv,
+        )
+    out_console.print(sweep_table(result.table, param, result.run.scenario))
+    out_console.print(f"Run directory: [bold]{result.run_dir}[/] (sweep.csv, sweep.parquet, plots/sweep.png)")
 
 
 @app.command()

@@ -9,6 +9,7 @@ the file, the key path and the YAML line, like scenario validation does.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from wargame import params
+from wargame.design import SensitivitySpec, SweepSpec, outputs_for, parameters
 from wargame.distributions import DISTRIBUTIONS, Choice, Distribution
 from wargame.errors import Problem, WargameError
 from wargame.scenario import (
@@ -40,7 +42,12 @@ class Experiment(BaseModel):
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="names the runs/<name>/ folder")
     description: str = ""
     scenario: str = Field(description="scenario YAML, relative to this file")
-    runs: int = Field(ge=1, le=100_000_000)
+    runs: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000_000,
+        description="episodes (a batch needs it; a sensitivity run derives it)",
+    )
     seed: int = Field(ge=0, lt=2**63)
     protocol: str | None = Field(default=None, description="override the scenario's protocol")
     rounds: int | None = Field(default=None, ge=1, le=1000)
@@ -48,6 +55,8 @@ class Experiment(BaseModel):
     uncertain: dict[str, Distribution] = Field(default_factory=dict)
     chunk_size: int = Field(default=250, ge=1, le=1_000_000, description="episodes per saved chunk")
     trace: bool = Field(default=False, description="also save every round (rounds.parquet)")
+    sensitivity: SensitivitySpec | None = None
+    sweep: SweepSpec | None = Field(default=None, description="made by `wargame sweep`, not written by hand")
 
 
 class Plan(BaseModel):
@@ -172,9 +181,53 @@ def load_experiment(
         fixed["rounds"] = exp.rounds
     base = load_scenario_with(scenario_path, fixed, source, lines)
     problems = _check_uncertain(exp, base, source, lines)
+    if exp.sensitivity is not None:
+        problems += check_sensitivity(exp, base, source, lines)
     if problems:
         raise WargameError(problems)
     return Plan(experiment=exp, scenario=base.data())
+
+
+def check_sensitivity(exp: Experiment, base: Scenario, source: str, lines: Mapping) -> list[Problem]:
+    """Every varied path must exist and be a number, its bounds must give valid scenarios, the rules
+    must name known actors and issues, the outputs must be episode columns."""
+    spec = exp.sensitivity
+    assert spec is not None
+    problems: list[Problem] = []
+
+    def bad(loc: tuple[Any, ...], message: str) -> None:
+        where, line = locate(("sensitivity", *loc), lines)
+        problems.append(Problem(source, where, message, line))
+
+    known = outputs_for(base)
+    for i, name in enumerate(spec.outputs):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}" if close else f"; known: {', '.join(known[:8])}, ..."
+            bad(("outputs", i), f"unknown output '{name}'{hint}")
+    try:
+        found = parameters(spec, base)
+    except params.PathError as err:
+        bad(("parameters", err.path), str(err))
+        return problems
+    except ValueError as err:
+        where, message = str(err).split(": ", 1)
+        bad(tuple(int(p) if p.isdigit() else p for p in where.split(".")), message)
+        return problems
+    if not found:
+        bad(("rules",), "the rules leave no parameter with a range to vary (every value is 0?)")
+    for p in found:
+        if p.path in exp.uncertain:
+            bad(("parameters", p.path), f"'{p.path}' is also under uncertain: vary it in one place only")
+            continue
+        for value in (p.low, p.high):
+            try:
+                base.with_values({p.path: value}, source=source)
+            except WargameError as err:
+                reason = "; ".join(q.message for q in err.problems)
+                bad(("parameters", p.path), f"{value!r} is invalid here: {reason}")
+                break
+    return problems
 
 
 def load_scenario_with(path: Path, fixed: Mapping[str, Any], source: str, lines: Mapping) -> Scenario:

@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pydantic import TypeAdapter
 
 from wargame import rundir
+from wargame.design import Design, sensitivity_design, sweep_design
 from wargame.distributions import Choice, Distribution, is_number, sample_parameters
 from wargame.episode import Episode
 from wargame.errors import Problem, WargameError
@@ -47,8 +47,6 @@ CHUNKS = "chunks"
 EPISODES = "episodes.parquet"
 ROUNDS = "rounds.parquet"
 Progress = Callable[[int, int], None]
-
-_DISTRIBUTIONS = TypeAdapter(dict[str, Distribution])
 
 
 # --------------------------------------------------------------------------- one episode
@@ -70,14 +68,31 @@ def _cell(value: Any, dist: Distribution) -> Any:
 
 
 def play_episode(
-    base: Scenario, uncertain: Mapping[str, Distribution], seed: int, k: int, trace: bool = False
+    base: Scenario,
+    uncertain: Mapping[str, Distribution],
+    seed: int,
+    k: int,
+    trace: bool = False,
+    design: Design | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Sample, play and flatten episode ``k``: its row and (with ``trace``) its rounds."""
-    rng, model_seed = episode_seeds(seed, k)
+    """Sample, play and flatten episode ``k``: its row and (with ``trace``) its rounds.
+
+    With a ``design``, episode ``k`` is replicate ``r`` of point ``p`` (``k = p * per_point + r``):
+    the point fixes the design's parameters and :meth:`Design.point` says which seed stream the
+    episode draws from (``r`` with common random numbers, else ``k``).
+    """
+    fixed: dict[str, float] = {}
+    head: dict[str, Any] = {"episode": k}
+    draw = k
+    if design is not None:
+        point, replicate, draw, fixed = design.point(k)
+        head.update(point=point, replicate=replicate)
+    rng, model_seed = episode_seeds(seed, draw)
     values = sample_parameters(uncertain, rng)
-    scenario = base.with_values(values, source=f"episode {k} (sampled parameters)")
+    scenario = base.with_values({**values, **fixed}, source=f"episode {k} (sampled parameters)")
     episode: Episode = NegotiationModel(scenario, seed=model_seed, collect=False).run()
-    row: dict[str, Any] = {"episode": k, "seed": model_seed}
+    row: dict[str, Any] = {**head, "seed": model_seed}
+    row.update({f"param.{path}": v for path, v in fixed.items()})
     row.update({f"param.{path}": _cell(v, uncertain[path]) for path, v in values.items()})
     row.update(episode.to_row())
     rounds = [{"episode": k, **r} for r in episode.round_rows()] if trace else []
@@ -87,34 +102,38 @@ def play_episode(
 # --------------------------------------------------------------------------- one chunk
 
 
+def design_of(exp: Experiment, scenario: Scenario) -> Design | None:
+    """The experiment's design (sensitivity or sweep), rebuilt from its spec; None for a batch."""
+    if exp.sensitivity is not None:
+        return sensitivity_design(exp.sensitivity, scenario, exp.seed)
+    if exp.sweep is not None:
+        return sweep_design(exp.sweep)
+    return None
+
+
 @lru_cache(maxsize=4)
-def _prepare(payload: str) -> tuple[Scenario, dict[str, Distribution], int, bool]:
+def _prepare(payload: str) -> tuple[Scenario, dict[str, Distribution], int, bool, Design | None]:
     data = json.loads(payload)
     scenario = validate_scenario(data["scenario"], "config.yaml: scenario")
-    return scenario, _DISTRIBUTIONS.validate_python(data["uncertain"]), data["seed"], data["trace"]
+    exp = Experiment.model_validate(data["experiment"])
+    return scenario, exp.uncertain, exp.seed, exp.trace, design_of(exp, scenario)
 
 
 def run_chunk(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Episodes ``start .. stop-1``: a top-level function so process pools and Dask can ship it."""
-    base, uncertain, seed, trace = _prepare(payload)
+    base, uncertain, seed, trace, design = _prepare(payload)
     rows, rounds = [], []
     for k in range(start, stop):
-        row, trace_rows = play_episode(base, uncertain, seed, k, trace)
+        row, trace_rows = play_episode(base, uncertain, seed, k, trace, design)
         rows.append(row)
         rounds.extend(trace_rows)
     return pd.DataFrame(rows), (pd.DataFrame(rounds) if trace else None)
 
 
 def payload_of(plan: Plan) -> str:
-    exp = plan.experiment
-    return json.dumps(
-        {
-            "scenario": plan.scenario,
-            "uncertain": {p: d.model_dump(mode="json") for p, d in exp.uncertain.items()},
-            "seed": exp.seed,
-            "trace": exp.trace,
-        }
-    )  # key order is meaning here (actors' order is the proposing order): never sort it
+    """What a worker needs, as one string (cached per process by :func:`_prepare`)."""
+    # key order is meaning here (actors' order is the proposing order): never sort it
+    return json.dumps({"experiment": plan.experiment.model_dump(mode="json"), "scenario": plan.scenario})
 
 
 # --------------------------------------------------------------------------- executors
@@ -233,6 +252,13 @@ class ExperimentResult:
     def summary(self) -> dict[str, Any]:
         """Deal rate with its 95% interval and per-outcome statistics (what summary.json holds)."""
         return summarize(self.episodes, self.scenario, self.plan.experiment.name)
+
+
+def write_summary(result: ExperimentResult) -> None:
+    """The Monte Carlo summary: ``summary.json`` and ``summary.md``."""
+    summary = result.summary()
+    rundir.write_json(result.run_dir / "summary.json", summary)
+    rundir.write_text(result.run_dir / "summary.md", summary_markdown(summary))
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -361,6 +387,7 @@ def run_experiment(
     trace: bool | None = None,
     progress: Progress | None = None,
     command: list[str] | None = None,
+    finalize: Callable[[ExperimentResult], None] | None = None,
 ) -> ExperimentResult:
     """Run (or resume) an experiment and return its :class:`ExperimentResult`.
 
@@ -368,6 +395,8 @@ def run_experiment(
     ``runs``/``seed``/``overrides``/``trace`` override the file. ``executor`` is ``serial``,
     ``process`` (``workers`` processes, default all cores) or ``dask`` (a LocalCluster of
     ``workers``, or the cluster at ``scheduler``). ``progress(done, total)`` is called as episodes finish.
+    ``finalize(result)`` writes the summary once every episode is in (default: the Monte Carlo
+    summary; sensitivity analyses and sweeps bring their own).
     """
     if executor not in EXECUTORS:
         raise WargameError(
@@ -392,10 +421,19 @@ def run_experiment(
         if trace is not None:
             plan = _replan(plan, {"trace": trace}, None)
     exp = plan.experiment
+    if exp.runs is None:
+        raise WargameError(Problem("--runs", "", "the experiment file gives no runs: say how many episodes"))
+    if finalize is None and (exp.sensitivity is not None or exp.sweep is not None):
+        kind = "wargame sensitivity" if exp.sensitivity is not None else "wargame sweep"
+        raise WargameError(
+            Problem("EXPERIMENT", "", f"this experiment is a design: run or resume it with {kind}")
+        )
 
     run_dir = rundir.require_dir(resume) if resume is not None else rundir.create(out, exp.name)
     with rundir.locked(run_dir):
-        return _execute(run_dir, plan, resume is not None, executor, workers, scheduler, progress, command)
+        return _execute(
+            run_dir, plan, resume is not None, executor, workers, scheduler, progress, command, finalize
+        )
 
 
 def _execute(
@@ -407,9 +445,11 @@ def _execute(
     scheduler: str | None,
     progress: Progress | None,
     command: list[str] | None,
+    finalize: Callable[[ExperimentResult], None] | None,
 ) -> ExperimentResult:
     """Compute the missing chunks of ``run_dir`` (holding its lock) and write the results."""
     exp = plan.experiment
+    assert exp.runs is not None
     if resuming:
         manifest = _check_resume(run_dir, plan)
         if manifest.get("status") == "complete" and (run_dir / EPISODES).exists():
@@ -473,9 +513,7 @@ def _execute(
     if exp.trace:
         _assemble(run_dir, chunks, "rounds", ROUNDS)
     result = ExperimentResult(run_dir, plan, manifest)
-    summary = result.summary()
-    rundir.write_json(run_dir / "summary.json", summary)
-    rundir.write_text(run_dir / "summary.md", summary_markdown(summary))
+    (finalize or write_summary)(result)
     manifest.update(status="complete", finished=rundir.utc_now(), episodes_done=exp.runs)
     rundir.write_json(run_dir / rundir.MANIFEST, manifest)
     for path in (run_dir / CHUNKS).glob("*.parquet"):  # the final files hold everything now

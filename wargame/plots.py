@@ -83,3 +83,77 @@ def write_plots(df: pd.DataFrame, scenario: Scenario, run_dir: Path) -> list[Pat
         deal_rate_by_round(df, scenario, folder),
         gains_by_actor(df, scenario, folder),
     ]
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+
+
+def sensitivity_plots(indices: pd.DataFrame, method: str, folder: Path) -> list[Path]:
+    """Per output: a tornado chart (oat) or a bar chart of the indices with 95% intervals."""
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for output, frame in indices.groupby("output", sort=False):
+        frame = frame[~frame["parameter"].str.contains(" x ")].iloc[::-1]  # most important on top
+        labels = frame["parameter"].tolist()
+        y = np.arange(len(frame))
+        fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(frame) + 1.6), layout="constrained")
+        if method == "oat":
+            base = float(frame["at_base"].iloc[0])
+            lo, hi = frame["at_low"].to_numpy(), frame["at_high"].to_numpy()
+            ax.barh(y, lo - base, left=base, color="#4c72b0", label="parameter at low")
+            ax.barh(y, hi - base, left=base, color="#dd8452", label="parameter at high")
+            ax.axvline(base, color="black", linewidth=1, label=f"base {base:.3g}")
+            ax.set_xlabel(output)
+            name = f"tornado_{_slug(output)}.png"
+            ax.set_title(f"One at a time: {output}")
+        elif method == "sobol":
+            ax.barh(
+                y + 0.2, frame["ST"], height=0.4, xerr=frame["ST_conf"], color="#4c72b0", label="ST (total)"
+            )
+            ax.barh(
+                y - 0.2, frame["S1"], height=0.4, xerr=frame["S1_conf"], color="#55a868", label="S1 (alone)"
+            )
+            ax.set_xlabel("Sobol index (share of variance), 95% intervals")
+            name = f"sobol_{_slug(output)}.png"
+            ax.set_title(f"Sobol indices: {output}")
+        else:
+            ax.barh(y, frame["mu_star"], xerr=frame["mu_star_conf"], color="#4c72b0", label="mu*")
+            ax.plot(frame["sigma"], y, "o", color="#c44e52", label="sigma (interactions, non-linearity)")
+            ax.set_xlabel(f"effect on {output} over the parameter's range, 95% intervals")
+            name = f"morris_{_slug(output)}.png"
+            ax.set_title(f"Morris elementary effects: {output}")
+        ax.set_yticks(y, labels, fontsize=7)
+        ax.legend(fontsize=7)
+        ax.grid(axis="x", alpha=0.3)
+        paths.append(_save(fig, folder / name))
+    return paths
+
+
+def sweep_plot(table: pd.DataFrame, path: str, scenario: Scenario, folder: Path) -> Path:
+    """The deal rate and each issue's outcome (mean, 5th-95th percentile band) as one parameter moves."""
+    folder.mkdir(exist_ok=True)
+    issues = list(scenario.issues)
+    fig, axes = plt.subplots(1, len(issues) + 1, figsize=(3.6 * (len(issues) + 1), 3.4), layout="constrained")
+    x = table["value"].to_numpy()
+    ax = axes[0]
+    ax.plot(x, table["deal_rate"], "o-", color="#4c72b0")
+    ax.fill_between(
+        x, table["deal_low"], table["deal_high"], color="#4c72b0", alpha=0.2, label="95% interval"
+    )
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title("deal rate")
+    ax.legend(fontsize=7)
+    for ax, issue in zip(axes[1:], issues, strict=True):
+        ax.plot(x, table[f"{issue}.mean"], "o-", color="#dd8452", label="mean")
+        ax.fill_between(
+            x, table[f"{issue}.p5"], table[f"{issue}.p95"], color="#dd8452", alpha=0.2, label="p5-p95"
+        )
+        ax.set_title(scenario.issues[issue].label or issue)
+        ax.set_ylabel(scenario.issues[issue].unit, fontsize=7)
+        ax.legend(fontsize=7)
+    for ax in axes:
+        ax.set_xlabel(path, fontsize=7)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"{scenario.name}: sweeping {path}")
+    return _save(fig, folder / "sweep.png")

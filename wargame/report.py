@@ -314,3 +314,73 @@ def moves_table(trajectory, names: tuple[str, ...]) -> Table:
                 str(t), names[m.mover], names[m.toward], m.kind, f"{m.before:.2f}", f"{m.after:.2f}"
             )
     return table
+
+
+_SENSITIVITY_COLUMNS = {
+    "sobol": [("ST", "ST"), ("ST_conf", "+-"), ("S1", "S1"), ("S1_conf", "+-")],
+    "morris": [("mu_star", "mu*"), ("mu_star_conf", "+-"), ("mu", "mu"), ("sigma", "sigma")],
+    "oat": [
+        ("at_low", "at low"),
+        ("at_base", "base"),
+        ("at_high", "at high"),
+        ("swing", "swing"),
+        ("swing_conf", "+-"),
+    ],
+}
+_SENSITIVITY_NOTES = {
+    "sobol": "ST: share of the output's variance the parameter takes part in; S1: alone; +- 95% half-width",
+    "morris": "mu*: mean absolute effect over the parameter's range; sigma: interactions; +- 95% half-width",
+    "oat": "the output with the parameter at low / base / high, the others at base; swing = high - low",
+}
+
+
+def sensitivity_tables(indices, method: str) -> list[Table]:  # indices: pandas DataFrame
+    """One table per output, parameters ranked by importance; unresolved ones (interval includes 0) dim."""
+    tables = []
+    key, conf = {
+        "sobol": ("ST", "ST_conf"),
+        "morris": ("mu_star", "mu_star_conf"),
+        "oat": ("swing", "swing_conf"),
+    }[method]
+    for output, frame in indices.groupby("output", sort=False):
+        frame = frame[~frame["parameter"].str.contains(" x ")]
+        table = Table(title=f"{output}: {method} sensitivity", title_justify="left")
+        table.add_column("#", justify="right")
+        table.add_column("parameter", no_wrap=True)
+        for _, label in _SENSITIVITY_COLUMNS[method]:
+            table.add_column(label, justify="right", no_wrap=True)
+        for _, row in frame.iterrows():
+            unsure = not abs(row[key]) - row[conf] > 0
+            cells = [_f3(row[c]) for c, _ in _SENSITIVITY_COLUMNS[method]]
+            style = "dim" if unsure else None
+            name = row["parameter"].removeprefix("actors.")  # the paths are long; "actors." adds nothing
+            table.add_row(str(int(row["rank"])), name, *cells, style=style)
+        table.caption = _SENSITIVITY_NOTES[method] + "; dim: interval includes 0"
+        tables.append(table)
+    return tables
+
+
+def sweep_table(frame, param: str, scenario: Scenario) -> Table:  # frame: pandas DataFrame
+    """Per value of the swept parameter: deal rate with its interval, each issue's outcome, gains."""
+    table = Table(title=f"{scenario.name}: sweeping {param}", title_justify="left")
+    table.add_column(param.rsplit(".", 1)[-1], justify="right")
+    table.add_column("deal rate", justify="right")
+    table.add_column("95% interval", justify="right")
+    for issue in scenario.issues:
+        table.add_column(f"{issue} mean (p5-p95)", justify="right")
+    principals = scenario.principals
+    for actor in principals:
+        table.add_column(f"gain {actor}", justify="right")
+    for _, row in frame.iterrows():
+        table.add_row(
+            f"{row['value']:g}",
+            f"[bold]{row['deal_rate']:.3f}[/]",
+            f"{row['deal_low']:.2f}-{row['deal_high']:.2f}",
+            *[
+                f"{row[f'{i}.mean']:.2f} ({row[f'{i}.p5']:.1f}-{row[f'{i}.p95']:.1f})"
+                for i in scenario.issues
+            ],
+            *[f"{row[f'gain.{a}']:+.3f}" for a in principals],
+        )
+    table.caption = f"{int(frame['episodes'].iloc[0])} episodes per value, the same seeds at every value"
+    return table

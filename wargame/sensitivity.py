@@ -1,0 +1,568 @@
+"""Sensitivity analysis on payoffs: one-at-a-time sweeps, Morris and Sobol (SALib), and sweeps.
+
+Sample -> evaluate -> analyse, as SALib does it. The design (:mod:`wargame.design`) gives the
+points; the Monte Carlo runner (:mod:`wargame.montecarlo`) plays each point ``per_point`` times
+with the same seeds at every point (common random numbers) -- with its executors, seeding, run
+directory and resume; this module averages each output over a point's episodes and analyses:
+
+* ``sobol``: first-order (S1) and total (ST) indices with bootstrap confidence intervals, ranked
+  by ST (Saltelli sampling; ``samples`` = N gives N (D + 2) points, or N (2D + 2) with second order);
+* ``morris``: elementary effects, ranked by mu* (mean absolute effect, in output units for the
+  parameter's whole range), with sigma and mu*'s confidence interval; ``samples`` = trajectories;
+* ``oat``: every parameter at its low and high value, the others at the scenario's values: the
+  output at low / base / high and the swing (high - low) with a 95% interval from the paired
+  replicates: a tornado table.
+
+A sweep moves one parameter through given values and reports the outcome distribution at each.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from wargame import rundir
+from wargame.design import (
+    DUMMY,
+    Design,
+    Parameter,
+    SensitivitySpec,
+    SweepSpec,
+    design_parameters,
+    design_points,
+    problem,
+    sensitivity_design,
+)
+from wargame.errors import Problem, WargameError
+from wargame.experiment import Experiment, Plan, check_sensitivity, load_experiment
+from wargame.montecarlo import ExperimentResult, Progress, load_run, run_experiment
+from wargame.scenario import load_scenario
+from wargame.summary import wilson
+
+INDICES = "indices"  # indices.csv and indices.parquet
+POINTS = "points.parquet"
+SWEEP = "sweep"  # sweep.csv and sweep.parquet
+CONF = 0.95
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def point_outputs(episodes: pd.DataFrame, outputs: list[str]) -> pd.DataFrame:
+    """Each output's mean over every point's episodes (the deal rate for ``deal``): one row per point."""
+    cols = [c for c in episodes.columns if c.startswith("param.")]
+    frame = episodes[["point", *cols, *outputs]].copy()
+    frame[outputs] = frame[outputs].astype(float)
+    grouped = frame.groupby("point", sort=True)
+    out = grouped[cols].first().join(grouped[outputs].mean())
+    out.columns = [c.removeprefix("param.") for c in out.columns]
+    return out.reset_index()
+
+
+# --------------------------------------------------------------------------- analyse
+
+
+def _rank(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    frame = frame.sort_values(by, ascending=False, key=lambda s: s.abs().fillna(-1), kind="stable")
+    frame.insert(1, "rank", range(1, len(frame) + 1))
+    return frame
+
+
+def sobol_indices(spec: SensitivitySpec, params_: list[Parameter], y: np.ndarray, seed: int) -> pd.DataFrame:
+    """S1, ST (and S2) with their confidence half-widths, from Saltelli-design outputs ``y``."""
+    from SALib.analyze import sobol
+
+    names = [p.path for p in params_]
+    if np.ptp(y) == 0:
+        frame = pd.DataFrame({"parameter": names, "S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0})
+        return _rank(frame, "ST")
+    res = sobol.analyze(
+        problem(params_),
+        y,
+        calc_second_order=spec.second_order,
+        conf_level=CONF,
+        num_resamples=500,
+        seed=seed,
+    )
+    frame = pd.DataFrame(
+        {
+            "parameter": names,
+            "S1": res["S1"],
+            "S1_conf": res["S1_conf"],
+            "ST": res["ST"],
+            "ST_conf": res["ST_conf"],
+        }
+    )
+    frame = _rank(frame, "ST")
+    if spec.second_order:
+        pairs = [
+            {"parameter": f"{names[a]} x {names[b]}", "S2": res["S2"][a, b], "S2_conf": res["S2_conf"][a, b]}
+            for a in range(len(names))
+            for b in range(a + 1, len(names))
+        ]
+        frame = pd.concat([frame, pd.DataFrame(pairs)], ignore_index=True)
+    return frame
+
+
+def morris_indices(
+    spec: SensitivitySpec, params_: list[Parameter], X: np.ndarray, y: np.ndarray, seed: int
+) -> pd.DataFrame:
+    """mu*, mu, sigma and mu*'s confidence half-width from Morris trajectories."""
+    from SALib.analyze import morris
+
+    names = [p.path for p in params_]
+    if np.ptp(y) == 0:
+        frame = pd.DataFrame(
+            {"parameter": names, "mu_star": 0.0, "mu_star_conf": 0.0, "mu": 0.0, "sigma": 0.0}
+        )
+        return _rank(frame, "mu_star")
+    res = morris.analyze(problem(params_), X, y, conf_level=CONF, num_levels=spec.levels, seed=seed)
+    frame = pd.DataFrame(
+        {
+            "parameter": names,
+            "mu_star": np.asarray(res["mu_star"], dtype=float),
+            "mu_star_conf": np.asarray(res["mu_star_conf"], dtype=float),
+            "mu": np.asarray(res["mu"], dtype=float),
+            "sigma": np.asarray(res["sigma"], dtype=float),
+        }
+    )
+    return _rank(frame, "mu_star")
+
+
+def oat_effects(params_: list[Parameter], episodes: pd.DataFrame, output: str) -> pd.DataFrame:
+    """Tornado rows: the output at low / base / high of each parameter and the swing (high - low).
+
+    The swing's 95% interval comes from the replicates, paired by replicate: with common seeds
+    (the default for oat) replicate ``r`` has the same seeds at the low and the high point, so the
+    noise the two share cancels; with independent seeds the pairing is arbitrary and harmless.
+    """
+    y = episodes.pivot(index="replicate", columns="point", values=output).astype(float)
+    base = float(y[0].mean())
+    rows = []
+    for j, p in enumerate(params_):
+        low, high = y[1 + 2 * j], y[2 + 2 * j]
+        diff = (high - low).to_numpy()
+        n = len(diff)
+        se = float(np.std(diff, ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+        half = float(stats.t.ppf(0.5 + CONF / 2, n - 1) * se) if n > 1 else math.nan
+        rows.append(
+            {
+                "parameter": p.path,
+                "low": p.low,
+                "base": p.base,
+                "high": p.high,
+                "at_low": float(low.mean()),
+                "at_base": base,
+                "at_high": float(high.mean()),
+                "swing": float(diff.mean()),
+                "swing_conf": half,
+            }
+        )
+    return _rank(pd.DataFrame(rows), "swing")
+
+
+def analyse(
+    spec: SensitivitySpec, params_: list[Parameter], design: Design, episodes: pd.DataFrame, seed: int
+) -> pd.DataFrame:
+    """Every output's indices in one long table: ``output``, ``parameter``, ``rank``, the method's columns."""
+    frames = []
+    points = point_outputs(episodes, spec.outputs) if spec.method != "oat" else None
+    for output in spec.outputs:
+        if spec.method == "oat":
+            frame = oat_effects(params_, episodes, output)
+        else:
+            assert points is not None
+            y = points[output].to_numpy(dtype=float)
+            if not np.all(np.isfinite(y)):
+                raise WargameError(
+                    Problem(
+                        "sensitivity",
+                        f"outputs: {output}",
+                        "is undefined at some points (e.g. no Nash point); choose another output",
+                    )
+                )
+            if spec.method == "sobol":
+                frame = sobol_indices(spec, params_, y, seed)
+            else:
+                frame = morris_indices(spec, params_, design.X, y, seed)
+        frame.insert(0, "output", output)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _list(names: list[str], most: int = 5) -> str:
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
+
+
+def warnings_for(
+    spec: SensitivitySpec, indices: pd.DataFrame, n_params: int, spread: Mapping[str, float]
+) -> list[str]:
+    """What the reader should not over-read: intervals that include zero, samples too small."""
+    out = []
+    key, conf = {
+        "sobol": ("ST", "ST_conf"),
+        "morris": ("mu_star", "mu_star_conf"),
+        "oat": ("swing", "swing_conf"),
+    }[spec.method]
+    for output, frame in indices.groupby("output", sort=False):
+        if spread.get(output, 1.0) == 0:
+            out.append(f"{output}: does not vary over the design: every index is 0 (pick another output)")
+            continue
+        main = frame[~frame["parameter"].str.contains(" x ") & (frame["parameter"] != DUMMY)]
+        none = (main[key] == 0) & (main[conf] == 0)
+        if none.any():
+            names = main.loc[none, "parameter"].tolist()
+            out.append(f"{output}: no effect at all from {_list(names)} (not one episode changed)")
+        rest = main[~none]
+        floor = frame.loc[frame["parameter"] == DUMMY, [key, conf]].sum(axis=1)
+        level = float(floor.iloc[0]) if len(floor) else 0.0
+        if level > 0:  # noise: an effect must clear what a parameter that does nothing gets
+            below = rest[(rest[key] - rest[conf]) <= level]["parameter"].tolist()
+            if below:
+                out.append(
+                    f"{output}: {_list(below)} cannot be told from the noise floor ({key} of the dummy "
+                    f"parameter, up to {level:.3f})"
+                )
+            rest = rest[(rest[key] - rest[conf]) > level]
+        unsure = rest[(rest[key].abs() - rest[conf]) <= 0]["parameter"].tolist()
+        if unsure:
+            out.append(
+                f"{output}: the 95% interval of {key} includes 0 for {_list(unsure)}: effect not resolved"
+            )
+    per_point = spec.per_point
+    if spec.method == "sobol":
+        wanted = max(512, 1 << (16 * n_params - 1).bit_length())
+        if spec.samples < wanted:
+            episodes = design_points("sobol", wanted, n_params, spec.second_order) * per_point
+            out.append(
+                f"N = {spec.samples} is small for {n_params} parameters (intervals shrink like 1/sqrt(N)): "
+                f"N = {wanted} would take {episodes:,} episodes and narrow them about "
+                f"{math.sqrt(wanted / spec.samples):.1f}x"
+            )
+    elif spec.method == "morris" and spec.samples < 10:
+        episodes = design_points("morris", 20, n_params) * per_point
+        out.append(
+            f"{spec.samples} trajectories is few (10-20 are usual): 20 would take {episodes:,} episodes "
+            "and separate influential from negligible parameters more reliably"
+        )
+    elif spec.method == "oat" and spec.samples < 30:
+        episodes = design_points("oat", 0, n_params) * 100
+        out.append(
+            f"{spec.samples} episodes per point is few for a stochastic model: 100 would take {episodes:,} "
+            f"episodes and narrow the swing intervals about {math.sqrt(100 / spec.samples):.1f}x"
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class SensitivityResult:
+    """A finished sensitivity analysis: ``indices`` (long table), ``points``, ``episodes``, ``warnings``."""
+
+    run: ExperimentResult
+    indices: pd.DataFrame
+    points: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def run_dir(self) -> Path:
+        return self.run.run_dir
+
+    @property
+    def episodes(self) -> pd.DataFrame:
+        return self.run.episodes
+
+    @property
+    def spec(self) -> SensitivitySpec:
+        spec = self.run.plan.experiment.sensitivity
+        assert spec is not None
+        return spec
+
+    def table(self, output: str) -> pd.DataFrame:
+        """One output's indices, ranked."""
+        return self.indices[self.indices["output"] == output].drop(columns="output").reset_index(drop=True)
+
+
+def _finalize_sensitivity(result: ExperimentResult) -> None:
+    """Analyse a finished run and write indices (CSV, Parquet), points, summary and plots."""
+    from wargame.plots import sensitivity_plots
+
+    exp = result.plan.experiment
+    spec = exp.sensitivity
+    assert spec is not None
+    scenario = result.scenario
+    params_ = design_parameters(spec, scenario)
+    design = sensitivity_design(spec, scenario, exp.seed)
+    episodes = result.episodes
+    indices = analyse(spec, params_, design, episodes, exp.seed)
+    points = point_outputs(episodes, spec.outputs)
+    spread = {o: float(np.ptp(points[o].to_numpy(dtype=float))) for o in spec.outputs}
+    warnings = warnings_for(spec, indices, len(params_), spread)
+    run_dir = result.run_dir
+    rundir.atomic_write(run_dir / f"{INDICES}.parquet", lambda tmp: indices.to_parquet(tmp, index=False))
+    rundir.write_text(run_dir / f"{INDICES}.csv", indices.to_csv(index=False))
+    rundir.atomic_write(run_dir / POINTS, lambda tmp: points.to_parquet(tmp, index=False))
+    summary = {
+        "experiment": exp.name,
+        "method": spec.method,
+        "samples": spec.samples,
+        "per_point": spec.per_point,
+        "points": len(design.X),
+        "episodes": len(episodes),
+        "parameters": [{"path": p.path, "low": p.low, "high": p.high, "base": p.base} for p in params_],
+        "outputs": spec.outputs,
+        "warnings": warnings,
+    }
+    rundir.write_json(run_dir / "summary.json", summary)
+    rundir.write_text(run_dir / "summary.md", sensitivity_markdown(summary, indices))
+    sensitivity_plots(indices, spec.method, run_dir / "plots")
+
+
+def load_sensitivity(path: str | Path) -> SensitivityResult:
+    """Open a finished sensitivity run directory."""
+    run = load_run(path)
+    if run.plan.experiment.sensitivity is None:
+        raise WargameError(Problem(str(run.run_dir), "", "not a sensitivity run (no sensitivity: block)"))
+    files = [run.run_dir / f"{INDICES}.parquet", run.run_dir / POINTS, run.run_dir / "summary.json"]
+    for f in files:
+        if not f.exists():
+            raise WargameError(Problem(str(f), "", "missing: the analysis has not finished (resume it)"))
+    summary = rundir.read_json(run.run_dir / "summary.json", "summary.json")
+    return SensitivityResult(
+        run, pd.read_parquet(files[0]), pd.read_parquet(files[1]), list(summary["warnings"])
+    )
+
+
+def sensitivity_plan(
+    experiment: str | Path | Plan,
+    method: str | None = None,
+    samples: int | None = None,
+    outputs: list[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Plan:
+    """The experiment's plan with the command line's method, samples and outputs, and its run count."""
+    if isinstance(experiment, Plan):
+        plan = experiment
+        if overrides:
+            scenario = plan.base_scenario().with_values(overrides, source="--set").data()
+            plan = Plan(experiment=plan.experiment, scenario=scenario)
+    else:
+        plan = load_experiment(experiment, overrides=overrides)
+    exp = plan.experiment
+    if exp.sensitivity is None:
+        raise WargameError(
+            Problem(
+                str(experiment),
+                "sensitivity",
+                "the experiment has no sensitivity: block (parameters, outputs)",
+            )
+        )
+    changes = {
+        k: v for k, v in (("method", method), ("samples", samples), ("outputs", outputs)) if v is not None
+    }
+    if method is not None and samples is None and method != exp.sensitivity.method:
+        changes["samples"] = {"sobol": 512, "morris": 20, "oat": 100}[
+            method
+        ]  # the file's N means something else
+    try:
+        spec = SensitivitySpec.model_validate({**exp.sensitivity.model_dump(), **changes})
+    except ValueError as err:
+        first = err.errors()[0] if hasattr(err, "errors") else {"msg": str(err), "loc": ()}
+        where = "--" + str(first["loc"][0]) if first.get("loc") else "sensitivity"
+        raise WargameError(Problem(where, "", str(first["msg"]).removeprefix("Value error, "))) from None
+    exp = exp.model_copy(update={"sensitivity": spec})
+    base = plan.base_scenario()
+    problems = check_sensitivity(exp, base, "command line" if changes else str(experiment), {})
+    if problems:
+        raise WargameError(problems)
+    runs = sensitivity_design(spec, base, exp.seed).runs
+    return Plan(
+        experiment=Experiment.model_validate({**exp.model_dump(), "runs": runs}), scenario=plan.scenario
+    )
+
+
+def run_sensitivity(
+    experiment: str | Path | Plan | None,
+    *,
+    method: str | None = None,
+    samples: int | None = None,
+    outputs: list[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    resume: str | Path | None = None,
+    progress: Progress | None = None,
+    **options: Any,
+) -> SensitivityResult:
+    """Run (or resume) a sensitivity analysis; ``options`` go to :func:`~wargame.run_experiment`
+    (``workers``, ``executor``, ``scheduler``, ``out``, ``command``)."""
+    if experiment is None and resume is not None:
+        experiment = load_run(resume).plan
+    if experiment is None:
+        raise WargameError(Problem("EXPERIMENT", "", "name an experiment file, or --resume a run directory"))
+    plan = sensitivity_plan(experiment, method, samples, outputs, overrides)
+    run = run_experiment(plan, resume=resume, progress=progress, finalize=_finalize_sensitivity, **options)
+    return load_sensitivity(run.run_dir)
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+@dataclass
+class SweepResult:
+    """A finished sweep: ``table`` has one row per value of the parameter."""
+
+    run: ExperimentResult
+    table: pd.DataFrame
+
+    @property
+    def run_dir(self) -> Path:
+        return self.run.run_dir
+
+
+def sweep_table(
+    episodes: pd.DataFrame, path: str, scenario_issues: list[str], actors: list[str]
+) -> pd.DataFrame:
+    """Per value: deal rate (Wilson 95%), each issue's outcome mean and p5/p50/p95, each actor's mean gain."""
+    rows = []
+    for value, group in episodes.groupby(f"param.{path}", sort=True):
+        deals = int(group["deal"].sum())
+        low, high = wilson(deals, len(group))
+        row: dict[str, Any] = {"value": float(value), "episodes": len(group), "deal_rate": deals / len(group)}
+        row.update(deal_low=low, deal_high=high)
+        for issue in scenario_issues:
+            col = group[f"outcome.{issue}"].astype(float)
+            row[f"{issue}.mean"] = float(col.mean())
+            for q in (5, 50, 95):
+                row[f"{issue}.p{q}"] = float(np.percentile(col, q))
+        for actor in actors:
+            row[f"gain.{actor}"] = float(group[f"gain.{actor}"].mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _finalize_sweep(result: ExperimentResult) -> None:
+    from wargame.plots import sweep_plot
+
+    spec = result.plan.experiment.sweep
+    assert spec is not None
+    scenario = result.scenario
+    table = sweep_table(result.episodes, spec.path, list(scenario.issues), list(scenario.actors))
+    rundir.atomic_write(result.run_dir / f"{SWEEP}.parquet", lambda tmp: table.to_parquet(tmp, index=False))
+    rundir.write_text(result.run_dir / f"{SWEEP}.csv", table.to_csv(index=False))
+    sweep_plot(table, spec.path, scenario, result.run_dir / "plots")
+
+
+def parse_values(text: str) -> list[float]:
+    """``"a,b,c"`` or ``"lo:hi:n"`` (n evenly spaced values from lo to hi) -> values."""
+    text = text.strip()
+    try:
+        if ":" in text:
+            parts = text.split(":")
+            if len(parts) != 3:
+                raise ValueError
+            lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+            if n < 2 or not lo < hi:
+                raise WargameError(Problem("--values", "", f"'{text}': lo:hi:n needs lo < hi and n >= 2"))
+            return [float(v) for v in np.linspace(lo, hi, n)]
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise WargameError(
+            Problem("--values", "", f"'{text}' is not a list a,b,c or a range lo:hi:n of numbers")
+        ) from None
+    if not values or not all(math.isfinite(v) for v in values):
+        raise WargameError(Problem("--values", "", f"'{text}' gives no finite values"))
+    if len(set(values)) != len(values):
+        raise WargameError(Problem("--values", "", f"'{text}' repeats a value"))
+    return values
+
+
+def run_sweep(
+    scenario: str | Path,
+    path: str,
+    values: list[float],
+    *,
+    runs: int = 200,
+    seed: int = 0,
+    overrides: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    **options: Any,
+) -> SweepResult:
+    """Play ``runs`` episodes at each value of one parameter (the same seeds at every value)."""
+    base = load_scenario(scenario, overrides)
+    problems = []
+    for value in values:
+        try:
+            base.with_values({path: value}, source="--param")
+        except WargameError as err:
+            problems.extend(
+                Problem(str(scenario), "--param", f"{path}={value:g}: {p.message}") for p in err.problems
+            )
+            break
+    if problems:
+        raise WargameError(problems)
+    exp = Experiment(
+        name=f"sweep_{base.name}",
+        scenario=str(Path(scenario).resolve()),
+        runs=len(values) * runs,
+        seed=seed,
+        sweep=SweepSpec(path=path, values=values, runs=runs),
+    )
+    plan = Plan(experiment=exp, scenario=base.data())
+    run = run_experiment(plan, progress=progress, finalize=_finalize_sweep, **options)
+    return SweepResult(run, pd.read_parquet(run.run_dir / f"{SWEEP}.parquet"))
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def _fmt(x: Any, digits: int = 3) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def sensitivity_markdown(summary: Mapping[str, Any], indices: pd.DataFrame) -> str:
+    """The analysis as a markdown report."""
+    method = summary["method"]
+    lines = [
+        f"# {summary['experiment']}: {method} sensitivity analysis",
+        "",
+        f"{len(summary['parameters'])} parameters, {summary['points']:,} points x {summary['per_point']} "
+        f"episode(s) = {summary['episodes']:,} episodes (samples = {summary['samples']}).",
+        "",
+        "| parameter | low | base | high |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {p['path']} | {p['low']:g} | {p['base']:g} | {p['high']:g} |" for p in summary["parameters"]
+    ]
+    columns = {
+        "sobol": ["rank", "parameter", "ST", "ST_conf", "S1", "S1_conf"],
+        "morris": ["rank", "parameter", "mu_star", "mu_star_conf", "mu", "sigma"],
+        "oat": ["rank", "parameter", "at_low", "at_base", "at_high", "swing", "swing_conf"],
+    }[method]
+    for output, frame in indices.groupby("output", sort=False):
+        frame = frame[~frame["parameter"].str.contains(" x ")]
+        lines += ["", f"## {output}", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        for _, row in frame.iterrows():
+            cells = [str(int(row["rank"])), row["parameter"]] + [_fmt(row[c]) for c in columns[2:]]
+            lines.append("| " + " | ".join(cells) + " |")
+    if summary["warnings"]:
+        lines += ["", "## Warnings", ""] + [f"- {w}" for w in summary["warnings"]]
+    lines += [
+        "",
+        "`*_conf` columns are 95% confidence half-widths. "
+        + {
+            "sobol": "ST: share of the output's variance the parameter is involved in; S1: by itself.",
+            "morris": "mu*: mean absolute change of the output over the parameter's whole range.",
+            "oat": "swing: output at high minus output at low, the other parameters at their base.",
+        }[method],
+    ]
+    return "\n".join(lines) + "\n"
