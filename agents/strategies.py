@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wargame.scenario import HardlinerSpec, SpeSpec, TimeDependentSpec, TitForTatSpec
-from wargame.solutions import SubgamePerfect, subgame_perfect
+from wargame.solutions import SubgamePerfect, accepts, subgame_perfect
 
 if TYPE_CHECKING:
     from agents.government import GovernmentAgent
@@ -109,13 +109,12 @@ class Spe(Strategy):
 
     def __init__(self) -> None:
         self._plan: SubgamePerfect | None = None
-        self._planned_for: tuple[int, int] = (-1, -1)
+        self._planned_for = -1  # the agent's payoff version the plan was made for
 
     def plan(self, agent: GovernmentAgent) -> tuple[SubgamePerfect, int]:
         """The plan for the agent's current beliefs and which party (0 proposes first) it is."""
         me = agent.model.scenario.principals.index(agent.actor)
-        key = (id(agent), agent.version)
-        if self._plan is None or self._planned_for != key:
+        if self._plan is None or self._planned_for != agent.version:
             mine, theirs = agent.own, agent.others_utility[0]
             U = np.stack([mine, theirs] if me == 0 else [theirs, mine])
             r = np.array([agent.reservation, agent.others_reservation[0]])
@@ -123,7 +122,7 @@ class Spe(Strategy):
             if me == 1:
                 r, d = r[::-1], d[::-1]
             self._plan = subgame_perfect(U, r, d, agent.model.rounds, first=0)
-            self._planned_for = key
+            self._planned_for = agent.version
         return self._plan, me
 
     def aspiration(self, agent: GovernmentAgent, round_: int) -> float:
@@ -135,12 +134,13 @@ class Spe(Strategy):
 
     def propose(self, agent: GovernmentAgent, round_: int) -> np.ndarray:
         plan, _ = self.plan(agent)
-        return np.array(agent.model.candidates[plan.proposal[min(round_, len(plan.proposal) - 1)]])
+        return np.array(agent.model.candidates[plan.proposal[round_]])
 
     def respond(self, agent: GovernmentAgent, offer: np.ndarray, round_: int) -> bool:
+        """The plan's own rule: accept what beats the next round's subgame, discounted to now."""
         plan, me = self.plan(agent)
-        wait = plan.value[min(round_ + 1, len(plan.value) - 1), me]
-        return bool(agent.discount**round_ * agent.utility(offer) >= wait - 1e-9)
+        wait = plan.value[round_ + 1, me]
+        return bool(accepts(np.array(agent.utility(offer)), agent.discount, round_, wait))
 
 
 def make_strategy(spec: TimeDependentSpec | TitForTatSpec | HardlinerSpec | SpeSpec | None) -> Strategy:

@@ -32,9 +32,11 @@ def _exited(result, code):
 # -- the protocol in the model ------------------------------------------------------------------
 
 
-def test_baseline_runs_under_expected_utility():
-    model = NegotiationModel(BASELINE, seed=4, overrides=EU)
+@pytest.mark.parametrize(("seed", "deal"), [(4, True), (0, False)])
+def test_baseline_runs_under_expected_utility(seed, deal):
+    model = NegotiationModel(BASELINE, seed=seed, overrides=EU)
     ep = model.run()
+    assert ep.deal is deal
     assert ep.protocol == "expected_utility"
     assert ep.rounds_played == model.rounds  # fixed number of rounds, as in the paper
     assert ep.forecast_mean is not None and set(ep.forecast) == set(ep.outcome)
@@ -139,6 +141,7 @@ def test_compare_two_protocols_side_by_side(tmp_path):
     out = runner.invoke(app, ["compare", str(run_a), str(run_b)], env={"COLUMNS": "160"})
     _exited(out, 0)
     assert "B (small, expected_utility) against A (small, alternating_offers)" in out.output
+    assert "whether or not the principals accepted it" in " ".join(out.output.split())
     for issue in ("defense_spending", "troop_level", "tariff"):
         assert f"forecast.{issue}" in out.output
 
@@ -167,16 +170,19 @@ def test_run_cli_under_expected_utility():
 
 
 def test_forecast_prints_the_published_trajectory():
-    result = runner.invoke(app, ["forecast", str(EC), "--rounds", "10"], env={"COLUMNS": "100"})
+    result = runner.invoke(app, ["forecast", str(EC), "--rounds", "10"], env={"COLUMNS": "140"})
     _exited(result, 0)
-    text = result.output
-    for rnd in range(11):
-        assert f" {rnd} " in text.split("Challenges")[0]
-    # the medians of Table 2 (to two decimals here), and the final forecast
-    for value in ("8.42", "9.96", "7.47", "8.82", "9.67"):
-        assert value in text
-    assert "Belgium" in text and "compromise" in text and "confrontation" in text
-    assert "Forecast after round 10: 7.00" in text
+    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line.strip()}
+    assert rows["actor"] == [str(t) for t in range(11)]  # every round, in order, in one table
+    # Table 2's medians after rounds 1-8 (two decimals here), round by round
+    assert rows["median"][1:9] == ["8.42", "9.61", "9.96", "9.96", "9.96", "7.47", "8.82", "9.67"]
+    assert rows["mean"][1:9] == ["7.46", "7.55", "7.59", "7.36", "7.35", "7.41", "7.51", "7.57"]
+    assert rows["Belgium"][:4] == ["7.00", "8.42", "9.61", "9.96"]
+    assert rows["France"] == ["10.00"] * 11  # the big states never move
+    assert "Forecast after round 10: 7.00" in result.output
+    narrow = runner.invoke(app, ["forecast", str(EC), "--rounds", "10"], env={"COLUMNS": "80"})
+    headers = [line.split()[1:] for line in narrow.output.splitlines() if line.strip().startswith("actor ")]
+    assert [t for h in headers for t in h] == [str(t) for t in range(11)]  # split, no round lost
 
 
 def test_forecast_csv_and_json_agree_with_the_model():
@@ -198,8 +204,8 @@ def test_forecast_csv_and_json_agree_with_the_model():
     assert data["variant"] == "scholz" and len(data["rounds"]) == 4
     assert data["rounds"][1]["moves"][0] == {
         "actor": "Belgium",
-        "gave_way_to": "France",
-        "how": "compromise",
+        "toward": "France",
+        "kind": "compromise",
         "from": 7.0,
         "to": pytest.approx(8.415932, abs=1e-6),
     }
@@ -223,6 +229,9 @@ def test_forecast_csv_and_json_agree_with_the_model():
         ("same_positions.csv", "every actor holds the same position"),
         ("unknown_column.csv", "unknown column(s) colour"),
         ("does_not_exist.csv", "no such file"),
+        ("unterminated_quote.csv", "is not valid CSV near line 3"),
+        ("mixed_salience_scales.csv", "salience: mixes scales: A below 1 and others above 1"),
+        ("comments_and_blanks.csv", "comments_and_blanks.csv:7: B.capability: 'x' is not a number"),
     ],
 )
 def test_bad_actor_tables_exit_2(name, words):
@@ -245,3 +254,12 @@ def test_salience_scale_is_detected(tmp_path):
     high = tmp_path / "high.csv"
     high.write_text("Actor, Capability, Position, Salience\nA,1,0,50\nB,2,10,100\n")
     np.testing.assert_allclose(load_actors_csv(low).salience, load_actors_csv(high).salience)
+
+
+def test_a_quoted_name_may_span_lines(tmp_path):
+    path = tmp_path / "quoted.csv"
+    path.write_text(
+        'actor,capability,position,salience\n"Republic of\nKorea",1,0,50\n"Japan, Tokyo",1,10,50\n'
+    )
+    table = load_actors_csv(path)
+    assert table.names == ("Republic of\nKorea", "Japan, Tokyo")

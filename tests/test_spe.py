@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from wargame.model import NegotiationModel
 from wargame.scenario import validate_scenario
-from wargame.solutions import pareto_front, subgame_perfect
+from wargame.solutions import accepts, pareto_front, subgame_perfect
 
 STEP = 1e-4  # grid of the pie; the SPE on a grid is within step / (1 - d) of the continuous one
 
@@ -94,25 +94,58 @@ def test_patience_is_power():
     assert play(0.95, 0.5, 10).outcome["share"] > play(0.5, 0.95, 10).outcome["share"]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     d1=st.floats(0.3, 1.0),
     d2=st.floats(0.3, 1.0),
     rounds=st.integers(1, 12),
-    r=st.lists(st.floats(0.0, 0.4), min_size=2, max_size=2),
+    r=st.lists(st.floats(0.0, 0.6), min_size=2, max_size=2),
+    seed=st.integers(0, 2**16),
 )
-def test_plan_is_individually_rational_and_efficient(d1, d2, rounds, r):
-    """On random utilities: nobody's value falls below what waiting gives; deals are efficient."""
-    rng = np.random.default_rng(0)
-    U = rng.random((2, 400))
-    plan = subgame_perfect(U, np.array(r), np.array([d1, d2]), rounds)
-    # a party never takes less than the next round's subgame is worth to it, back to failure
-    assert np.all(plan.value[:-1] >= plan.value[1:] - 1e-12)
-    assert np.all(plan.value[0] >= np.array(r) - 1e-12)
-    x = plan.proposal[0]
-    if plan.accepted[0]:
-        assert np.all(U[:, x] >= np.array(r) - 1e-12)
-        assert x in set(pareto_front(U).tolist())
+def test_plan_is_consistent_rational_and_efficient(d1, d2, rounds, r, seed):
+    """On random utilities: the plan says 'accepted' exactly when its responder accepts, values
+    follow from the plan, each side does at least as well as waiting (a proposer whose every
+    offer would be accepted is the exception: a deal happens, late and discounted, even if
+    failing at the end, which is not discounted, would have been worth more), deals are efficient."""
+    U = np.random.default_rng(seed).random((2, 60))
+    d, r = np.array([d1, d2]), np.array(r)
+    plan = subgame_perfect(U, r, d, rounds)
+    front = set(pareto_front(U).tolist())
+    for t in range(rounds):
+        p, q = t % 2, 1 - t % 2
+        x = plan.proposal[t]
+        assert plan.accepted[t] == bool(accepts(U[q, x], d[q], t, plan.value[t + 1, q]))
+        ok = accepts(U[q], d[q], t, plan.value[t + 1, q])
+        if plan.accepted[t]:
+            np.testing.assert_allclose(plan.value[t], d**t * U[:, x])
+            assert x in front
+            assert U[p, x] >= U[p, ok].max() - 1e-12  # no acceptable package is better for it
+            assert plan.value[t, q] >= plan.value[t + 1, q] - 1e-12  # the responder gains by accepting
+            # the proposer only takes a deal worth less than waiting when it cannot be refused
+            assert plan.value[t, p] >= plan.value[t + 1, p] - 1e-12 or ok.all()
+        else:
+            np.testing.assert_allclose(plan.value[t], plan.value[t + 1])
+            assert not ok.all()
+
+
+def test_a_proposer_who_prefers_to_wait_makes_an_offer_that_is_refused():
+    """Failure is not discounted but deals are: with a high reservation and a low discount the
+    round-0 proposer prefers the last round; its round-0 offer must then really be refused."""
+    U = np.array([[0.0, 0.5, 1.0], [1.0, 0.5, 0.0]])
+    plan = subgame_perfect(U, np.array([0.3, 0.0]), np.array([0.5, 1.0]), rounds=3)
+    # round 2 (party 0 proposes last): party 1 accepts anything worth >= 0, so party 0 takes all;
+    # worth 0.5**2 * 1 = 0.25 < 0.3 to party 0, but party 1 accepts everything, so it is the deal
+    assert plan.accepted[2] and plan.value[2, 0] == pytest.approx(0.25)
+    # round 1 (party 1 proposes): party 0 needs 0.25 / 0.5 = 0.5 in round-1 utility -> package 1
+    assert plan.accepted[1] and plan.proposal[1] == 1
+    # round 0 (party 0): party 1 needs 0.5; the best such package gives party 0 just 0.5 >= 0.125
+    assert plan.accepted[0]
+    waiting = subgame_perfect(U, np.array([0.9, 0.5]), np.array([0.5, 1.0]), rounds=2)
+    # party 1 takes packages 0 and 1 only, worth at most 0.5 to party 0, which would rather fail
+    # (0.9): it asks for package 2, which party 1 refuses, and the talks fail
+    assert not waiting.accepted[0] and waiting.proposal[0] == 2
+    assert not accepts(U[1, waiting.proposal[0]], 1.0, 0, waiting.value[1, 1])
+    np.testing.assert_allclose(waiting.value[0], [0.9, 0.5])
 
 
 def test_multi_issue_spe_on_the_bilateral_scenario(bilateral):
@@ -149,3 +182,29 @@ def test_spe_needs_exactly_two_principals(baseline):
     data["actors"]["seoul"]["strategy"] = {"name": "spe"}
     with pytest.raises(WargameError, match="spe solves two-party bargaining"):
         validate_scenario(data, "three.yaml")
+
+
+def test_spe_replans_when_an_event_changes_the_payoffs(baseline):
+    """An inject before round 0's offer changes Seoul's payoffs: both plans are redone for them."""
+    data = baseline.data()
+    data["actors"]["seoul"]["strategy"] = {"name": "spe"}
+    data["actors"]["washington"]["strategy"] = {"name": "spe"}
+    data["injects"] = [{"round": 0, "event": "beijing_coercion", "note": "test"}]
+    model = NegotiationModel(validate_scenario(data, "inject.yaml"), seed=0)
+    seoul = next(a for a in model.principals if a.actor == "seoul")
+    before, _ = seoul.strategy.plan(seoul)
+    version = seoul.version
+    model.step()  # the inject fires, then Seoul proposes
+    assert seoul.version > version and seoul.strategy._planned_for == seoul.version
+    after, _ = seoul.strategy.plan(seoul)
+    assert not np.array_equal(before.value, after.value)
+    expected = subgame_perfect(
+        np.stack([seoul.own, seoul.others_utility[0]]),
+        np.array([seoul.reservation, seoul.others_reservation[0]]),
+        np.array([seoul.discount, seoul.others_discount[0]]),
+        model.rounds,
+    )
+    np.testing.assert_array_equal(after.proposal, expected.proposal)
+    assert model.history[0].offer == dict(
+        zip(model.issue_names, map(float, model.candidates[after.proposal[0]]), strict=True)
+    )

@@ -8,6 +8,7 @@ the file, the row's line and the column, and the CLI turns them into exit status
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,18 +45,27 @@ def load_actors_csv(path: str | Path) -> ActorTable:
     except OSError as e:
         raise WargameError(Problem(source, "", f"cannot be read: {e.strerror or e}")) from None
 
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    lines = [(n, line) for n, line in lines if not line.lstrip().startswith("#")]
-    if not lines:
+    # parse first, then drop blank and comment rows: a quoted field may span lines
+    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, strict=True)
+    parsed_rows: list[tuple[int, list[str]]] = []
+    try:
+        start = 1
+        for row in reader:
+            if any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#"):
+                parsed_rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        message = f"is not valid CSV near line {reader.line_num}: {e}"
+        raise WargameError(Problem(source, "", message)) from None
+    if not parsed_rows:
         raise WargameError(Problem(source, "", "the file is empty; expected a header " + ",".join(COLUMNS)))
     problems: list[Problem] = []
 
     def bad(key: str, message: str, line: int | None = None) -> None:
         problems.append(Problem(source, key, message, line))
 
-    rows = list(csv.reader([line for _, line in lines], skipinitialspace=True))
-    header = [h.strip().lower() for h in rows[0]]
-    first = lines[0][0]
+    first, header_row = parsed_rows[0]
+    header = [h.strip().lower() for h in header_row]
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     if missing:
@@ -70,7 +80,7 @@ def load_actors_csv(path: str | Path) -> ActorTable:
     col = {name: header.index(name) for name in COLUMNS}
     names: list[str] = []
     values: dict[str, list[float]] = {c: [] for c in COLUMNS[1:]}
-    for (line_no, _), row in zip(lines[1:], rows[1:], strict=True):
+    for line_no, row in parsed_rows[1:]:
         if len(row) != len(header):
             bad("", f"expected {len(header)} fields, found {len(row)}", line_no)
             continue
@@ -107,6 +117,16 @@ def load_actors_csv(path: str | Path) -> ActorTable:
 
     salience = np.array(values["salience"])
     if salience.max() > 1:  # a 0-100 file
+        fractions = [n for n, v in zip(names, salience, strict=True) if 0 < v < 1]
+        if fractions:
+            raise WargameError(
+                Problem(
+                    source,
+                    "salience",
+                    f"mixes scales: {', '.join(fractions)} below 1 and others above 1; "
+                    "use 0-1 or 0-100 throughout",
+                )
+            )
         salience = salience / 100.0
     position = np.array(values["position"])
     if np.ptp(position) == 0:

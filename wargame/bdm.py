@@ -41,32 +41,37 @@ reading the published numbers require, and say so:
 * The probability normaliser is the sum of ``|v|`` over *every* voter and *every* ordered pair
   of positions, not over one dyad. Eq. 31 as printed normalises per dyad (so
   ``P_i + P_j = 1``), but with that reading every EC actor is at 7.0 after one round (every
-  salience-weighted challenge succeeds) and Table 2's 8.4 / 9.9 ... cannot appear; the table
-  normaliser is the one that reproduces them, and matches the Java implementation reported by
-  people who replicated the paper. Probabilities are then small, so resistance (``s_j``) does
-  the work.
+  salience-weighted challenge succeeds) and Table 2's 8.4 / 9.9 ... cannot appear. The table
+  normaliser reproduces them; it is also what the open replication at
+  github.com/jmckib/bdm-scholz-expected-utility-model uses, whose author reports following the
+  authors' own code. Probabilities are then small, so resistance (``s_j``) does the work.
 * Votes carry the voter's risk exponent ``r_k`` (eq. 26's utilities, which the paper writes
   with the actor's ``r``); distances are over the range of the starting positions.
-* ``i`` judges both expected utilities of a dyad with its own ``r_i`` (the model's actors see
-  the game through their own risk attitude; BDM 1994 section on perceptions).
-* Offer choice (section 6.2: "players move the least that they can", preferring conflict to
-  compromise to capitulation): the least move among confrontations; failing that, among
-  compromises the one with the lowest EU-weighted meeting point
-  ``(|a| x_i + |b| x_j) / (|a| + |b|)``; failing that, the least capitulation. Plain "least move"
-  among compromises does not reproduce Table 2 from round 6 on; this rule does.
+* ``i`` judges both expected utilities of a dyad with its own ``r_i``: an actor sees the game
+  through its own risk attitude. Judging ``j``'s side with ``r_j`` does not reproduce Table 2.
+* Offer choice, after section 6.2: players move the least they can when offers are equally
+  enforceable, prefer conflict to compromise to capitulation, and otherwise concede to the
+  actor with the highest expected utility. So: the least move among confrontations; failing
+  that, the compromise whose proposer expects most from challenging (largest ``b``); failing
+  that, the least capitulation. The plain least move among compromises does not reproduce
+  Table 2 from round 6 on; this rule does, and it does not depend on which way the scale runs
+  (mirroring every position mirrors the forecast; a test checks it).
 
 ``textbook`` follows the equations as BDM (1994, 1997) and the paper print them: per-dyad
 probabilities ``P_i + P_j = 1`` on linear votes, ``Q = 0.5`` with the better/worse term, each
 side's expected utility with its own ``r``, and the least move among all offers.
 
-Known limit: with ``scholz`` the EC example matches Table 2 to its one-decimal resolution in 15
-of 16 numbers; the median after round 2 comes out 9.61 where the paper prints 9.9 (its text
-also says 9.9). Rounds 3-5 give 9.96, which the table shows as 9.9, so the paper truncates.
+Known limit: the paper prints one decimal, and its medians show it truncates (9.96 appears as
+9.9). Truncated the same way, 13 of our 16 numbers match Table 2 exactly. The means after
+rounds 3 and 8 come out 7.59 and 7.57 where the paper prints 7.6, 0.01 and 0.03 short (they
+would match if it rounded its means). The one real miss is the median after round 2: 9.61
+where the paper prints 9.9, and its text also says 9.9. ``tests/test_bdm.py`` pins all three.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -84,6 +89,16 @@ class Move:
     before: float
     after: float
 
+    def as_dict(self, names: tuple[str, ...]) -> dict[str, Any]:
+        """Plain data with actor names: ``actor`` gave way to ``toward`` (``kind``), ``from`` -> ``to``."""
+        return {
+            "actor": names[self.mover],
+            "toward": names[self.toward],
+            "kind": self.kind,
+            "from": self.before,
+            "to": self.after,
+        }
+
 
 @dataclass(frozen=True)
 class Trajectory:
@@ -94,6 +109,22 @@ class Trajectory:
     mean: np.ndarray  # (T + 1,)
     risk: np.ndarray  # (T, A) risk exponents used in each round
     moves: tuple[tuple[Move, ...], ...]  # (T,) accepted offers per round
+
+    def as_dict(self, names: tuple[str, ...]) -> dict[str, Any]:
+        """Plain data, round by round (round 0 is the start: no risk, no moves)."""
+        rounds = []
+        for t, row in enumerate(self.positions):
+            rounds.append(
+                {
+                    "round": t,
+                    "positions": dict(zip(names, map(float, row), strict=True)),
+                    "median": float(self.median[t]),
+                    "mean": float(self.mean[t]),
+                    "risk": dict(zip(names, map(float, self.risk[t - 1]), strict=True)) if t else None,
+                    "moves": [m.as_dict(names) for m in self.moves[t - 1]] if t else [],
+                }
+            )
+        return {"actors": list(names), "rounds": rounds}
 
 
 def forecast_weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
@@ -159,7 +190,9 @@ def expected_utilities(
         dm = (np.abs(x - median[..., None]) / span[..., None])[..., :, None]
         better = 2 - 4 * np.clip(0.5 - 0.25 * (dm + d), 0.0, None) ** R
         worse = 2 - 4 * (0.5 + 0.25 * (dm + d)) ** R
-        E = E - (1 - q) * np.where(dm < d, better, worse)
+        # T = 1 when the median is nearer i than j is; equal distances (a tie, common on gridded
+        # data) count as "worse" whatever rounding says, so the model has no preferred direction
+        E = E - (1 - q) * np.where(dm < d - 1e-12, better, worse)
     return E
 
 
@@ -190,15 +223,18 @@ def choose_offers(
     capitulate = yielding & (np.abs(a) > b)
     with np.errstate(divide="ignore", invalid="ignore"):
         target = np.where(compromise, xi + (xj - xi) * np.abs(a / b), np.broadcast_to(xj, a.shape))
-        meet = (np.abs(a) * xi + np.abs(b) * xj) / (np.abs(a) + np.abs(b))
     kind = np.select([confront, compromise, capitulate], [0, 1, 2], default=3)
     move = np.abs(target - xi)
     if variant == "scholz":
         first = kind.min(axis=-1, keepdims=True)  # confrontation before compromise before capitulation
-        key = np.where((kind == first) & (kind < 3), np.where(first == 1, meet, move), np.inf)
+        # among compromises the most enforceable offer: the proposer who expects most from
+        # challenging (largest b); among confrontations and capitulations the least move
+        key = np.where((kind == first) & (kind < 3), np.where(first == 1, -b, move), np.inf)
     else:
         key = np.where(kind < 3, move, np.inf)
-    toward = np.argmin(key, axis=-1)[..., None]
+    # equal keys (equidistant targets) must tie exactly, so that the lower index wins in either
+    # direction of the scale rather than whichever side rounding favours
+    toward = np.argmin(np.round(key, 9), axis=-1)[..., None]
     chosen_kind = np.take_along_axis(kind, toward, axis=-1)[..., 0]
     chosen_target = np.take_along_axis(target, toward, axis=-1)[..., 0]
     return toward[..., 0], chosen_kind, np.where(chosen_kind < 3, chosen_target, x)

@@ -32,6 +32,7 @@ from wargame.montecarlo import ExperimentResult, load_run, run_experiment
 from wargame.params import parse_assignment
 from wargame.plots import write_plots
 from wargame.report import (
+    PROTOCOL_NOTE,
     compare_table,
     forecast_frame,
     forecast_tables,
@@ -160,7 +161,7 @@ def forecast(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Bueno de Mesquita's expected utility model on one issue: positions and forecast per round."""
-    problems = []
+    problems: list[Problem] = []
     if variant not in VARIANTS:
         problems.append(
             Problem("--variant", "", f"unknown variant '{variant}' (known: {', '.join(VARIANTS)})")
@@ -175,34 +176,7 @@ def forecast(
     if fmt == "csv":
         sys.stdout.write(frame.to_csv(index=False, float_format="%.6g"))
     elif fmt == "json":
-        data = {
-            "actors": list(table.names),
-            "variant": variant,
-            "rounds": [
-                {
-                    "round": t,
-                    "positions": dict(zip(table.names, map(float, trajectory.positions[t]), strict=True)),
-                    "median": float(trajectory.median[t]),
-                    "mean": float(trajectory.mean[t]),
-                    "risk": None
-                    if t == 0
-                    else dict(zip(table.names, map(float, trajectory.risk[t - 1]), strict=True)),
-                    "moves": []
-                    if t == 0
-                    else [
-                        {
-                            "actor": table.names[m.mover],
-                            "gave_way_to": table.names[m.toward],
-                            "how": m.kind,
-                            "from": m.before,
-                            "to": m.after,
-                        }
-                        for m in trajectory.moves[t - 1]
-                    ],
-                }
-                for t in range(rounds + 1)
-            ],
-        }
+        data = {"variant": variant, **trajectory.as_dict(table.names)}
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         title = f"{actors.name}: expected utility model ({variant}), {rounds} rounds"
@@ -413,4 +387,5 @@ def compare(
     def label(r: ExperimentResult) -> str:  # with the protocol: comparing two models of the talks is common
         return f"{r.plan.experiment.name}, {r.scenario.protocol}"
 
-    out_console.print(compare_table(frame, label(a), label(b)))
+    mixed = a.scenario.protocol != b.scenario.protocol
+    out_console.print(compare_table(frame, label(a), label(b), PROTOCOL_NOTE if mixed else ""))

@@ -78,6 +78,11 @@ class NegotiationModel(mesa.Model):
         self.standing_offer = self.status_quo.copy()
         self.standing_utility = self.utility_of(self.standing_offer)
         self.outcome: np.ndarray | None = None
+        # the protocol's own prediction, where it makes one (expected_utility: the weighted
+        # median and mean of every actor's position, which it keeps in ``positions``)
+        self.forecast: np.ndarray | None = None
+        self.forecast_mean: np.ndarray | None = None
+        self.positions: np.ndarray | None = None
         self.deal = False
         self.deal_round: int | None = None
         self.deal_proposer: str | None = None
@@ -205,8 +210,6 @@ class NegotiationModel(mesa.Model):
             utility = utility - self.payoffs.no_deal_cost  # a failure costs what no_deal_cost says
         rounds_waited = self.deal_round if self.deal else 0
         nash = self.solutions.nash
-        last = self.history[-1] if self.history else None
-        bdm = self.scenario.protocol == "expected_utility" and last is not None
         return Episode(
             scenario=self.scenario.name,
             protocol=self.scenario.protocol,
@@ -227,8 +230,8 @@ class NegotiationModel(mesa.Model):
             if nash is None
             else float(space.distance(self.outcome, nash, self.payoffs.lo, self.payoffs.hi)),
             rounds=tuple(self.history),
-            forecast=dict(last.offer) if bdm else self._by_issue(self.outcome),
-            forecast_mean=dict(last.mean) if bdm else None,
+            forecast=self._by_issue(self.outcome if self.forecast is None else self.forecast),
+            forecast_mean=None if self.forecast_mean is None else self._by_issue(self.forecast_mean),
         )
 
     def _by_issue(self, values: np.ndarray) -> dict[str, float]:

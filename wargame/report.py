@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from wargame.bdm import Trajectory
 from wargame.episode import Episode
 from wargame.errors import WargameError
 from wargame.scenario import Scenario
@@ -28,8 +30,8 @@ def transcript_table(episode: Episode, scenario: Scenario) -> Table:
     table.add_column("proposer")
     for name in scenario.issues:
         table.add_column(name, justify="right")
-    bdm = any(r.positions for r in episode.rounds)
-    if bdm:
+    with_positions = any(r.positions for r in episode.rounds)  # expected_utility rounds
+    if with_positions:
         table.add_column("moves", justify="right")
     table.add_column("principals")
     table.add_column("backed by")
@@ -40,7 +42,7 @@ def transcript_table(episode: Episode, scenario: Scenario) -> Table:
             str(r.round),
             r.proposer,
             *[_fmt(r.offer[name]) for name in scenario.issues],
-            *([str(len(r.moves))] if bdm else []),
+            *([str(len(r.moves))] if with_positions else []),
             "\n".join(f"{a}: {_tick(ok)}" for a, ok in r.responses.items()),
             ", ".join(a for a, ok in r.support.items() if ok) or "-",
             "\n".join(r.events),
@@ -249,14 +251,21 @@ def print_summary(console: Console, summary: dict) -> None:
         console.print(table)
 
 
-def compare_table(frame, name_a: str, name_b: str) -> Table:  # frame: pandas DataFrame
+PROTOCOL_NOTE = (
+    "forecast.*: under alternating_offers the outcome (the no-deal value when talks fail); under "
+    "expected_utility the final weighted median, whether or not the principals accepted it. "
+    "deal_round under expected_utility is always the last round (a forecast is judged at the end)."
+)
+
+
+def compare_table(frame: pd.DataFrame, name_a: str, name_b: str, note: str = "") -> Table:
     """Run B against run A: means, difference, 95% interval, and a flag beyond sampling noise."""
     table = Table(title=f"B ({name_b}) against A ({name_a})", title_justify="left")
     for col in ("metric", "A", "B", "B - A", "95% interval", "beyond noise"):
         table.add_column(col, justify="left" if col == "metric" else "right")
     table.caption = (
         "95% intervals per metric, uncorrected for testing many metrics: among ~20, expect about one "
-        "'yes' by chance"
+        "'yes' by chance" + (f". {note}" if note else "")
     )
     for row in frame.itertuples(index=False):
         flag = "[bold yellow]yes[/]" if row.significant else "no"
@@ -266,10 +275,8 @@ def compare_table(frame, name_a: str, name_b: str) -> Table:  # frame: pandas Da
     return table
 
 
-def forecast_frame(trajectory, names: tuple[str, ...]):  # -> pandas.DataFrame
+def forecast_frame(trajectory: Trajectory, names: tuple[str, ...]) -> pd.DataFrame:
     """One row per round (0 = the start): each actor's position, the weighted median and mean."""
-    import pandas as pd
-
     frame = pd.DataFrame(trajectory.positions, columns=list(names))
     frame.insert(0, "round", range(len(frame)))
     frame["median"] = trajectory.median
@@ -277,7 +284,9 @@ def forecast_frame(trajectory, names: tuple[str, ...]):  # -> pandas.DataFrame
     return frame
 
 
-def forecast_tables(trajectory, names: tuple[str, ...], title: str, width: int = 80) -> list[Table]:
+def forecast_tables(
+    trajectory: Trajectory, names: tuple[str, ...], title: str, width: int = 80
+) -> list[Table]:
     """Each actor's position per round (columns; 0 = the start), then the weighted median and mean.
 
     Rounds are split over several tables when they do not fit the console's width.
@@ -303,7 +312,7 @@ def forecast_tables(trajectory, names: tuple[str, ...], title: str, width: int =
     return tables
 
 
-def moves_table(trajectory, names: tuple[str, ...]) -> Table:
+def moves_table(trajectory: Trajectory, names: tuple[str, ...]) -> Table:
     """Who gave way to whom in each round, and how."""
     table = Table(title="Challenges that moved somebody", title_justify="left")
     for col in ("round", "actor", "gave way to", "how", "from", "to"):
@@ -334,7 +343,7 @@ _SENSITIVITY_NOTES = {
 }
 
 
-def sensitivity_tables(indices, method: str) -> list[Table]:  # indices: pandas DataFrame
+def sensitivity_tables(indices: pd.DataFrame, method: str) -> list[Table]:
     """One table per output, parameters ranked by importance; unresolved ones (interval includes 0) dim."""
     tables = []
     key, conf = {
@@ -360,7 +369,7 @@ def sensitivity_tables(indices, method: str) -> list[Table]:  # indices: pandas 
     return tables
 
 
-def sweep_table(frame, param: str, scenario: Scenario) -> Table:  # frame: pandas DataFrame
+def sweep_table(frame: pd.DataFrame, param: str, scenario: Scenario) -> Table:
     """Per value of the swept parameter: deal rate with its interval, each issue's outcome, gains."""
     table = Table(title=f"{scenario.name}: sweeping {param}", title_justify="left")
     table.add_column(param.rsplit(".", 1)[-1], justify="right")

@@ -96,6 +96,14 @@ class SubgamePerfect:
     value: np.ndarray  # (T + 1, 2)
 
 
+TOLERANCE = 1e-12  # a responder accepts when indifferent, up to rounding
+
+
+def accepts(U_q: np.ndarray, d_q: float, t: int, wait: float) -> np.ndarray:
+    """Whether a responder with utilities ``U_q`` accepts in round ``t``: ``d**t * U >= wait``."""
+    return d_q**t * U_q >= wait - TOLERANCE
+
+
 def subgame_perfect(
     U: np.ndarray, r: np.ndarray, discount: np.ndarray, rounds: int, first: int = 0
 ) -> SubgamePerfect:
@@ -104,11 +112,12 @@ def subgame_perfect(
     ``U`` (2, B): the parties' utilities of the candidates; ``r`` (2,) their reservations (what
     failure after the last round gives them); ``discount`` (2,) per-round factors; party
     ``first`` proposes in round 0. A deal on ``x`` in round ``t`` is worth ``discount**t * U(x)``.
-    The responder accepts when indifferent; the proposer offers, among the packages the
-    responder accepts, its own best (ties: the responder's best, so the plan is Pareto-efficient
-    on the grid), unless waiting is worth more to it, in which case it offers its own best
-    package and is refused. On one issue with linear utilities this gives the Stahl shares,
-    which tend to Rubinstein's as ``rounds`` grows.
+    The responder accepts exactly the packages worth at least the next round's subgame to it
+    (:func:`accepts`). The proposer compares the best of those for itself (ties: the responder's
+    best, so the plan is Pareto-efficient on the grid) with waiting; if waiting is worth more
+    and some package would be refused, it offers the best refused one for itself and the talks
+    go on. On one issue with linear utilities this gives the Stahl shares, which tend to
+    Rubinstein's as ``rounds`` grows.
     """
     U = np.asarray(U, dtype=float)
     if U.ndim != 2 or U.shape[0] != 2:
@@ -118,20 +127,18 @@ def subgame_perfect(
     value[rounds] = r
     proposal = np.empty(rounds, dtype=int)
     accepted = np.zeros(rounds, dtype=bool)
-    tol = 1e-12
     for t in range(rounds - 1, -1, -1):
         p = (first + t) % 2
         q = 1 - p
-        dt = d**t
-        ok = dt[q] * U[q] >= value[t + 1, q] - tol
-        own_best = _best_for(U[p], U[q], np.ones(U.shape[1], dtype=bool))
+        ok = accepts(U[q], d[q], t, value[t + 1, q])
         if ok.any():
             x = _best_for(U[p], U[q], ok)
-            if dt[p] * U[p, x] >= value[t + 1, p] - tol:
-                proposal[t], accepted[t] = x, True
-                value[t] = dt * U[:, x]
+            deal_value = d**t * U[:, x]
+            if deal_value[p] >= value[t + 1, p] - TOLERANCE or ok.all():
+                proposal[t], accepted[t] = x, True  # (if everything is accepted, waiting is no option)
+                value[t] = deal_value
                 continue
-        proposal[t] = own_best  # waiting is worth more than any offer the responder would take
+        proposal[t] = _best_for(U[p], U[q], ~ok)  # worth more to wait: an offer that is refused
         value[t] = value[t + 1]
     return SubgamePerfect(proposal, accepted, value)
 

@@ -6,8 +6,9 @@ challenges and positions move by confrontation, compromise or capitulation. The 
 forecast is each issue's capability x salience weighted median; the weighted mean is recorded
 beside it. Stakeholder events and injects fire as under alternating offers; an event that moves
 an actor's ideal moves its current position by as much, and changes to capability or salience
-take effect from the next round. After the last round the principals accept the forecast if
-each prefers it to the talks failing (its utility is at least its reservation); otherwise no deal.
+count at once: events fire at the start of a round, before its challenges. After the last
+round the principals accept the forecast if each prefers it to the talks failing (its utility is
+at least its reservation); otherwise no deal.
 
 Mapping the scenario onto the model: capability is the actor's ``capability``; salience on an
 issue is the actor's salience there divided by its largest salience (the issue it cares most
@@ -42,8 +43,8 @@ def play_round(model: NegotiationModel) -> None:
     ideal_before = model.payoffs.ideal.copy()
     fired = model.react(t)
     p = model.payoffs
-    if t == 0:
-        model.positions = p.ideal.copy()  # (A, I)
+    if model.positions is None:
+        model.positions = p.ideal.copy()  # (A, I): everybody starts at its ideal
     else:  # an event that moved an ideal moves the actor's position with it
         model.positions = np.clip(model.positions + (p.ideal - ideal_before), p.lo, p.hi)
 
@@ -55,18 +56,12 @@ def play_round(model: NegotiationModel) -> None:
     forecast = bdm.weighted_median(new, w)
     mean = bdm.weighted_mean(new, w)
     moves = tuple(
-        {
-            "issue": issue,
-            "actor": model.actor_names[m.mover],
-            "toward": model.actor_names[m.toward],
-            "kind": m.kind,
-            "before": m.before,
-            "after": m.after,
-        }
+        {"issue": issue, **m.as_dict(model.actor_names)}
         for issue, issue_moves in zip(model.issue_names, accepted, strict=True)
         for m in issue_moves
     )
 
+    model.forecast, model.forecast_mean = forecast, mean
     model.standing_offer = forecast
     model.standing_utility = utility = model.utility_of(forecast)
     responses = {a.actor: bool(utility[a.index] >= a.reservation - 1e-12) for a in model.principals}
