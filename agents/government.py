@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from agents.human import Human
 from agents.strategies import Strategy, make_strategy
 from wargame.payoffs import Payoffs, grid_utilities, perceived
 
@@ -30,7 +31,10 @@ class GovernmentAgent(mesa.Agent):
         self.actor = actor
         self.role = spec.role
         self.index = model.payoffs.index(actor)
-        self.strategy: Strategy | None = make_strategy(spec.strategy) if self.role == "principal" else None
+        self.seat = model.humans.get(actor)  # a person plays this government
+        self.strategy: Strategy | None = None
+        if self.role == "principal":
+            self.strategy = Human(self.seat) if self.seat is not None else make_strategy(spec.strategy)
         self.noise = spec.perception_noise
         shape = model.payoffs.ideal.shape
         # drawn even when noise is 0, so adding noise to one actor does not reshuffle the others

@@ -22,7 +22,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from wargame import __version__
+from wargame import __version__, classroom
 from wargame.actors_csv import load_actors_csv
 from wargame.bdm import VARIANTS, simulate
 from wargame.errors import Problem, WargameError
@@ -362,6 +362,67 @@ def sweep(
         )
     out_console.print(sweep_table(result.table, param, result.run.scenario))
     out_console.print(f"Run directory: [bold]{result.run_dir}[/] (sweep.csv, sweep.parquet, plots/sweep.png)")
+
+
+@app.command()
+@_user_errors
+def brief(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    as_: Annotated[str, typer.Option("--as", help="The government whose role card to print.")],
+    fmt: Annotated[str, typer.Option("--format", help="text, or md for printing as handouts.")] = "text",
+) -> None:
+    """A government's role card: the situation, its goals, priorities and bottom line, the others."""
+    text = classroom.brief(load_scenario(scenario), as_, fmt)
+    sys.stdout.write(text)
+
+
+@app.command()
+@_user_errors
+def play(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    as_: Annotated[
+        list[str], typer.Option("--as", help="A government you play (repeat for a hot-seat game).")
+    ],
+    seed: Annotated[int, typer.Option(min=0, help="Seed: the same seed gives the agents the same luck.")] = 0,
+    moves: Annotated[
+        Path | None, typer.Option(help="Play the human side from a YAML moves file instead of the keyboard.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Base folder: games go to OUT/classroom/.")] = Path("runs"),
+    reference_runs: Annotated[
+        int, typer.Option(min=20, help="Agent-played runs the debrief compares you with (cached).")
+    ] = classroom.REFERENCE_RUNS,
+    workers: Annotated[int | None, typer.Option(help="Processes for the reference runs.")] = None,
+) -> None:
+    """Play governments against the agents in the terminal; a transcript and a debrief at the end."""
+    result = classroom.play(
+        load_scenario(scenario),
+        as_,
+        seed=seed,
+        moves=moves,
+        console=out_console,
+        out=out,
+        reference_runs=reference_runs,
+        workers=workers,
+    )
+    if result.status == "complete":
+        out_console.print(classroom.debrief_markdown(result.transcript), markup=False, soft_wrap=True)
+    else:
+        why = "interrupted" if result.status == "interrupted" else "input ended"
+        err.print(f"[yellow]{why}[/]: the game so far is saved")
+    out_console.print(f"Transcript: [bold]{result.folder}[/] (transcript.yaml, transcript.md, debrief.md)")
+    if result.status == "interrupted":
+        raise typer.Exit(130)
+
+
+@app.command()
+@_user_errors
+def debrief(
+    transcript: Annotated[Path, typer.Argument(help="A game's transcript.yaml, or its folder.")],
+) -> None:
+    """Show a saved game's debrief again."""
+    out_console.print(
+        classroom.debrief_markdown(classroom.load_transcript(transcript)), markup=False, soft_wrap=True
+    )
 
 
 @app.command()

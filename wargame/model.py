@@ -10,6 +10,7 @@ import mesa
 import numpy as np
 
 from agents.government import GovernmentAgent
+from agents.human import Seat
 from wargame import events, space
 from wargame.episode import Episode, RoundRecord
 from wargame.events import FiredEvent
@@ -29,6 +30,9 @@ class NegotiationModel(mesa.Model):
         rounds: shorthand for ``overrides={"rounds": N}``.
         collect: keep the DataCollector's per-round tables (Monte Carlo runs turn it off; the
             Episode records every round either way).
+        humans: actor -> seat (:class:`agents.human.Seat`): governments people play. A human
+            principal proposes and responds through its seat; a human stakeholder picks which of
+            its events to trigger each round instead of rolling their hazards.
 
     ``running`` turns false at a deal or at the deadline; :meth:`episode` returns the result and
     :meth:`run` plays to the end and returns it.
@@ -42,6 +46,7 @@ class NegotiationModel(mesa.Model):
         overrides: Mapping[str, Any] | None = None,
         rounds: int | None = None,
         collect: bool = True,
+        humans: Mapping[str, Seat] | None = None,
     ) -> None:
         if seed is None and rng is None:
             # draw a seed and keep it, so every episode can be replayed (Episode.seed)
@@ -53,6 +58,10 @@ class NegotiationModel(mesa.Model):
         self.scenario: Scenario = as_scenario(scenario).with_values(values)
         self.seed_value = seed if seed is not None else getattr(self, "_seed", None)
         self.collect = collect
+        self.humans: dict[str, Seat] = dict(humans or {})
+        unknown = sorted(set(self.humans) - set(self.scenario.actors))
+        if unknown:
+            raise ValueError(f"no actor {', '.join(unknown)} in scenario {self.scenario.name}")
         self._play_round = PROTOCOLS[self.scenario.protocol]
         self.rounds = self.scenario.rounds
         self.issue_names = tuple(self.scenario.issues)
@@ -158,13 +167,29 @@ class NegotiationModel(mesa.Model):
         if self.scenario.events:
             utility = self.utility_of(self.standing_offer)  # payoffs may have moved since it was made
             for name, event in self.scenario.events.items():
-                if event.trigger is None:
-                    continue
+                if event.trigger is None or event.actor in self.humans:
+                    continue  # a person decides when its government's events fire
                 p = float(events.hazard(event.trigger, utility[self.payoffs.index(event.actor)]))
                 draw = self.rng.random()  # drawn every round, so one event never shifts another's
                 if counts[name] < event.max_fires and draw < p:
                     fired.append(self._fire(name, "hazard", p))
                     counts[name] += 1
+        for agent in self.stakeholders:
+            if agent.seat is None:
+                continue
+            mine = [
+                n
+                for n, e in self.scenario.events.items()
+                if e.actor == agent.actor and counts[n] < e.max_fires
+            ]
+            choice = agent.seat.act(agent, round_, mine) if mine else None
+            if choice is not None:
+                if choice not in mine:
+                    raise ValueError(
+                        f"{agent.actor} cannot trigger '{choice}' now (it may: {', '.join(mine)})"
+                    )
+                fired.append(self._fire(choice, "player", None))
+                counts[choice] += 1
         return fired
 
     def _fire(self, name: str, cause: str, p: float | None, note: str = "") -> FiredEvent:

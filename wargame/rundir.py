@@ -74,14 +74,16 @@ def versions() -> dict[str, str]:
     return out
 
 
-def create(out: str | Path, experiment: str) -> Path:
-    """Make a new, empty run directory ``<out>/<experiment>/<UTC time>-<id>/``."""
+def create(out: str | Path, experiment: str, label: str | None = None) -> Path:
+    """Make a new, empty run directory ``<out>/<experiment>/<UTC time>-<id>/`` (``<UTC time>-<label>``
+    when a label is given and free)."""
     base = Path(out) / experiment
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     try:
         base.mkdir(parents=True, exist_ok=True)
-        for _ in range(10):
-            run_dir = base / f"{stamp}-{secrets.token_hex(3)}"
+        for attempt in range(10):
+            tail = label if label and attempt == 0 else "-".join(filter(None, [label, secrets.token_hex(3)]))
+            run_dir = base / f"{stamp}-{tail}"
             try:
                 run_dir.mkdir()  # exclusive: fails rather than reuse an existing directory
                 return run_dir

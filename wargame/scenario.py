@@ -181,6 +181,23 @@ class Inject(_Strict):
     note: str = ""
 
 
+class Announcement(_Strict):
+    """A classroom inject: text read out at the start of a round, optionally firing an event."""
+
+    round: int = Field(ge=0)
+    text: str = Field(min_length=1)
+    event: str | None = None
+
+
+class Classroom(_Strict):
+    """What players are told: the public situation, each government's private briefing, and the
+    injects announced during a game (``wargame brief`` and ``wargame play``)."""
+
+    situation: str = Field(min_length=1)
+    briefings: dict[str, str] = Field(default_factory=dict, description="actor -> private briefing")
+    injects: list[Announcement] = Field(default_factory=list)
+
+
 class Source(_Strict):
     publisher: str
     title: str
@@ -207,6 +224,7 @@ class Scenario(_Strict):
     events: dict[Name, Event] = Field(default_factory=dict)
     injects: list[Inject] = Field(default_factory=list)
     sources: dict[str, Source] = Field(default_factory=dict)
+    classroom: Classroom | None = None
 
     @property
     def principals(self) -> list[str]:
@@ -350,6 +368,16 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
             out.append((f"{at}.event", _unknown("event", inject.event, set(s.events))))
         if inject.round >= s.rounds:
             out.append((f"{at}.round", f"round {inject.round} is after the last round ({s.rounds - 1})"))
+    if s.classroom is not None:
+        for actor in s.classroom.briefings:
+            if actor not in s.actors:
+                out.append((f"classroom.briefings.{actor}", _unknown("actor", actor, set(s.actors))))
+        for i, item in enumerate(s.classroom.injects):
+            at = f"classroom.injects.{i}"
+            if item.event is not None and item.event not in s.events:
+                out.append((f"{at}.event", _unknown("event", item.event, set(s.events))))
+            if item.round >= s.rounds:
+                out.append((f"{at}.round", f"round {item.round} is after the last round ({s.rounds - 1})"))
     return out
 
 

@@ -1,0 +1,321 @@
+"""Classroom: role cards, scripted and keyboard games, transcripts and debriefs."""
+
+import os
+import sys
+
+import numpy as np
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from wargame import classroom
+from wargame.cli import app
+from wargame.errors import WargameError
+from wargame.model import NegotiationModel
+
+from .conftest import BASELINE, BILATERAL
+
+runner = CliRunner()
+FAST = ["--reference-runs", "20", "--workers", "1"]
+
+
+def _exited(result, code):
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def _moves(tmp_path, data, name="moves.yaml"):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def _game(tmp_path):
+    (folder,) = [p for p in (tmp_path / "classroom").iterdir() if p.name != "reference"]
+    return folder, yaml.safe_load((folder / "transcript.yaml").read_text())
+
+
+# -- role cards ---------------------------------------------------------------------------------
+
+
+def test_brief_for_seoul_in_plain_words(baseline):
+    text = classroom.brief(baseline, "seoul")
+    assert text.startswith("ROLE CARD: SEOUL")
+    assert "Washington, 25 August 2025" in text  # the public situation
+    assert "You are President Lee's delegation" in text  # the private briefing
+    assert "Troop repositioning: you want 28.5 thousand US troops in Korea" in text
+    assert "It matters most to you (45% of what you care about)" in text
+    assert (
+        "You lose more from a no-deal than Washington (President Donald Trump) does (0.1 against 0.04" in text
+    )
+    assert "Accept nothing worth less than 0.42 to you" in text
+    assert "Beijing (outside the room)" in text
+    md = classroom.brief(baseline, "seoul", "md")
+    assert md.startswith("# Role card: Seoul") and "## Your bottom line" in md
+
+
+def test_brief_for_a_stakeholder_lists_what_it_can_do(baseline):
+    text = classroom.brief(baseline, "beijing")
+    assert "You do not sit at the table" in text
+    assert "beijing_coercion (at most 1x)" in text
+
+
+def test_brief_command_and_bad_input():
+    result = runner.invoke(app, ["brief", str(BASELINE), "--as", "washington", "--format", "md"])
+    _exited(result, 0)
+    assert "# Role card: Washington" in result.output
+    assert "Seoul (President Lee Jae-myung) loses more from a no-deal than you do" in result.output
+    _exited(runner.invoke(app, ["brief", str(BASELINE), "--as", "moscow"]), 2)
+    _exited(runner.invoke(app, ["brief", str(BASELINE), "--as", "seoul", "--format", "pdf"]), 2)
+
+
+# -- scripted games -----------------------------------------------------------------------------
+
+
+def test_a_scripted_game_as_seoul_to_a_debrief(tmp_path):
+    moves = _moves(
+        tmp_path,
+        {
+            "seoul": [
+                {"propose": {"defense_spending": 3.2, "troop_level": 28.5, "tariff": 5}},
+                "reject",
+                {"propose": {"defense_spending": 3.5, "troop_level": 28.0, "tariff": 10}},
+                "accept",
+            ]
+        },
+    )
+    result = runner.invoke(
+        app, ["play", str(BASELINE), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
+    )
+    _exited(result, 0)
+    assert "Debrief: summit_2025, played as seoul" in result.output
+    folder, t = _game(tmp_path)
+    assert folder.name.endswith("-seoul")
+    assert {p.name for p in folder.iterdir()} == {"transcript.yaml", "transcript.md", "debrief.md"}
+    assert t["status"] == "complete" and t["humans"] == ["seoul"]
+    assert next(d for d in t["decisions"] if "propose" in d)["propose"]["tariff"] == 5
+    # the classroom injects fired and were announced: Lee meets Ishiba in round 0
+    assert {"round": 0, "event": "tokyo_coordination", "cause": "inject"}.items() <= t["events"][0].items()
+    assert any("Ulchi Freedom Shield" in a["text"] for a in t["announcements"])
+    player = t["debrief"]["players"]["seoul"]
+    assert 0 <= player["percentile"] <= 100
+    assert player["opening_utility"] == pytest.approx(player["utility"] + player["conceded"])
+    assert t["debrief"]["reference"]["runs"] == 20
+    again = runner.invoke(app, ["debrief", str(folder)])
+    _exited(again, 0)
+    assert again.output.strip() == (folder / "debrief.md").read_text().strip()
+
+
+def test_hot_seat_game_of_two_humans(tmp_path):
+    moves = _moves(
+        tmp_path,
+        {
+            "seoul": [{"propose": {"defense_spending": 3.0, "troop_level": 28.5, "tariff": 5}}, "accept"],
+            "washington": [
+                "reject",
+                {"propose": {"defense_spending": 3.6, "troop_level": 27.0, "tariff": 12}},
+            ],
+        },
+    )
+    result = classroom.play(
+        _load(),
+        ["seoul", "washington"],
+        moves=moves,
+        out=tmp_path,
+        reference_runs=20,
+        workers=1,
+    )
+    t = result.transcript
+    assert result.status == "complete" and t["episode"]["deal"] and t["episode"]["deal_round"] == 1
+    assert t["episode"]["outcome"] == {"defense_spending": 3.6, "troop_level": 27.0, "tariff": 12.0}
+    assert [(d["round"], d["actor"]) for d in t["decisions"]] == [
+        (0, "seoul"),
+        (0, "washington"),
+        (1, "washington"),
+        (1, "seoul"),
+    ]
+    assert set(t["debrief"]["players"]) == {"seoul", "washington"}
+    assert result.folder.name.endswith("-seoul+washington")
+
+
+def _load():
+    from wargame.scenario import load_scenario
+
+    return load_scenario(BASELINE)
+
+
+def test_a_human_stakeholder_chooses_its_events(tmp_path):
+    moves = _moves(tmp_path, {"beijing": ["pass", {"trigger": "beijing_coercion"}, "pass"]})
+    result = classroom.play(_load(), ["beijing"], moves=moves, out=tmp_path, reference_runs=20, workers=1)
+    t = result.transcript
+    mine = [e for e in t["events"] if e["actor"] == "beijing"]
+    assert [(e["round"], e["cause"]) for e in mine] == [(1, "player")]  # only when it chose, never by chance
+    # after its one coercion Beijing has nothing left to fire: it is not asked again
+    assert [d["round"] for d in t["decisions"] if d["actor"] == "beijing"] == [0, 1]
+    assert result.status == "complete"
+    assert t["debrief"]["players"]["beijing"]["events_triggered"] == ["beijing_coercion"]
+
+
+def test_moves_running_out_saves_the_game(tmp_path):
+    moves = _moves(
+        tmp_path, {"seoul": [{"propose": {"defense_spending": 2.6, "troop_level": 28.5, "tariff": 0}}]}
+    )
+    result = runner.invoke(
+        app, ["play", str(BASELINE), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
+    )
+    _exited(result, 0)
+    folder, t = _game(tmp_path)
+    assert t["status"] == "ended" and len(t["rounds"]) == 1 and t["debrief"] is None
+    assert not (folder / "debrief.md").exists()
+    again = runner.invoke(app, ["debrief", str(folder / "transcript.yaml")])
+    _exited(again, 0)
+    assert "stopped early (ended) after 1 round(s)" in again.output
+
+
+@pytest.mark.parametrize(
+    ("moves", "words"),
+    [
+        ({"washington": ["accept"]}, "'washington' is not played by a person here"),
+        (
+            {"seoul": [{"propose": {"defense_spending": 3.25, "troop_level": 28.5, "tariff": 5}}]},
+            "not an allowed value",
+        ),
+        (
+            {"seoul": [{"propose": {"defense_spending": 3.2, "troop_level": 40, "tariff": 5}}]},
+            "troop_level: 40",
+        ),
+        ({"seoul": [{"propose": {"defense_spending": 3.2, "tariff": 5}}]}, "troop_level: missing"),
+        ({"seoul": ["pass"]}, "expected one of propose, accept, reject"),
+        ({"seoul": "accept"}, "expected a list of moves"),
+    ],
+)
+def test_bad_moves_files_exit_2_and_write_nothing(tmp_path, moves, words):
+    path = _moves(tmp_path, moves)
+    result = runner.invoke(
+        app,
+        ["play", str(BASELINE), "--as", "seoul", "--moves", str(path), "--out", str(tmp_path / "o"), *FAST],
+        env={"COLUMNS": "200"},
+    )
+    _exited(result, 2)
+    assert words in result.output and f"{path}:" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_stakeholder_event_that_is_not_its_own_is_refused(tmp_path):
+    path = _moves(tmp_path, {"beijing": [{"trigger": "pyongyang_provocation"}]})
+    with pytest.raises(WargameError, match="not one of beijing's events"):
+        classroom.play(_load(), ["beijing"], moves=path, out=tmp_path)
+
+
+def test_a_move_that_does_not_fit_the_moment_is_a_clear_error(tmp_path):
+    path = _moves(tmp_path, {"seoul": ["accept"]})  # Seoul must open with an offer
+    result = runner.invoke(
+        app,
+        ["play", str(BASELINE), "--as", "seoul", "--moves", str(path), "--out", str(tmp_path), *FAST],
+        env={"COLUMNS": "200"},
+    )
+    _exited(result, 2)
+    assert "seoul.0: 'accept' does not fit here: the game asks seoul to make an offer" in result.output
+    _, t = _game(tmp_path)
+    assert t["status"] == "failed"
+
+
+def test_bad_actors_exit_2(tmp_path):
+    for args in (["--as", "moscow"], ["--as", "seoul", "--as", "seoul"]):
+        _exited(runner.invoke(app, ["play", str(BASELINE), *args, "--out", str(tmp_path)]), 2)
+    assert not (tmp_path / "classroom").exists()
+
+
+# -- the debrief's percentile -------------------------------------------------------------------
+
+
+def test_percentile():
+    values = np.arange(10) / 10  # 0.0 .. 0.9
+    assert classroom.percentile(values, 0.45) == 50.0
+    assert classroom.percentile(values, -1) == 0.0 and classroom.percentile(values, 5) == 100.0
+    assert classroom.percentile(values, 0.3) == 35.0  # 3 below, one tie counted half
+    assert classroom.percentile(np.full(7, 0.4), 0.4) == 50.0
+
+
+def test_percentile_on_a_game_whose_answer_is_known(tmp_path):
+    """Bilateral has no noise and no events, so every agent-played run ends the same way. A
+    player who makes exactly the agent's moves ties them all (50%); one who gives everything away
+    is below them all (0%)."""
+    from wargame.scenario import load_scenario
+
+    scenario = load_scenario(BILATERAL)
+    agent = NegotiationModel(scenario, seed=0).run()
+    script = []
+    for r in agent.rounds:
+        if r.proposer == "seoul":
+            script.append({"propose": r.offer})
+        else:
+            script.append("accept" if r.responses["seoul"] else "reject")
+    same = classroom.play(
+        scenario,
+        ["seoul"],
+        moves=_moves(tmp_path, {"seoul": script}),
+        out=tmp_path,
+        reference_runs=20,
+        workers=1,
+    )
+    player = same.transcript["debrief"]["players"]["seoul"]
+    assert player["utility"] == pytest.approx(agent.utility["seoul"])
+    assert player["percentile"] == 50.0
+    give_in = {"seoul": [{"propose": {"defense_spending": 3.8, "tariff": 25.0}}]}
+    worst = classroom.play(
+        scenario,
+        ["seoul"],
+        moves=_moves(tmp_path, give_in, "worst.yaml"),
+        out=tmp_path,
+        reference_runs=20,
+        workers=1,
+    )
+    assert worst.transcript["debrief"]["players"]["seoul"]["percentile"] == 0.0
+    # the reference runs were made once and reused
+    assert len(list((tmp_path / "classroom" / "reference").glob("*/*"))) == 1
+
+
+# -- the keyboard, through a real pseudo-terminal -----------------------------------------------
+
+
+def test_keyboard_game_in_a_real_terminal(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "wargame", "play", str(BASELINE), "--as", "seoul", "--out", str(tmp_path), *FAST],
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 140),
+        env={**os.environ, "NO_COLOR": "1", "TERM": "dumb"},  # plain text to match against
+    )
+    child.expect(r"Enter\s+=\s+\S+\): ")  # Seoul opens: defence spending first
+    child.sendline("lots")
+    child.expect("'lots' is not a number")
+    child.expect(r"Enter\s+=\s+\S+\): ")
+    child.sendline("3.25")
+    child.expect("is not allowed")
+    child.expect(r"Enter\s+=\s+\S+\): ")
+    child.sendline("3.2")
+    child.expect(r"Enter\s+=\s+\S+\): ")
+    child.sendline("")  # troop level: keep what is on the table
+    child.expect(r"Enter\s+=\s+\S+\): ")
+    child.sendline("5")
+    child.expect("worth")
+    child.expect(r"Accept this offer\? \[y/n\]")  # round 1: Washington's offer
+    child.sendline("perhaps")
+    child.expect("answer y or n")
+    child.expect(r"\[y/n\]")
+    child.sendintr()  # Ctrl-C
+    child.expect("the game so far is saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    _, t = _game(tmp_path)
+    assert t["status"] == "interrupted"
+    assert t["decisions"][0] == {
+        "round": 0,
+        "actor": "seoul",
+        "propose": {"defense_spending": 3.2, "troop_level": 28.5, "tariff": 5.0},
+    }
+    assert len(t["rounds"]) == 1  # round 0 finished; round 1 was under way
