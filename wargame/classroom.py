@@ -401,22 +401,22 @@ class Game:
         if len(self.humans) > 1:
             head = f"[reverse] {agent.actor.upper()} [/] " + head + " (hand over the keyboard)"
         self.console.rule(head)
+        left = model.rounds - 1 - t
         table = Table(
-            title=f"Round {t} of {model.rounds - 1} ({model.rounds - 1 - t} left after this)",
-            title_justify="left",
+            title=f"Round {t} (the last is {model.rounds - 1}: {left} more after this)", title_justify="left"
         )
-        for col in ("issue", "unit", "range (step)", "no deal", "your ideal", "on the table"):
-            table.add_column(col, justify="left" if col in ("issue", "unit") else "right")
+        for col in ("issue", "range (step)", "no deal", "your ideal", "on the table"):
+            table.add_column(col, justify="left" if col == "issue" else "right")
         ideal = model.payoffs.ideal[agent.index]
         for i, (name, issue) in enumerate(scenario.issues.items()):
             table.add_row(
                 issue.label or name,
-                issue.unit,
                 f"{issue.lo:g}-{issue.hi:g} ({issue.step:g})",
                 f"{issue.no_deal:g}",
-                f"{ideal[i]:g}",
-                f"{model.standing_offer[i]:g}",
+                f"{ideal[i]:.4g}",
+                f"[bold]{model.standing_offer[i]:g}[/]",
             )
+        table.caption = "; ".join(f"{issue.label or n}: {issue.unit}" for n, issue in scenario.issues.items())
         self.console.print(table)
         standing = model.utility_of(model.standing_offer)[agent.index]
         self.console.print(
@@ -524,7 +524,7 @@ def play(
     status = "complete"
     try:
         while model.running:
-            t = model.round if model.steps else 0
+            t = model.steps  # the round about to be played (rounds count from 0, Mesa's steps from 1)
             for text in game.announcements(t):
                 console.print(Panel(text, title=f"Round {t}: news", border_style="yellow"))
             model.step()
