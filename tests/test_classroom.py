@@ -319,3 +319,32 @@ def test_keyboard_game_in_a_real_terminal(tmp_path):
         "propose": {"defense_spending": 3.2, "troop_level": 28.5, "tariff": 5.0},
     }
     assert len(t["rounds"]) == 1  # round 0 finished; round 1 was under way
+
+
+def test_news_is_announced_at_the_start_of_its_round(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    moves = _moves(
+        tmp_path,
+        {"washington": ["reject", {"propose": {"defense_spending": 3.8, "troop_level": 24, "tariff": 15}}]},
+    )
+    classroom.play(
+        _load(),
+        ["washington"],
+        moves=moves,
+        out=tmp_path,
+        console=Console(file=buffer, width=100),
+        reference_runs=20,
+        workers=1,
+    )
+    text = buffer.getvalue()
+    order = [
+        text.index(s)
+        for s in ("Round 0: news", "Round 0: seoul offered", "Round 1: news", "Round 1: washington offered")
+    ]
+    assert order == sorted(order)
+    assert text.count("Lee stopped in Tokyo") == 1  # each piece of news once
+    assert text.index("Ulchi Freedom Shield, the allies") > text.index("Round 0: seoul offered")
