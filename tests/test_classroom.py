@@ -348,3 +348,51 @@ def test_news_is_announced_at_the_start_of_its_round(tmp_path):
     assert order == sorted(order)
     assert text.count("Lee stopped in Tokyo") == 1  # each piece of news once
     assert text.index("Ulchi Freedom Shield, the allies") > text.index("Round 0: seoul offered")
+
+
+def test_a_human_governments_events_never_fire_by_chance_or_by_inject(tmp_path):
+    from wargame.scenario import validate_scenario
+
+    data = _load().data()
+    data["events"]["beijing_coercion"]["trigger"] = {"base": 1.0, "slope": 0.0}  # an agent would fire at once
+    data["classroom"]["injects"].append(
+        {"round": 0, "event": "beijing_coercion", "text": "Beijing warns Seoul."}
+    )
+    scenario = validate_scenario(data, "test")
+    moves = _moves(tmp_path, {"beijing": ["pass", "pass", {"trigger": "beijing_coercion"}]})
+    t = classroom.play(
+        scenario, ["beijing"], moves=moves, out=tmp_path, reference_runs=20, workers=1
+    ).transcript
+    assert [(e["round"], e["cause"]) for e in t["events"] if e["actor"] == "beijing"] == [(2, "player")]
+    assert {"round": 0, "text": "Beijing warns Seoul."} in t["announcements"]  # announced, not fired
+    # Tokyo's classroom inject (Lee meets Ishiba) is Tokyo's own choice when a person plays Tokyo
+    moves = _moves(tmp_path, {"tokyo": [{"trigger": "tokyo_coordination"}]}, "tokyo.yaml")
+    t = classroom.play(_load(), ["tokyo"], moves=moves, out=tmp_path, reference_runs=20, workers=1).transcript
+    assert [(d["round"], d["trigger"]) for d in t["decisions"]] == [(0, "tokyo_coordination")]
+
+
+def test_games_people_cannot_play_are_refused(tmp_path):
+    from wargame.scenario import validate_scenario
+
+    eu = validate_scenario({**_load().data(), "protocol": "expected_utility"}, "eu")
+    with pytest.raises(WargameError, match="people play alternating offers"):
+        classroom.play(eu, ["seoul"], out=tmp_path)
+    data = _load().data()
+    data["events"] = {k: v for k, v in data["events"].items() if v["actor"] != "tokyo"}
+    data["classroom"]["injects"] = [
+        a for a in data["classroom"]["injects"] if a.get("event") != "tokyo_coordination"
+    ]
+    with pytest.raises(WargameError, match="tokyo has no events to trigger"):
+        classroom.play(validate_scenario(data, "x"), ["tokyo"], out=tmp_path)
+    assert not (tmp_path / "classroom").exists()
+
+
+def test_a_damaged_transcript_is_a_clear_error(tmp_path):
+    path = tmp_path / "transcript.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {"scenario": "x", "humans": ["seoul"], "status": "complete", "rounds": [], "debrief": "oops"}
+        )
+    )
+    _exited(runner.invoke(app, ["debrief", str(path)]), 2)
+    _exited(runner.invoke(app, ["debrief", str(tmp_path / "nowhere")]), 2)

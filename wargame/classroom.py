@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from agents.government import GovernmentAgent
 from wargame import rundir
@@ -36,7 +37,7 @@ from wargame.experiment import Experiment, Plan
 from wargame.model import NegotiationModel
 from wargame.montecarlo import load_run, run_experiment
 from wargame.payoffs import Payoffs
-from wargame.scenario import Inject, Scenario, line_index, locate, read_yaml
+from wargame.scenario import Announcement, Classroom, Inject, Scenario, line_index, locate, read_yaml
 
 REFERENCE_RUNS = 300
 REFERENCE_SEED = 20250825
@@ -279,7 +280,11 @@ def load_moves(path: str | Path, scenario: Scenario, humans: list[str]) -> dict[
                     bad((actor, i, "propose"), reason)
             elif kind == "trigger":
                 event = move["trigger"]
-                if event not in scenario.events or scenario.events[event].actor != actor:
+                if (
+                    not isinstance(event, str)
+                    or event not in scenario.events
+                    or scenario.events[event].actor != actor
+                ):
                     mine = [n for n, e in scenario.events.items() if e.actor == actor]
                     bad(
                         (actor, i, "trigger"),
@@ -365,12 +370,32 @@ class TerminalSeat:
 # --------------------------------------------------------------------------- the game
 
 
-def classroom_scenario(scenario: Scenario) -> Scenario:
-    """The scenario as played in class: the classroom injects that fire events join its injects."""
-    if scenario.classroom is None:
-        return scenario
-    extra = [Inject(round=a.round, event=a.event, note=a.text) for a in scenario.classroom.injects if a.event]
-    return scenario.model_copy(update={"injects": [*scenario.injects, *extra]})
+def classroom_scenario(scenario: Scenario, humans: list[str] = ()) -> Scenario:
+    """The scenario as played in class: the classroom injects that fire events join its injects.
+
+    An inject of an event that belongs to a government a person plays is only announced, never
+    fired for them: deciding when their government acts is theirs.
+    """
+    classroom = scenario.classroom
+    items = list(classroom.injects) if classroom else []
+    injects = []
+    for inject in scenario.injects:
+        if scenario.events[inject.event].actor in humans:
+            items.append(Announcement(round=inject.round, text=inject.note or f"{inject.event} is expected."))
+        else:
+            injects.append(inject)
+    for a in list(items):
+        if a.event is None:
+            continue
+        items.remove(a)
+        if scenario.events[a.event].actor in humans:
+            items.append(Announcement(round=a.round, text=a.text))
+        else:
+            injects.append(Inject(round=a.round, event=a.event, note=a.text))
+    room = (classroom or Classroom(situation=scenario.description or scenario.name)).model_copy(
+        update={"injects": items}
+    )
+    return scenario.model_copy(update={"injects": injects, "classroom": room})
 
 
 @dataclass
@@ -389,7 +414,7 @@ class Game:
         """What is read out at the start of ``round_``: classroom texts and scheduled injects."""
         texts = []
         if self.scenario.classroom is not None:
-            texts += [a.text for a in self.scenario.classroom.injects if a.round == round_ and not a.event]
+            texts += [a.text for a in self.scenario.classroom.injects if a.round == round_]
         texts += [i.note or f"{i.event} happens." for i in self.scenario.injects if i.round == round_]
         return texts
 
@@ -505,9 +530,23 @@ def play(
         problems.append(Problem("--as", "", "an actor is named twice"))
     if not humans:
         problems.append(Problem("--as", "", "name the government(s) people play: --as ACTOR"))
+    if scenario.protocol != "alternating_offers":
+        problems.append(
+            Problem("protocol", "", f"people play alternating offers; this scenario uses {scenario.protocol}")
+        )
+    for a in humans:
+        spec = scenario.actors.get(a)
+        if (
+            spec is not None
+            and spec.role == "stakeholder"
+            and not any(e.actor == a for e in scenario.events.values())
+        ):
+            problems.append(
+                Problem("--as", "", f"{a} has no events to trigger: a person would have nothing to do")
+            )
     if problems:
         raise WargameError(problems)
-    played = classroom_scenario(scenario)
+    played = classroom_scenario(scenario, humans)
     game = Game(played, humans, seed, console)
     seats: dict[str, Any] = (
         dict(load_moves(moves, played, humans))
@@ -519,14 +558,14 @@ def play(
         played, seed=seed, humans={a: _Recording(seat, a, game) for a, seat in seats.items()}
     )
     console.print(
-        Panel(played.classroom.situation if played.classroom else played.description, title=played.name)
+        Panel(Text(played.classroom.situation if played.classroom else played.description), title=played.name)
     )
     status = "complete"
     try:
         while model.running:
             t = model.steps  # the round about to be played (rounds count from 0, Mesa's steps from 1)
             for text in game.announcements(t):
-                console.print(Panel(text, title=f"Round {t}: news", border_style="yellow"))
+                console.print(Panel(Text(text), title=f"Round {t}: news", border_style="yellow"))
             model.step()
             record = model.history[-1]
             verdict = "[green]deal[/]" if record.deal else "no deal yet"
@@ -543,10 +582,18 @@ def play(
     except WargameError:
         _save(folder, game, "failed", None)
         raise
-    debrief_data = None
+    transcript = _save(folder, game, status, None)  # the game is safe before the debrief's runs
     if status == "complete":
-        debrief_data = debrief(game, out, reference_runs, workers)
-    transcript = _save(folder, game, status, debrief_data)
+        console.print(f"Comparing with {reference_runs} agent-played runs (cached after the first time)...")
+        try:
+            transcript = _save(folder, game, status, debrief(game, out, reference_runs, workers))
+        except (KeyboardInterrupt, WargameError) as err:
+            console.print(
+                Text(
+                    f"no debrief ({'interrupted' if isinstance(err, KeyboardInterrupt) else err}); "
+                    f"the game is saved: run `wargame debrief {folder}` later"
+                )
+            )
     return GameResult(folder, status, transcript)
 
 
@@ -609,16 +656,27 @@ def debrief(
             "outcome": episode.outcome[name],
             "simulated_p50": float(np.median(episodes[f"outcome.{name}"])),
         }
+    # one yardstick for the player and every simulated run: the payoffs at the start of the game
+    # as played (events move payoffs during play, and would otherwise decide the ranking)
+    yardstick = Payoffs.from_scenario(game.scenario)
+    names = list(scenario.issues)
+    simulated_outcomes = episodes[[f"outcome.{n}" for n in names]].to_numpy(dtype=float)
+    simulated_deal = episodes["deal"].to_numpy(dtype=bool)
+    played_outcome = np.array([[episode.outcome[n] for n in names]])
     players = {}
     for actor in game.humans:
-        simulated = episodes[f"utility.{actor}"].to_numpy(dtype=float)
+        a = yardstick.index(actor)
+        cost = yardstick.no_deal_cost[a]
+        simulated = yardstick.utilities(simulated_outcomes)[a] - cost * ~simulated_deal
+        score = float(yardstick.utilities(played_outcome)[a, 0] - (0.0 if episode.deal else cost))
         entry: dict[str, Any] = {
             "utility": episode.utility[actor],
             "reservation": episode.reservation[actor],
             "gain": episode.gain[actor],
-            "percentile": percentile(simulated, episode.utility[actor]),
-            "simulated_utility_p50": float(np.median(simulated)),
-            "simulated_deal_rate": float(episodes["deal"].mean()),
+            "score": score,
+            "percentile": percentile(simulated, score),
+            "simulated_score_p50": float(np.median(simulated)),
+            "simulated_deal_rate": float(simulated_deal.mean()),
         }
         opening = next((d["propose"] for d in game.decisions if d["actor"] == actor and "propose" in d), None)
         if opening is not None:
@@ -642,6 +700,13 @@ def debrief(
 
 def debrief_markdown(transcript: Mapping[str, Any]) -> str:
     """The debrief as markdown (``debrief.md``, and what ``wargame debrief`` prints)."""
+    try:
+        return _debrief_markdown(transcript)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise WargameError(Problem("transcript.yaml", "debrief", f"damaged transcript ({err!r})")) from None
+
+
+def _debrief_markdown(transcript: Mapping[str, Any]) -> str:
     d = transcript.get("debrief")
     humans = transcript["humans"]
     lines = [f"# Debrief: {transcript['scenario']}, played as {', '.join(humans)}", ""]
@@ -677,9 +742,10 @@ def debrief_markdown(transcript: Mapping[str, Any]) -> str:
             "",
             f"- Your utility: **{p['utility']:.3f}** (walking away was worth {p['reservation']:.3f}: "
             f"gain {p['gain']:+.3f}).",
-            f"- Better than **{p['percentile']:.0f}%** of {ref['runs']} simulated {actor} "
-            "played by the agents "
-            f"(their median {p['simulated_utility_p50']:.3f}; they reached a deal in "
+            f"- Scored with everybody's payoffs as they stood when the game began (events change "
+            f"them during play), your outcome is worth {p['score']:.3f} to {actor}: better than "
+            f"**{p['percentile']:.0f}%** of {ref['runs']} runs in which the agents played {actor} "
+            f"(ties count half; their median {p['simulated_score_p50']:.3f}; they reached a deal in "
             f"{100 * p['simulated_deal_rate']:.0f}% of runs).",
         ]
         if "opening" in p:

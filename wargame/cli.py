@@ -409,7 +409,8 @@ def play(
     else:
         why = "interrupted" if result.status == "interrupted" else "input ended"
         err.print(f"[yellow]{why}[/]: the game so far is saved")
-    out_console.print(f"Transcript: [bold]{result.folder}[/] (transcript.yaml, transcript.md, debrief.md)")
+    files = ", ".join(sorted(p.name for p in result.folder.iterdir()))
+    out_console.print(f"Transcript: [bold]{result.folder}[/] ({files})")
     if result.status == "interrupted":
         raise typer.Exit(130)
 

@@ -106,9 +106,12 @@ class SensitivitySpec(_Spec):
                 raise ValueError(f"morris needs an even number of levels (got {self.levels})")
         if not self.parameters and not self.rules:
             raise ValueError("name the parameters to vary: parameters (path: {low, high}) and/or rules")
-        if self.seeds is None:
-            self.seeds = "common" if self.method == "oat" else "independent"
         return self
+
+    @property
+    def common_seeds(self) -> bool:
+        """Whether every point replays the same seeds (unless said, yes for oat only)."""
+        return self.seeds == "common" if self.seeds is not None else self.method == "oat"
 
     @property
     def per_point(self) -> int:
@@ -253,7 +256,7 @@ def sensitivity_design(spec: SensitivitySpec, scenario: Scenario, seed: int) -> 
                 row[j] = value
                 rows.append(row)
         X = np.array(rows)
-    return Design(names, np.asarray(X, dtype=float), spec.per_point, spec.seeds == "common")
+    return Design(names, np.asarray(X, dtype=float), spec.per_point, spec.common_seeds)
 
 
 def sweep_design(spec: SweepSpec) -> Design:

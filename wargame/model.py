@@ -167,10 +167,12 @@ class NegotiationModel(mesa.Model):
         if self.scenario.events:
             utility = self.utility_of(self.standing_offer)  # payoffs may have moved since it was made
             for name, event in self.scenario.events.items():
-                if event.trigger is None or event.actor in self.humans:
-                    continue  # a person decides when its government's events fire
+                if event.trigger is None:
+                    continue
                 p = float(events.hazard(event.trigger, utility[self.payoffs.index(event.actor)]))
                 draw = self.rng.random()  # drawn every round, so one event never shifts another's
+                if event.actor in self.humans:
+                    continue  # a person decides when its government's events fire (same draws, same luck)
                 if counts[name] < event.max_fires and draw < p:
                     fired.append(self._fire(name, "hazard", p))
                     counts[name] += 1

@@ -421,13 +421,13 @@ def run_experiment(
         if trace is not None:
             plan = _replan(plan, {"trace": trace}, None)
     exp = plan.experiment
-    if exp.runs is None:
-        raise WargameError(Problem("--runs", "", "the experiment file gives no runs: say how many episodes"))
     if finalize is None and (exp.sensitivity is not None or exp.sweep is not None):
         kind = "wargame sensitivity" if exp.sensitivity is not None else "wargame sweep"
         raise WargameError(
             Problem("EXPERIMENT", "", f"this experiment is a design: run or resume it with {kind}")
         )
+    if exp.runs is None:
+        raise WargameError(Problem("--runs", "", "the experiment file gives no runs: say how many episodes"))
 
     run_dir = rundir.require_dir(resume) if resume is not None else rundir.create(out, exp.name)
     with rundir.locked(run_dir):

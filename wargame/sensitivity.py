@@ -19,6 +19,7 @@ A sweep moves one parameter through given values and reports the outcome distrib
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,8 @@ INDICES = "indices"  # indices.csv and indices.parquet
 POINTS = "points.parquet"
 SWEEP = "sweep"  # sweep.csv and sweep.parquet
 CONF = 0.95
+MAX_VALUES = 1000  # a sweep's values
+MAX_RUNS = 100_000_000  # episodes in one run (the experiment schema's limit)
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -89,7 +92,7 @@ def sobol_indices(spec: SensitivitySpec, params_: list[Parameter], y: np.ndarray
         calc_second_order=spec.second_order,
         conf_level=CONF,
         num_resamples=500,
-        seed=seed,
+        seed=np.random.default_rng(seed),  # SALib treats an int 0 as "no seed"
     )
     frame = pd.DataFrame(
         {
@@ -123,7 +126,9 @@ def morris_indices(
             {"parameter": names, "mu_star": 0.0, "mu_star_conf": 0.0, "mu": 0.0, "sigma": 0.0}
         )
         return _rank(frame, "mu_star")
-    res = morris.analyze(problem(params_), X, y, conf_level=CONF, num_levels=spec.levels, seed=seed)
+    res = morris.analyze(
+        problem(params_), X, y, conf_level=CONF, num_levels=spec.levels, seed=np.random.default_rng(seed)
+    )
     frame = pd.DataFrame(
         {
             "parameter": names,
@@ -170,31 +175,30 @@ def oat_effects(params_: list[Parameter], episodes: pd.DataFrame, output: str) -
 
 def analyse(
     spec: SensitivitySpec, params_: list[Parameter], design: Design, episodes: pd.DataFrame, seed: int
-) -> pd.DataFrame:
-    """Every output's indices in one long table: ``output``, ``parameter``, ``rank``, the method's columns."""
+) -> tuple[pd.DataFrame, list[str]]:
+    """Every output's indices in one long table (``output``, ``parameter``, ``rank``, the method's
+    columns), and the outputs left out because some episodes have no value (no Nash point)."""
     frames = []
+    skipped = []
     points = point_outputs(episodes, spec.outputs) if spec.method != "oat" else None
     for output in spec.outputs:
+        if not np.all(np.isfinite(episodes[output].to_numpy(dtype=float))):
+            skipped.append(output)
+            continue
         if spec.method == "oat":
             frame = oat_effects(params_, episodes, output)
         else:
             assert points is not None
             y = points[output].to_numpy(dtype=float)
-            if not np.all(np.isfinite(y)):
-                raise WargameError(
-                    Problem(
-                        "sensitivity",
-                        f"outputs: {output}",
-                        "is undefined at some points (e.g. no Nash point); choose another output",
-                    )
-                )
             if spec.method == "sobol":
                 frame = sobol_indices(spec, params_, y, seed)
             else:
                 frame = morris_indices(spec, params_, design.X, y, seed)
         frame.insert(0, "output", output)
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    if not frames:
+        return pd.DataFrame(columns=["output", "parameter", "rank"]), skipped
+    return pd.concat(frames, ignore_index=True), skipped
 
 
 def _list(names: list[str], most: int = 5) -> str:
@@ -304,10 +308,14 @@ def _finalize_sensitivity(result: ExperimentResult) -> None:
     params_ = design_parameters(spec, scenario)
     design = sensitivity_design(spec, scenario, exp.seed)
     episodes = result.episodes
-    indices = analyse(spec, params_, design, episodes, exp.seed)
+    indices, skipped = analyse(spec, params_, design, episodes, exp.seed)
     points = point_outputs(episodes, spec.outputs)
-    spread = {o: float(np.ptp(points[o].to_numpy(dtype=float))) for o in spec.outputs}
-    warnings = warnings_for(spec, indices, len(params_), spread)
+    spread = {o: float(np.nanmax(points[o]) - np.nanmin(points[o])) for o in spec.outputs if o not in skipped}
+    warnings = [
+        f"{o}: undefined in some episodes (e.g. no Nash point when no deal beats the fallbacks): not analysed"
+        for o in skipped
+    ]
+    warnings += warnings_for(spec, indices, len(params_), spread)
     run_dir = result.run_dir
     rundir.atomic_write(run_dir / f"{INDICES}.parquet", lambda tmp: indices.to_parquet(tmp, index=False))
     rundir.write_text(run_dir / f"{INDICES}.csv", indices.to_csv(index=False))
@@ -386,6 +394,10 @@ def sensitivity_plan(
     if problems:
         raise WargameError(problems)
     runs = sensitivity_design(spec, base, exp.seed).runs
+    if runs > MAX_RUNS:
+        raise WargameError(
+            Problem("--samples", "", f"the design needs {runs:,} episodes; at most {MAX_RUNS:,}")
+        )
     return Plan(
         experiment=Experiment.model_validate({**exp.model_dump(), "runs": runs}), scenario=plan.scenario
     )
@@ -470,8 +482,10 @@ def parse_values(text: str) -> list[float]:
             if len(parts) != 3:
                 raise ValueError
             lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
-            if n < 2 or not lo < hi:
-                raise WargameError(Problem("--values", "", f"'{text}': lo:hi:n needs lo < hi and n >= 2"))
+            if not 2 <= n <= MAX_VALUES or not lo < hi:
+                raise WargameError(
+                    Problem("--values", "", f"'{text}': lo:hi:n needs lo < hi and 2 <= n <= {MAX_VALUES}")
+                )
             return [float(v) for v in np.linspace(lo, hi, n)]
         values = [float(v) for v in text.split(",") if v.strip()]
     except ValueError:
@@ -482,6 +496,8 @@ def parse_values(text: str) -> list[float]:
         raise WargameError(Problem("--values", "", f"'{text}' gives no finite values"))
     if len(set(values)) != len(values):
         raise WargameError(Problem("--values", "", f"'{text}' repeats a value"))
+    if len(values) > MAX_VALUES:
+        raise WargameError(Problem("--values", "", f"{len(values)} values: at most {MAX_VALUES}"))
     return values
 
 
@@ -509,8 +525,13 @@ def run_sweep(
             break
     if problems:
         raise WargameError(problems)
+    if len(values) * runs > MAX_RUNS:
+        raise WargameError(
+            Problem("--runs", "", f"{len(values)} values x {runs} runs is over {MAX_RUNS:,} episodes")
+        )
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", base.name).strip("_") or "scenario"
     exp = Experiment(
-        name=f"sweep_{base.name}",
+        name=f"sweep_{slug}",
         scenario=str(Path(scenario).resolve()),
         runs=len(values) * runs,
         seed=seed,
