@@ -117,7 +117,6 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
         )
     others = [a for a in scenario.principals if a != actor]
     for other in others:
-        o = p.index(other)
         theirs = scenario.actors[other]
         who = theirs.name or other
         if spec.no_deal_cost > theirs.no_deal_cost:
@@ -130,7 +129,6 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
                 f"{who} loses more from a no-deal than you do ({theirs.no_deal_cost:g} against "
                 f"{spec.no_deal_cost:g}): you can afford to hold out."
             )
-        del o
     if spec.discount < 1:
         lines.append(
             f"Delay costs you: every round a deal is worth {100 * (1 - spec.discount):.0f}% less to you."

@@ -25,6 +25,7 @@ from rich.progress import (
 from wargame import __version__, classroom
 from wargame.actors_csv import load_actors_csv
 from wargame.bdm import VARIANTS, simulate
+from wargame.design import METHODS
 from wargame.errors import Problem, WargameError
 from wargame.experiment import is_experiment, load_experiment
 from wargame.model import NegotiationModel
@@ -216,6 +217,18 @@ def _progress_bar() -> tuple[Progress, Callable[[int, int], None]]:
     return bar, update
 
 
+def _with_progress(run: Callable[[Callable[[int, int], None]], Any], resumable: bool = True) -> Any:
+    """``run(progress)`` under a progress bar; Ctrl-C leaves the saved chunks and exits 130."""
+    bar, update = _progress_bar()
+    try:
+        with bar:
+            return run(update)
+    except KeyboardInterrupt:
+        hint = "; resume with --resume RUN_DIR" if resumable else ""
+        err.print(f"[yellow]interrupted[/]: finished chunks are saved{hint}")
+        raise typer.Exit(130) from None
+
+
 @app.command()
 @_user_errors
 def batch(
@@ -240,26 +253,22 @@ def batch(
     ] = None,
 ) -> None:
     """Run a Monte Carlo experiment: many episodes, sampled parameters, a run directory, a summary."""
-    bar, update = _progress_bar()
-    try:
-        with bar:
-            result = run_experiment(
-                experiment,
-                runs=runs,
-                seed=seed,
-                overrides=_overrides(set_),
-                workers=workers,
-                executor=executor,
-                scheduler=scheduler,
-                out=out,
-                resume=resume,
-                trace=trace or None,
-                progress=update,
-                command=sys.argv,
-            )
-    except KeyboardInterrupt:
-        err.print("[yellow]interrupted[/]: finished chunks are saved; resume with --resume RUN_DIR")
-        raise typer.Exit(130) from None
+    result = _with_progress(
+        lambda progress: run_experiment(
+            experiment,
+            runs=runs,
+            seed=seed,
+            overrides=_overrides(set_),
+            workers=workers,
+            executor=executor,
+            scheduler=scheduler,
+            out=out,
+            resume=resume,
+            trace=trace or None,
+            progress=progress,
+            command=sys.argv,
+        )
+    )
     print_summary(out_console, result.summary())
     out_console.print(f"Run directory: [bold]{result.run_dir}[/]")
 
@@ -294,28 +303,26 @@ def sensitivity(
     set_: Annotated[list[str] | None, typer.Option("--set", help="Fix a scenario value: PATH=VALUE.")] = None,
 ) -> None:
     """Which payoff parameters drive the outcome: one-at-a-time, Morris or Sobol (SALib)."""
-    if method is not None and method not in ("oat", "morris", "sobol"):
-        raise WargameError(Problem("--method", "", f"unknown method '{method}' (known: oat, morris, sobol)"))
-    bar, update = _progress_bar()
-    try:
-        with bar:
-            result = run_sensitivity(
-                experiment,
-                method=method,
-                samples=samples,
-                outputs=output,
-                overrides=_overrides(set_),
-                resume=resume,
-                progress=update,
-                workers=workers,
-                executor=executor,
-                scheduler=scheduler,
-                out=out,
-                command=sys.argv,
-            )
-    except KeyboardInterrupt:
-        err.print("[yellow]interrupted[/]: finished chunks are saved; resume with --resume RUN_DIR")
-        raise typer.Exit(130) from None
+    if method is not None and method not in METHODS:
+        raise WargameError(
+            Problem("--method", "", f"unknown method '{method}' (known: {', '.join(METHODS)})")
+        )
+    result = _with_progress(
+        lambda progress: run_sensitivity(
+            experiment,
+            method=method,
+            samples=samples,
+            outputs=output,
+            overrides=_overrides(set_),
+            resume=resume,
+            progress=progress,
+            workers=workers,
+            executor=executor,
+            scheduler=scheduler,
+            out=out,
+            command=sys.argv,
+        )
+    )
     for table in sensitivity_tables(result.indices, result.spec.method):
         out_console.print(table)
     for warning in result.warnings:
@@ -345,21 +352,22 @@ def sweep(
     ] = None,
 ) -> None:
     """The outcome distribution as one parameter moves: a table and a line plot (the "what if" button)."""
-    bar, update = _progress_bar()
-    with bar:
-        result = run_sweep(
+    result = _with_progress(
+        lambda progress: run_sweep(
             scenario,
             param,
             parse_values(values),
             runs=runs,
             seed=seed,
             overrides=_overrides(set_),
-            progress=update,
+            progress=progress,
             workers=workers,
             executor=executor,
             out=out,
             command=sys.argv,
-        )
+        ),
+        resumable=False,
+    )
     out_console.print(sweep_table(result.table, param, result.run.scenario))
     out_console.print(f"Run directory: [bold]{result.run_dir}[/] (sweep.csv, sweep.parquet, plots/sweep.png)")
 

@@ -10,7 +10,6 @@ worker process or a resumed run gets exactly the same points.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,22 +17,19 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from wargame import params
-from wargame.scenario import Scenario
+from wargame.scenario import Scenario, clamp_parameter
 
 METHODS = ("oat", "morris", "sobol")
+# the index that ranks parameters under each method, and its 95% half-width column
+RANKED_BY = {
+    "sobol": ("ST", "ST_conf"),
+    "morris": ("mu_star", "mu_star_conf"),
+    "oat": ("swing", "swing_conf"),
+}
 # A parameter the model never reads: its Sobol ST or Morris mu* is what noise alone gives, the
 # floor any real effect has to clear (with independent seeds, every episode's own randomness
 # shows up as a little of everybody's total effect).
 DUMMY = "(dummy: no effect)"
-RULE_KEYS = ("ideal", "salience", "no_deal_cost", "capability", "risk", "discount")
-# the values each rule-made parameter must stay within (the scenario schema's own limits)
-_LIMITS = {
-    "no_deal_cost": (-1.0, 1.0),
-    "capability": (1e-9, math.inf),
-    "risk": (1.0, 10.0),
-    "discount": (1e-9, 1.0),
-    "salience": (0.0, math.inf),
-}
 
 
 class _Spec(BaseModel):
@@ -204,13 +200,13 @@ def parameters(spec: SensitivitySpec, scenario: Scenario) -> list[Parameter]:
                 for path in paths:
                     base = _number(data, path)
                     if key == "ideal":
-                        issue = scenario.issues[path.rsplit(".", 1)[1]]
-                        width = rule.within * (issue.hi - issue.lo)
-                        low, high = max(issue.lo, base - width), min(issue.hi, base + width)
+                        span = scenario.issues[path.rsplit(".", 1)[1]]
+                        width = rule.within * (span.hi - span.lo)
+                        a, b = base - width, base + width
                     else:
-                        floor, ceiling = _LIMITS[key]
                         a, b = sorted((base * (1 - rule.within), base * (1 + rule.within)))
-                        low, high = max(floor, a), min(ceiling, b)
+                    # kept inside what the schema allows there, like an event's effect
+                    low, high = clamp_parameter(scenario, path, a), clamp_parameter(scenario, path, b)
                     low, high = round(low, 12), round(high, 12)  # 0.6 * 1.5, not 0.8999999999999999
                     if high > low:
                         found[path] = Parameter(path, low, high, base)

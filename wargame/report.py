@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from wargame.bdm import Trajectory
+from wargame.design import RANKED_BY
 from wargame.episode import Episode
 from wargame.errors import WargameError
 from wargame.scenario import Scenario
@@ -346,11 +347,7 @@ _SENSITIVITY_NOTES = {
 def sensitivity_tables(indices: pd.DataFrame, method: str) -> list[Table]:
     """One table per output, parameters ranked by importance; unresolved ones (interval includes 0) dim."""
     tables = []
-    key, conf = {
-        "sobol": ("ST", "ST_conf"),
-        "morris": ("mu_star", "mu_star_conf"),
-        "oat": ("swing", "swing_conf"),
-    }[method]
+    key, conf = RANKED_BY[method]
     for output, frame in indices.groupby("output", sort=False):
         frame = frame[~frame["parameter"].str.contains(" x ")]
         table = Table(title=f"{output}: {method} sensitivity", title_justify="left")

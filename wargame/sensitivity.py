@@ -32,6 +32,7 @@ from scipy import stats
 from wargame import rundir
 from wargame.design import (
     DUMMY,
+    RANKED_BY,
     Design,
     Parameter,
     SensitivitySpec,
@@ -174,13 +175,19 @@ def oat_effects(params_: list[Parameter], episodes: pd.DataFrame, output: str) -
 
 
 def analyse(
-    spec: SensitivitySpec, params_: list[Parameter], design: Design, episodes: pd.DataFrame, seed: int
+    spec: SensitivitySpec,
+    params_: list[Parameter],
+    design: Design,
+    episodes: pd.DataFrame,
+    seed: int,
+    points: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Every output's indices in one long table (``output``, ``parameter``, ``rank``, the method's
     columns), and the outputs left out because some episodes have no value (no Nash point)."""
     frames = []
     skipped = []
-    points = point_outputs(episodes, spec.outputs) if spec.method != "oat" else None
+    if points is None and spec.method != "oat":
+        points = point_outputs(episodes, spec.outputs)
     for output in spec.outputs:
         if not np.all(np.isfinite(episodes[output].to_numpy(dtype=float))):
             skipped.append(output)
@@ -211,11 +218,7 @@ def warnings_for(
 ) -> list[str]:
     """What the reader should not over-read: intervals that include zero, samples too small."""
     out = []
-    key, conf = {
-        "sobol": ("ST", "ST_conf"),
-        "morris": ("mu_star", "mu_star_conf"),
-        "oat": ("swing", "swing_conf"),
-    }[spec.method]
+    key, conf = RANKED_BY[spec.method]
     for output, frame in indices.groupby("output", sort=False):
         if spread.get(output, 1.0) == 0:
             out.append(f"{output}: does not vary over the design: every index is 0 (pick another output)")
@@ -308,8 +311,8 @@ def _finalize_sensitivity(result: ExperimentResult) -> None:
     params_ = design_parameters(spec, scenario)
     design = sensitivity_design(spec, scenario, exp.seed)
     episodes = result.episodes
-    indices, skipped = analyse(spec, params_, design, episodes, exp.seed)
     points = point_outputs(episodes, spec.outputs)
+    indices, skipped = analyse(spec, params_, design, episodes, exp.seed, points)
     spread = {o: float(np.nanmax(points[o]) - np.nanmin(points[o])) for o in spec.outputs if o not in skipped}
     warnings = [
         f"{o}: undefined in some episodes (e.g. no Nash point when no deal beats the fallbacks): not analysed"
