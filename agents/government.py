@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
-from agents.human import Human
+from agents.human import Human, Seat
 from agents.strategies import Strategy, make_strategy
-from wargame.payoffs import Payoffs, grid_utilities, perceived
+from agents.view import Offer, Table
+from wargame.payoffs import Payoffs, perceived
 
 if TYPE_CHECKING:
-    from wargame.model import NegotiationModel
+    from wargame.episode import RoundRecord
+    from wargame.scenario import Scenario
 
 
 class GovernmentAgent(mesa.Agent):
@@ -20,21 +23,22 @@ class GovernmentAgent(mesa.Agent):
 
     Principals propose and respond; stakeholders state support and act through events. The agent
     sees its own payoffs exactly and everybody else's through perception noise drawn once per
-    episode from the model's generator, so the same seed gives the same misperceptions.
+    episode from the model's generator, so the same seed gives the same misperceptions. It reads
+    the model only through :class:`agents.view.Table`, and is itself the
+    :class:`agents.view.NegotiatorView` its strategy sees.
     """
 
-    model: NegotiationModel
-
-    def __init__(self, model: NegotiationModel, actor: str):
+    def __init__(self, model: Table, actor: str, seat: Seat | None = None):
         super().__init__(model)
+        self.table = model  # the model, as the narrow interface agents may use
         spec = model.scenario.actors[actor]
         self.actor = actor
         self.role = spec.role
         self.index = model.payoffs.index(actor)
-        self.seat = model.humans.get(actor)  # a person plays this government
+        self.seat = seat  # a person plays this government
         self.strategy: Strategy | None = None
         if self.role == "principal":
-            self.strategy = Human(self.seat) if self.seat is not None else make_strategy(spec.strategy)
+            self.strategy = Human(seat, self) if seat is not None else make_strategy(spec.strategy)
         self.noise = spec.perception_noise
         shape = model.payoffs.ideal.shape
         # drawn even when noise is 0, so adding noise to one actor does not reshuffle the others
@@ -48,7 +52,7 @@ class GovernmentAgent(mesa.Agent):
 
     def refresh(self) -> None:
         """Recompute what the agent knows after payoffs changed (start, or an event fired)."""
-        m = self.model
+        m = self.table
         self.version += 1
         self.reservation = float(m.reservations[self.index])
         self.discount = float(m.payoffs.discount[self.index])
@@ -56,11 +60,12 @@ class GovernmentAgent(mesa.Agent):
             return
         self.own = m.candidate_utility[self.index]
         self.best_utility = float(self.own.max())
-        others = [m.payoffs.index(a) for a in m.scenario.principals if a != self.actor]
+        others = [m.payoffs.index(a) for a in m.principal_names if a != self.actor]
+        self.turn = m.principal_names.index(self.actor)
         view: Payoffs = perceived(m.payoffs, self.noise, self._z_ideal, self._z_salience, self.index)
         if others:
             seen = view.select(others)
-            U = grid_utilities(seen, m.axes, m.candidate_index, m.full_grid)
+            U = m.grid_utilities(seen)
             r = seen.reservations(m.no_deal)
             # what it believes of the others, for strategies that reason about their replies (spe)
             self.others_utility, self.others_reservation, self.others_discount = U, r, seen.discount
@@ -73,9 +78,41 @@ class GovernmentAgent(mesa.Agent):
             self.others_utility = np.empty((0, len(m.candidates)))
             self.others_reservation = self.others_discount = np.empty(0)
 
+    @property
+    def rounds(self) -> int:
+        return self.table.rounds
+
+    @property
+    def round(self) -> int:
+        return self.table.round
+
+    @property
+    def candidates(self) -> np.ndarray:
+        return self.table.candidates
+
+    @property
+    def offers(self) -> Sequence[Offer]:
+        return self.table.offers
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.table.scenario
+
+    @property
+    def ideal(self) -> np.ndarray:
+        return self.table.payoffs.ideal[self.index]
+
+    @property
+    def standing_offer(self) -> np.ndarray:
+        return self.table.standing_offer
+
+    @property
+    def history(self) -> Sequence[RoundRecord]:
+        return self.table.history
+
     def utility(self, package: np.ndarray) -> float:
         """This actor's true utility of one package."""
-        return float(self.model.utility_of(package)[self.index])
+        return float(self.table.utility_of(package)[self.index])
 
     # -- what it does -------------------------------------------------------------------------
 
@@ -83,9 +120,9 @@ class GovernmentAgent(mesa.Agent):
         """Among packages worth at least ``level`` to itself, the one best for the others."""
         ok = self.own >= level - 1e-12
         if not ok.any():
-            return np.array(self.model.candidates[int(np.argmax(self.own))])
+            return np.array(self.table.candidates[int(np.argmax(self.own))])
         score = np.where(ok, self._others_score, -np.inf)
-        return np.array(self.model.candidates[int(np.argmax(score))])
+        return np.array(self.table.candidates[int(np.argmax(score))])
 
     def propose(self, round_: int) -> np.ndarray:
         assert self.strategy is not None, "only principals propose"
@@ -96,6 +133,11 @@ class GovernmentAgent(mesa.Agent):
         assert self.strategy is not None, "only principals respond"
         self.aspiration_now = self.strategy.aspiration(self, round_ + 1)
         return self.strategy.respond(self, offer, round_)
+
+    def act(self, round_: int, events: list[str]) -> str | None:
+        """A person's stakeholder: which of ``events`` to trigger now (None: pass)."""
+        assert self.seat is not None, "only a government a person plays chooses its events"
+        return self.seat.act(self, round_, events)
 
     def supports(self, offer: np.ndarray) -> bool:
         """A stakeholder backs an offer it prefers to the talks failing."""

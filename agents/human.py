@@ -1,53 +1,59 @@
-"""HumanAgent's strategy: a person decides, through a seat (the terminal, or a scripted moves file).
+"""A person decides for a government, through a seat (the keyboard, a moves file, a browser).
 
-The engine never talks to a terminal itself. A *seat* is any object with the three methods of
+The engine never talks to a person itself. A *seat* is any object with the three methods of
 :class:`Seat`; :mod:`wargame.classroom` provides one that asks at the keyboard and one that
 replays a YAML file. A principal with a seat proposes and responds through it; a stakeholder with
 a seat chooses each round which of its events to trigger, or passes (its events then never fire
-by chance).
+by chance). Seats see what :class:`agents.view.SeatView` shows, nothing more.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
-from agents.strategies import Strategy
+from agents.strategies.base import Strategy, StrategyParams
 
 if TYPE_CHECKING:
-    from agents.government import GovernmentAgent
+    from agents.view import NegotiatorView, SeatView
 
 
 class Seat(Protocol):
     """Where a person's decisions come from."""
 
-    def propose(self, agent: GovernmentAgent, round_: int) -> np.ndarray:
+    def propose(self, view: SeatView, round_: int) -> np.ndarray:
         """The package (one value per issue, on the grid) the person offers in ``round_``."""
         ...
 
-    def respond(self, agent: GovernmentAgent, offer: np.ndarray, round_: int) -> bool:
+    def respond(self, view: SeatView, offer: np.ndarray, round_: int) -> bool:
         """Whether the person accepts ``offer``."""
         ...
 
-    def act(self, agent: GovernmentAgent, round_: int, events: list[str]) -> str | None:
+    def act(self, view: SeatView, round_: int, events: list[str]) -> str | None:
         """Which of ``events`` (those it may still fire) the person triggers, or None to pass."""
         ...
 
 
 class Human(Strategy):
-    """A principal played by a person: every decision goes to the seat."""
+    """A principal played by a person: every decision goes to the seat (never registered: it is
+    not something a scenario can name)."""
 
     name = "human"
 
-    def __init__(self, seat: Seat):
-        self.seat = seat
+    class Params(StrategyParams):
+        name: Literal["human"] = "human"
 
-    def aspiration(self, agent: GovernmentAgent, round_: int) -> float:
+    def __init__(self, seat: Seat, shown: SeatView):
+        super().__init__(self.Params())
+        self.seat = seat
+        self.shown = shown  # what the person sees: more than a strategy's view
+
+    def aspiration(self, view: NegotiatorView, round_: int) -> float:
         return float("nan")  # a person has no schedule we know of
 
-    def propose(self, agent: GovernmentAgent, round_: int) -> np.ndarray:
-        return np.asarray(self.seat.propose(agent, round_), dtype=float)
+    def propose(self, view: NegotiatorView, round_: int) -> np.ndarray:
+        return np.asarray(self.seat.propose(self.shown, round_), dtype=float)
 
-    def respond(self, agent: GovernmentAgent, offer: np.ndarray, round_: int) -> bool:
-        return bool(self.seat.respond(agent, offer, round_))
+    def respond(self, view: NegotiatorView, offer: np.ndarray, round_: int) -> bool:
+        return bool(self.seat.respond(self.shown, offer, round_))

@@ -1,3 +1,5 @@
+"""Shared paths, fixtures and helpers for the tests."""
+
 from pathlib import Path
 
 import pytest
@@ -7,7 +9,18 @@ SCENARIOS = ROOT / "configs" / "scenarios"
 BASELINE = SCENARIOS / "summit_2025.yaml"
 BILATERAL = SCENARIOS / "bilateral.yaml"
 FLEXIBILITY = SCENARIOS / "summit_2025_flexibility.yaml"
-BAD = Path(__file__).resolve().parent / "data" / "bad"
+SHIPPED_EXPERIMENTS = ROOT / "configs" / "experiments"
+DATA = Path(__file__).resolve().parent / "data"
+BAD = DATA / "bad"
+EXPERIMENTS = DATA / "experiments"
+SMALL = EXPERIMENTS / "small.yaml"
+
+
+def exited(result, code: int) -> None:
+    """A CliRunner result ended with exit ``code`` through typer.Exit/SystemExit, not an uncaught
+    exception (which a user would see as a traceback)."""
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
 
 
 @pytest.fixture(scope="session")

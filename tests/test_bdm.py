@@ -17,10 +17,14 @@ EC = Path(__file__).resolve().parents[1] / "configs" / "reference" / "ec_emissio
 # printed to one decimal (the medians are truncated: 9.96 is printed 9.9).
 PUBLISHED_MEDIAN = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]
 PUBLISHED_MEAN = [7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6]
-# Where ours, truncated like the paper's medians, differ from the table (see the wargame.bdm
-# docstring): the round-2 median (Belgium, pivotal, at 9.61 on its way to 9.96), and two means a
-# hair below the printed 7.6.
-KNOWN_DEVIATION = {("median", 2): 9.611, ("mean", 3): 7.590, ("mean", 8): 7.572}
+# The three numbers where ours, printed the paper's way, differ from its table, and what we get
+# instead (see the wargame.bdm docstring). The round-2 median: Belgium, the pivotal member,
+# compromises part of the way toward France (to 9.61) in round 2 and reaches 9.96 in round 3; the
+# paper shows 9.9 already after round 2, and we have not found the reading of its equations that
+# gives that while keeping every other published number. The means after rounds 3 and 8 are
+# 0.01 and 0.03 below the printed 7.6 (they would match if the paper rounded its means instead of
+# truncating them). These are pinned: a change to the model that moves them must change them here.
+KNOWN_DEVIATION = {("median", 2): 9.610859, ("mean", 3): 7.590145, ("mean", 8): 7.572447}
 
 
 def printed(value: float) -> float:
@@ -48,8 +52,8 @@ def test_ec_reproduces_table_2_round_by_round(ec):
         for kind, published in (("median", PUBLISHED_MEDIAN), ("mean", PUBLISHED_MEAN)):
             ours = float(getattr(trajectory, kind)[rnd])
             if (kind, rnd) in KNOWN_DEVIATION:
-                assert ours == pytest.approx(KNOWN_DEVIATION[kind, rnd], abs=1e-3)
-                assert printed(ours) != published[rnd - 1]
+                assert ours == pytest.approx(KNOWN_DEVIATION[kind, rnd], abs=1e-6)
+                assert abs(ours - published[rnd - 1]) < 0.3  # how far from the printed value
                 continue
             assert printed(ours) == published[rnd - 1], (
                 f"round {rnd} {kind}: {ours:.3f} vs {published[rnd - 1]}"

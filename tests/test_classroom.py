@@ -13,15 +13,10 @@ from wargame.cli import app
 from wargame.errors import WargameError
 from wargame.model import NegotiationModel
 
-from .conftest import BASELINE, BILATERAL
+from .conftest import BASELINE, BILATERAL, exited
 
 runner = CliRunner()
 FAST = ["--reference-runs", "20", "--workers", "1"]
-
-
-def _exited(result, code):
-    assert result.exit_code == code, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
 
 
 def _moves(tmp_path, data, name="moves.yaml"):
@@ -62,11 +57,11 @@ def test_brief_for_a_stakeholder_lists_what_it_can_do(baseline):
 
 def test_brief_command_and_bad_input():
     result = runner.invoke(app, ["brief", str(BASELINE), "--as", "washington", "--format", "md"])
-    _exited(result, 0)
+    exited(result, 0)
     assert "# Role card: Washington" in result.output
     assert "Seoul (President Lee Jae-myung) loses more from a no-deal than you do" in result.output
-    _exited(runner.invoke(app, ["brief", str(BASELINE), "--as", "moscow"]), 2)
-    _exited(runner.invoke(app, ["brief", str(BASELINE), "--as", "seoul", "--format", "pdf"]), 2)
+    exited(runner.invoke(app, ["brief", str(BASELINE), "--as", "moscow"]), 2)
+    exited(runner.invoke(app, ["brief", str(BASELINE), "--as", "seoul", "--format", "pdf"]), 2)
 
 
 # -- scripted games -----------------------------------------------------------------------------
@@ -87,7 +82,7 @@ def test_a_scripted_game_as_seoul_to_a_debrief(tmp_path):
     result = runner.invoke(
         app, ["play", str(BASELINE), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
     )
-    _exited(result, 0)
+    exited(result, 0)
     assert "Debrief: summit_2025, played as seoul" in result.output
     folder, t = _game(tmp_path)
     assert folder.name.endswith("-seoul")
@@ -98,11 +93,26 @@ def test_a_scripted_game_as_seoul_to_a_debrief(tmp_path):
     assert {"round": 0, "event": "tokyo_coordination", "cause": "inject"}.items() <= t["events"][0].items()
     assert any("Ulchi Freedom Shield" in a["text"] for a in t["announcements"])
     player = t["debrief"]["players"]["seoul"]
-    assert 0 <= player["percentile"] <= 100
+    # the percentile, from its definition: the share of reference runs whose outcome is worth less
+    # to Seoul than the game's, ties counted half, all scored with the payoffs at the start
+    from wargame.classroom.game import classroom_scenario
+    from wargame.payoffs import Payoffs
+    from wargame.results import load_run
+
+    reference = load_run(t["debrief"]["reference"]["run_dir"]).episodes
+    start = Payoffs.from_scenario(classroom_scenario(_load(), ["seoul"]))
+    seoul = start.index("seoul")
+    issues = list(t["episode"]["outcome"])
+    simulated = start.utilities(reference[[f"outcome.{i}" for i in issues]].to_numpy())[seoul]
+    simulated = simulated - start.no_deal_cost[seoul] * ~reference["deal"].to_numpy()
+    played = start.utilities(np.array([[t["episode"]["outcome"][i] for i in issues]]))[seoul, 0]
+    assert t["episode"]["deal"] and player["score"] == pytest.approx(played)
+    below, ties = np.sum(simulated < played - 1e-12), np.sum(np.abs(simulated - played) <= 1e-12)
+    assert player["percentile"] == pytest.approx(100 * (below + ties / 2) / len(simulated))
     assert player["opening_utility"] == pytest.approx(player["utility"] + player["conceded"])
     assert t["debrief"]["reference"]["runs"] == 20
     again = runner.invoke(app, ["debrief", str(folder)])
-    _exited(again, 0)
+    exited(again, 0)
     assert again.output.strip() == (folder / "debrief.md").read_text().strip()
 
 
@@ -163,12 +173,12 @@ def test_moves_running_out_saves_the_game(tmp_path):
     result = runner.invoke(
         app, ["play", str(BASELINE), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
     )
-    _exited(result, 0)
+    exited(result, 0)
     folder, t = _game(tmp_path)
     assert t["status"] == "ended" and len(t["rounds"]) == 1 and t["debrief"] is None
     assert not (folder / "debrief.md").exists()
     again = runner.invoke(app, ["debrief", str(folder / "transcript.yaml")])
-    _exited(again, 0)
+    exited(again, 0)
     assert "stopped early (ended) after 1 round(s)" in again.output
 
 
@@ -196,7 +206,7 @@ def test_bad_moves_files_exit_2_and_write_nothing(tmp_path, moves, words):
         ["play", str(BASELINE), "--as", "seoul", "--moves", str(path), "--out", str(tmp_path / "o"), *FAST],
         env={"COLUMNS": "200"},
     )
-    _exited(result, 2)
+    exited(result, 2)
     assert words in result.output and f"{path}:" in result.output
     assert not (tmp_path / "o").exists()
 
@@ -214,7 +224,7 @@ def test_a_move_that_does_not_fit_the_moment_is_a_clear_error(tmp_path):
         ["play", str(BASELINE), "--as", "seoul", "--moves", str(path), "--out", str(tmp_path), *FAST],
         env={"COLUMNS": "200"},
     )
-    _exited(result, 2)
+    exited(result, 2)
     assert "seoul.0: 'accept' does not fit here: the game asks seoul to make an offer" in result.output
     _, t = _game(tmp_path)
     assert t["status"] == "failed"
@@ -222,7 +232,7 @@ def test_a_move_that_does_not_fit_the_moment_is_a_clear_error(tmp_path):
 
 def test_bad_actors_exit_2(tmp_path):
     for args in (["--as", "moscow"], ["--as", "seoul", "--as", "seoul"]):
-        _exited(runner.invoke(app, ["play", str(BASELINE), *args, "--out", str(tmp_path)]), 2)
+        exited(runner.invoke(app, ["play", str(BASELINE), *args, "--out", str(tmp_path)]), 2)
     assert not (tmp_path / "classroom").exists()
 
 
@@ -375,7 +385,8 @@ def test_games_people_cannot_play_are_refused(tmp_path):
     from wargame.scenario import validate_scenario
 
     eu = validate_scenario({**_load().data(), "protocol": "expected_utility"}, "eu")
-    with pytest.raises(WargameError, match="people play alternating offers"):
+    refused = "people play alternating_offers; this scenario uses expected_utility"
+    with pytest.raises(WargameError, match=refused):
         classroom.play(eu, ["seoul"], out=tmp_path)
     data = _load().data()
     data["events"] = {k: v for k, v in data["events"].items() if v["actor"] != "tokyo"}
@@ -394,5 +405,5 @@ def test_a_damaged_transcript_is_a_clear_error(tmp_path):
             {"scenario": "x", "humans": ["seoul"], "status": "complete", "rounds": [], "debrief": "oops"}
         )
     )
-    _exited(runner.invoke(app, ["debrief", str(path)]), 2)
-    _exited(runner.invoke(app, ["debrief", str(tmp_path / "nowhere")]), 2)
+    exited(runner.invoke(app, ["debrief", str(path)]), 2)
+    exited(runner.invoke(app, ["debrief", str(tmp_path / "nowhere")]), 2)

@@ -4,21 +4,14 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from typer.testing import CliRunner
 
 from wargame.cli import app
 
-from .conftest import BAD, BASELINE, BILATERAL, SCENARIOS
+from .conftest import BAD, BASELINE, BILATERAL, SCENARIOS, SMALL, exited
 
 runner = CliRunner()
-
-
-def _exited(result, code: int) -> None:
-    """Exit ``code`` through typer.Exit/SystemExit, not an uncaught exception (a traceback)."""
-    assert result.exit_code == code, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
 
 
 def test_validate_ok():
@@ -30,7 +23,7 @@ def test_validate_ok():
 def test_validate_reports_every_bad_file_and_exits_2():
     files = [BAD / "nan_value.yaml", BILATERAL, BAD / "unknown_key.yaml"]
     result = runner.invoke(app, ["validate", *map(str, files)])
-    _exited(result, 2)
+    exited(result, 2)
     text = result.output
     assert "nan_value.yaml:40: actors.seoul.no_deal_cost" in text
     assert "unknown_key.yaml:37: actors.seoul.salinece" in text
@@ -72,7 +65,7 @@ def test_run_set_and_rounds_change_the_episode():
 
 def test_run_bad_path_lists_nearest():
     result = runner.invoke(app, ["run", str(BASELINE), "--set", "actors.seoul.salince.tariff=0.6"])
-    _exited(result, 2)
+    exited(result, 2)
     assert "nearest valid paths: actors.seoul.salience.tariff" in result.output
 
 
@@ -90,7 +83,7 @@ def test_run_bad_inputs_exit_2(tmp_path):
         ["run", str(BASELINE), "--set", "actors=3"],
     ]
     for args in cases:
-        _exited(runner.invoke(app, args), 2)
+        exited(runner.invoke(app, args), 2)
 
 
 def test_python_dash_m_and_console_script():
@@ -106,13 +99,10 @@ def test_python_dash_m_and_console_script():
     assert proc.returncode == 0 and "wargame 0.1.0" in proc.stdout
 
 
-SMALL = Path(__file__).parent / "data" / "experiments" / "small.yaml"
-
-
 def test_validate_accepts_experiments_and_reports_their_errors():
     bad = SMALL.parent / "bad_sd.yaml"
     result = runner.invoke(app, ["validate", str(SMALL), str(bad)])
-    _exited(result, 2)
+    exited(result, 2)
     assert "small.yaml: ok" in result.output
     assert "bad_sd.yaml:16: uncertain.events.pyongyang_provocation.trigger.base.sd" in result.output
 
@@ -123,7 +113,7 @@ def test_batch_report_compare_end_to_end(tmp_path):
         ["batch", str(SMALL), "--executor", "serial", "--out", str(tmp_path), "--trace"],
         env={"COLUMNS": "160"},
     )
-    _exited(a, 0)
+    exited(a, 0)
     for words in (
         "deal rate",
         "95% interval",
@@ -151,18 +141,18 @@ def test_batch_report_compare_end_to_end(tmp_path):
             "30",
         ],
     )
-    _exited(b, 0)
+    exited(b, 0)
     (run_b,) = (tmp_path / "b" / "small").iterdir()
 
     report = runner.invoke(app, ["report", str(run_a)], env={"COLUMNS": "160"})
-    _exited(report, 0)
+    exited(report, 0)
     assert "Outcome per issue" in report.output
     plots = sorted(p.name for p in (run_a / "plots").iterdir())
     assert plots == ["deal_rate_by_round.png", "gains.png", "outcomes.png"]
     assert all((run_a / "plots" / p).stat().st_size > 5000 for p in plots)
 
     compare = runner.invoke(app, ["compare", str(run_a), str(run_b)], env={"COLUMNS": "160"})
-    _exited(compare, 0)
+    exited(compare, 0)
     assert "deal rate" in compare.output and "outcome.troop_level" in compare.output
     # Seoul caring far less about troops moves the troop outcome beyond the noise
     line = next(ln for ln in compare.output.splitlines() if "outcome.troop_level" in ln)
@@ -183,4 +173,4 @@ def test_batch_bad_inputs_exit_2(tmp_path):
         ["compare", str(tmp_path), str(tmp_path)],
     ]
     for args in cases:
-        _exited(runner.invoke(app, args), 2)
+        exited(runner.invoke(app, args), 2)

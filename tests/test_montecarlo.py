@@ -15,10 +15,10 @@ import pytest
 
 from wargame.errors import WargameError
 from wargame.experiment import load_experiment
-from wargame.montecarlo import episode_seeds, load_run, play_episode, run_experiment
+from wargame.montecarlo import episode_seeds, play_episode, run_experiment
+from wargame.results import load_run
 
-EXPERIMENTS = Path(__file__).parent / "data" / "experiments"
-SMALL = EXPERIMENTS / "small.yaml"
+from .conftest import EXPERIMENTS, SMALL
 
 
 def _files(run_dir: Path) -> dict[str, bytes]:

@@ -38,8 +38,16 @@ BAD_FILES = {
     "effect_on_strategy.yaml": ("events.beijing_coercion.effects.0.path", 175, "cannot be changed"),
     "bool_for_number.yaml": ("actors.seoul.capability", 35, "valid number (got True)"),
     "strategy_without_name.yaml": ("actors.seoul.strategy", 41, "needs a 'name' key"),
-    "unknown_variant.yaml": ("variant", 11, "'scholz' or 'textbook' (got 'bdm2009')"),
-    "unknown_protocol.yaml": ("protocol", 10, "'alternating_offers' or 'expected_utility'"),
+    "unknown_variant.yaml": (
+        "variant",
+        11,
+        "unknown variant 'bdm2009' for expected_utility (known: scholz, textbook)",
+    ),
+    "unknown_protocol.yaml": (
+        "protocol",
+        10,
+        "unknown protocol 'expected_utilty'; did you mean 'expected_utility'?",
+    ),
 }
 
 
@@ -147,3 +155,26 @@ def test_every_number_is_addressable(baseline):
     assert "actors.washington.linkages.0.weight" in paths
     assert "events.pyongyang_provocation.trigger.slope" in paths
     assert "issues.tariff.no_deal" in paths
+
+
+def test_the_baseline_holds_the_articles_numbers(baseline):
+    """The numbers the seed articles give, where the scenario puts them (each cited in its comments)."""
+    issues, us, seoul = baseline.issues, baseline.actors["washington"], baseline.actors["seoul"]
+    spending, troops, tariff = issues["defense_spending"], issues["troop_level"], issues["tariff"]
+    assert spending.status_quo == 2.6 and us.ideal["defense_spending"] == 3.8  # 2.6% in 2024; 3.8% asked
+    assert troops.status_quo == troops.hi == 28.5  # about 28,500 US troops
+    assert troops.no_deal == us.ideal["troop_level"] == 28.5 - 4.5  # the reported 4,500-troop move
+    assert tariff.status_quo == 15.0 and tariff.hi == tariff.no_deal == 25.0  # July's 15%, the threatened 25%
+    assert tariff.lo == seoul.ideal["tariff"] == 0.0  # KORUS had brought tariffs to about zero
+    assert us.ideal["tariff"] == 15.0
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SCENARIOS.glob("*.yaml")))
+def test_every_citation_names_a_source_and_every_source_is_cited(name):
+    import re
+
+    text = (SCENARIOS / name).read_text()
+    scenario = load_scenario(SCENARIOS / name)
+    cited = {key.strip() for group in re.findall(r"\[([a-z, ]+)\]", text) for key in group.split(",")}
+    assert cited <= set(scenario.sources), f"cited but not under sources: {cited - set(scenario.sources)}"
+    assert set(scenario.sources) <= cited, f"listed but never cited: {set(scenario.sources) - cited}"

@@ -1,7 +1,6 @@
 """Sensitivity analysis and sweeps: known answers, determinism, resume, bad inputs, the CLI."""
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,14 +12,14 @@ from wargame.design import DUMMY, SensitivitySpec, design_parameters
 from wargame.errors import WargameError
 from wargame.experiment import load_experiment
 from wargame.montecarlo import run_experiment
-from wargame.sensitivity import load_sensitivity, parse_values, run_sensitivity, run_sweep
+from wargame.sensitivity import load_sensitivity, run_sensitivity
+from wargame.sweep import parse_values, run_sweep
 
-from .conftest import BASELINE, BILATERAL
+from .conftest import BASELINE, BILATERAL, EXPERIMENTS, SHIPPED_EXPERIMENTS, exited
 
 runner = CliRunner()
-EXPERIMENTS = Path(__file__).resolve().parent / "data" / "experiments"
 ANALYTIC = EXPERIMENTS / "analytic.yaml"
-SHIPPED = Path(__file__).resolve().parents[1] / "configs" / "experiments" / "summit_2025_sensitivity.yaml"
+SHIPPED = SHIPPED_EXPERIMENTS / "summit_2025_sensitivity.yaml"
 IDEAL, SEOUL_COST, US_COST = (
     "actors.seoul.ideal.defense_spending",
     "actors.seoul.no_deal_cost",
@@ -29,11 +28,6 @@ IDEAL, SEOUL_COST, US_COST = (
 # utility.seoul = 0.5 / 1.2 * ideal - no_deal_cost + const (see analytic.yaml): swings 0.25, -0.2
 SWING = {IDEAL: 0.25, SEOUL_COST: -0.2, US_COST: 0.0}
 S_TRUE = {IDEAL: 0.25**2 / (0.25**2 + 0.2**2), SEOUL_COST: 0.2**2 / (0.25**2 + 0.2**2), US_COST: 0.0}
-
-
-def _exited(result, code):
-    assert result.exit_code == code, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
 
 
 def _by_parameter(result, output="utility.seoul"):
@@ -141,7 +135,7 @@ def test_run_directory_contents(tmp_path):
         "tornado_utility_seoul.png",
     ]
     md = (result.run_dir / "summary.md").read_text()
-    assert "## utility.seoul" in md and "| 1 | actors.seoul.ideal.defense_spending |" in md
+    assert "## utility.seoul: oat sensitivity" in md and "| 1 | actors.seoul.ideal.defense_spending |" in md
     config = yaml.safe_load((result.run_dir / "config.yaml").read_text())
     assert config["experiment"]["sensitivity"]["method"] == "oat"
     assert config["experiment"]["runs"] == 7 * 2  # 1 + 2 x 3 points, 2 episodes each
@@ -264,7 +258,7 @@ def test_sensitivity_and_sweep_commands(tmp_path):
         ],
         env={"COLUMNS": "160"},
     )
-    _exited(result, 0)
+    exited(result, 0)
     assert "utility.seoul: oat sensitivity" in result.output
     assert "seoul.ideal.defense_spending" in result.output and "0.250" in result.output
     assert "Run directory" in result.output
@@ -286,7 +280,7 @@ def test_sensitivity_and_sweep_commands(tmp_path):
         ],
         env={"COLUMNS": "200"},
     )
-    _exited(sweep, 0)
+    exited(sweep, 0)
     assert "sweeping actors.seoul.no_deal_cost" in sweep.output and "deal rate" in sweep.output
     for args in (
         ["sensitivity", str(ANALYTIC), "--method", "fast", "--out", str(tmp_path)],
@@ -305,4 +299,4 @@ def test_sensitivity_and_sweep_commands(tmp_path):
         ],
         ["sweep", str(BILATERAL), "--param", SEOUL_COST, "--values", "x", "--out", str(tmp_path)],
     ):
-        _exited(runner.invoke(app, args), 2)
+        exited(runner.invoke(app, args), 2)

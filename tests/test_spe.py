@@ -180,7 +180,7 @@ def test_spe_needs_exactly_two_principals(baseline):
     data = baseline.data()
     data["actors"]["beijing"]["role"] = "principal"
     data["actors"]["seoul"]["strategy"] = {"name": "spe"}
-    with pytest.raises(WargameError, match="spe solves two-party bargaining"):
+    with pytest.raises(WargameError, match="spe bargains among exactly 2 principals; this scenario has 3"):
         validate_scenario(data, "three.yaml")
 
 
@@ -192,11 +192,11 @@ def test_spe_replans_when_an_event_changes_the_payoffs(baseline):
     data["injects"] = [{"round": 0, "event": "beijing_coercion", "note": "test"}]
     model = NegotiationModel(validate_scenario(data, "inject.yaml"), seed=0)
     seoul = next(a for a in model.principals if a.actor == "seoul")
-    before, _ = seoul.strategy.plan(seoul)
+    before = seoul.strategy.plan(seoul)
     version = seoul.version
     model.step()  # the inject fires, then Seoul proposes
     assert seoul.version > version and seoul.strategy._planned_for == seoul.version
-    after, _ = seoul.strategy.plan(seoul)
+    after = seoul.strategy.plan(seoul)
     assert not np.array_equal(before.value, after.value)
     expected = subgame_perfect(
         np.stack([seoul.own, seoul.others_utility[0]]),

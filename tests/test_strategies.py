@@ -1,4 +1,7 @@
-"""Each strategy's behaviour, in a live model so the agents are real Mesa agents."""
+"""Each strategy's behaviour, in a live model so the agents are real Mesa agents.
+
+Strategies see only :class:`agents.view.NegotiatorView`; the agents here provide it.
+"""
 
 import itertools
 
@@ -7,9 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.strategies import Hardliner, TimeDependent, TitForTat, make_strategy
+from agents.strategies import (
+    STRATEGIES,
+    Boulware,
+    Conceder,
+    Hardliner,
+    Linear,
+    TimeDependent,
+    TitForTat,
+    make_strategy,
+    validate_params,
+)
 from wargame.model import NegotiationModel
-from wargame.scenario import HardlinerSpec, TimeDependentSpec
 
 
 def _agents(scenario, **overrides):
@@ -23,23 +35,32 @@ def test_time_dependent_schedule(bilateral):
     T = m.rounds - 1
     r, best = seoul.reservation, seoul.best_utility
     for e in (0.2, 1.0, 3.0):
-        s = TimeDependent("x", e)
+        s = _time_dependent(e)
         assert s.aspiration(seoul, 0) == pytest.approx(best)
         assert s.aspiration(seoul, T) == pytest.approx(r)
         assert s.aspiration(seoul, T + 5) == pytest.approx(r)  # never below reservation
         levels = [s.aspiration(seoul, t) for t in range(T + 1)]
         assert all(a >= b for a, b in itertools.pairwise(levels))
     mid = T // 2
-    boulware, linear, conceder = (TimeDependent("x", e).aspiration(seoul, mid) for e in (0.2, 1.0, 3.0))
+    boulware, linear, conceder = (_time_dependent(e).aspiration(seoul, mid) for e in (0.2, 1.0, 3.0))
     assert boulware > linear > conceder
     assert linear == pytest.approx(r + (best - r) * (1 - mid / T))
 
 
-def test_strategy_specs_map_to_classes():
-    assert isinstance(make_strategy(None), TimeDependent)
-    assert make_strategy(TimeDependentSpec(name="boulware")).e == 0.2
-    assert make_strategy(TimeDependentSpec(name="conceder")).e == 3.0
-    assert isinstance(make_strategy(HardlinerSpec(name="hardliner", level=0.8)), Hardliner)
+def _time_dependent(e: float) -> TimeDependent:
+    cls = Boulware if e < 1 else Linear if e == 1 else Conceder
+    return cls(cls.Params(name=cls.name, e=e))
+
+
+def test_strategy_params_map_to_registered_classes():
+    assert isinstance(make_strategy(None), Linear)  # a principal without a strategy
+    assert make_strategy(validate_params({"name": "boulware"})).params.e == 0.2
+    assert make_strategy(validate_params({"name": "conceder"})).params.e == 3.0
+    hard = make_strategy(validate_params({"name": "hardliner", "level": 0.8}))
+    assert isinstance(hard, Hardliner) and hard.params.level == 0.8
+    assert list(STRATEGIES) == ["boulware", "linear", "conceder", "tit_for_tat", "hardliner", "spe"]
+    for name, cls in STRATEGIES.items():
+        assert cls.name == name and isinstance(make_strategy(validate_params({"name": name})), cls)
 
 
 def test_proposal_meets_own_aspiration_and_favours_the_other(bilateral):
@@ -67,14 +88,33 @@ def test_responder_accepts_what_it_would_ask_next_round(bilateral):
 
 
 def test_hardliner_never_goes_below_its_level(bilateral):
-    s = bilateral.with_values({"actors.washington.strategy": {"name": "hardliner", "level": 0.9}})
+    level = 0.85
+    s = bilateral.with_values(
+        {
+            "actors.washington.strategy": {"name": "hardliner", "level": level},
+            "actors.washington.discount": 0.9,
+        }
+    )
     m = NegotiationModel(s, seed=0)
-    episode = m.run()
-    for r in episode.rounds:
-        if r.proposer == "washington":
-            assert r.utility["washington"] >= 0.9 - 1e-9
-    if episode.deal:
-        assert episode.utility["washington"] >= 0.9 * m.payoffs.discount[1] - 1e-9
+    episode = m.run()  # bilateral has no noise and no events: this is the one way it goes
+    washington = next(a for a in m.agents if a.actor == "washington")
+    assert washington.best_utility == 1.0 and washington.reservation < level  # so its floor is the level
+    offers = [r for r in episode.rounds if r.proposer == "washington"]
+    assert offers and all(r.utility["washington"] >= level - 1e-12 for r in offers)
+    accepted = [r for r in episode.rounds if r.proposer == "seoul" and r.responses["washington"]]
+    assert all(r.utility["washington"] >= level - 1e-12 for r in accepted)
+    assert episode.deal and episode.utility["washington"] >= level - 1e-12
+    # the floor is not discounted: an offer a hair below it is refused in any round, though a
+    # discounted floor (level x 0.9) would take it; one at the floor is accepted
+    below = np.where(washington.own < level, level - washington.own, np.inf)
+    above = np.where(washington.own >= level, washington.own - level, np.inf)
+    just_below, at_floor = m.candidates[np.argmin(below)], m.candidates[np.argmin(above)]
+    assert (
+        washington.discount * level < washington.utility(just_below) < level <= washington.utility(at_floor)
+    )
+    for t in range(m.rounds):
+        assert washington.strategy.respond(washington, just_below, t) is False
+        assert washington.strategy.respond(washington, at_floor, t) is True
 
 
 def test_two_hardliners_deadlock(bilateral):
@@ -116,10 +156,11 @@ def test_offers_stay_inside_bounds_and_on_the_grid(baseline, seed, noise):
     m = NegotiationModel(s, seed=seed)
     episode = m.run()
     lo, hi = m.payoffs.lo, m.payoffs.hi
+    steps = np.array([i.step for i in s.issues.values()])
     for r in episode.rounds:
         x = np.array(list(r.offer.values()))
         assert np.all(x >= lo) and np.all(x <= hi)
-        steps = np.array([i.step for i in s.issues.values()])
         k = (x - lo) / steps
-        assert np.allclose(k, np.round(k)) or np.any(x == hi)
+        on_step = np.isclose(k, np.round(k))
+        assert np.all(on_step | (x == hi)), x  # every value on its issue's steps (or the top of its range)
         assert all(0 <= u <= 1 for u in r.utility.values())

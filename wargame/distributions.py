@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats
 
 
 class _Dist(BaseModel):
@@ -78,6 +77,8 @@ class TruncNormal(_Bounded):
     high: float
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        from scipy import stats  # here: scipy.stats takes most of a second to import
+
         a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
         # inverse-CDF sampling: exact, vectorized, and driven by our generator only
         u = rng.uniform(0.0, 1.0, n)

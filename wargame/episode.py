@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wargame.events import FiredEvent
+if TYPE_CHECKING:
+    from wargame.events import FiredEvent
 
 
 @dataclass(frozen=True)

@@ -16,22 +16,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from wargame import params
 from wargame.design import SensitivitySpec, SweepSpec, outputs_for, parameters
-from wargame.distributions import DISTRIBUTIONS, Choice, Distribution
+from wargame.distributions import Choice, Distribution
 from wargame.errors import Problem, WargameError
-from wargame.scenario import (
-    PROTOCOLS,
-    Scenario,
-    line_index,
-    load_scenario,
-    locate,
-    pydantic_problems,
-    read_yaml,
-    validate_scenario,
-)
+from wargame.protocols import PROTOCOLS
+from wargame.scenario import Scenario, load_scenario, validate_scenario
+from wargame.schema import line_index, locate, read_yaml, unknown_name, validation_problems
+
+MAX_RUNS = 100_000_000  # episodes in one run
 
 
 class Experiment(BaseModel):
@@ -45,7 +40,7 @@ class Experiment(BaseModel):
     runs: int | None = Field(
         default=None,
         ge=1,
-        le=100_000_000,
+        le=MAX_RUNS,
         description="episodes (a batch needs it; a sensitivity run derives it)",
     )
     seed: int = Field(ge=0, lt=2**63)
@@ -57,6 +52,13 @@ class Experiment(BaseModel):
     trace: bool = Field(default=False, description="also save every round (rounds.parquet)")
     sensitivity: SensitivitySpec | None = None
     sweep: SweepSpec | None = Field(default=None, description="made by `wargame sweep`, not written by hand")
+
+    @field_validator("protocol")
+    @classmethod
+    def _known_protocol(cls, name: str | None) -> str | None:
+        if name is not None and name not in PROTOCOLS:
+            raise ValueError(unknown_name("protocol", name, PROTOCOLS))
+        return name
 
 
 class Plan(BaseModel):
@@ -154,13 +156,10 @@ def load_experiment(
         exp = Experiment.model_validate(data)
     except ValidationError as err:
         problems = []
-        for loc, msg in pydantic_problems(err, Experiment):
-            if loc and loc[0] == "uncertain" and len(loc) > 2:
-                loc = loc[:2] + tuple(p for p in loc[2:] if p not in DISTRIBUTIONS)  # union tags
-            where, line = locate(loc, lines)
-            if (where == "runs" and runs is not None) or (where == "seed" and seed is not None):
-                where, line = f"--{where}", None  # the command line's value, not the file's
-            problems.append(Problem(source, where, msg, line))
+        for p in validation_problems(err, Experiment, data, source, lines):
+            if (p.path == "runs" and runs is not None) or (p.path == "seed" and seed is not None):
+                p = Problem(source, f"--{p.path}", p.message)  # the command line's value, not the file's
+            problems.append(p)
         raise WargameError(problems) from None
 
     scenario_path = (Path(path).parent / exp.scenario).resolve()
@@ -169,13 +168,6 @@ def load_experiment(
         raise WargameError(Problem(source, where, f"scenario file not found: {scenario_path}", line))
     fixed: dict[str, Any] = dict(exp.set)
     if exp.protocol is not None:
-        if exp.protocol not in PROTOCOLS:
-            where, line = locate(("protocol",), lines)
-            raise WargameError(
-                Problem(
-                    source, where, f"unknown protocol '{exp.protocol}' (known: {', '.join(PROTOCOLS)})", line
-                )
-            )
         fixed["protocol"] = exp.protocol
     if exp.rounds is not None:
         fixed["rounds"] = exp.rounds

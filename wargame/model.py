@@ -11,6 +11,7 @@ import numpy as np
 
 from agents.government import GovernmentAgent
 from agents.human import Seat
+from agents.view import Offer
 from wargame import events, space
 from wargame.episode import Episode, RoundRecord
 from wargame.events import FiredEvent
@@ -35,7 +36,10 @@ class NegotiationModel(mesa.Model):
             its events to trigger each round instead of rolling their hazards.
 
     ``running`` turns false at a deal or at the deadline; :meth:`episode` returns the result and
-    :meth:`run` plays to the end and returns it.
+    :meth:`run` plays to the end and returns it. The model is the table: it holds what every
+    protocol shares (payoffs, candidates, offers, the standing offer, events) and shows agents and
+    protocols only the narrow interfaces they need (:class:`agents.view.Table`,
+    :class:`wargame.protocols.ProtocolTable`).
     """
 
     def __init__(
@@ -62,8 +66,8 @@ class NegotiationModel(mesa.Model):
         unknown = sorted(set(self.humans) - set(self.scenario.actors))
         if unknown:
             raise ValueError(f"no actor {', '.join(unknown)} in scenario {self.scenario.name}")
-        self._play_round = PROTOCOLS[self.scenario.protocol]
         self.rounds = self.scenario.rounds
+        self.variant = self.scenario.variant
         self.issue_names = tuple(self.scenario.issues)
         self.actor_names = tuple(self.scenario.actors)
         self.status_quo = np.array([i.status_quo for i in self.scenario.issues.values()])
@@ -76,35 +80,34 @@ class NegotiationModel(mesa.Model):
         self.candidates, self.candidate_index = space.candidates(
             self.scenario, self.rng, anchors=np.vstack([self.status_quo, self.no_deal, ideals])
         )
-        self._principal_rows = [self.payoffs.index(a) for a in self.scenario.principals]
+        self.principal_names = tuple(self.scenario.principals)
+        self._principal_rows = [self.payoffs.index(a) for a in self.principal_names]
         self._update_payoffs()
         U = self.candidate_utility[self._principal_rows]
         self.solutions = Solutions.solve(self.candidates, U, self.reservations[self._principal_rows])
 
-        self.offers: list[tuple[int, str, np.ndarray]] = []
+        self.offers: list[Offer] = []
         self.history: list[RoundRecord] = []
         self.fired: list[FiredEvent] = []
         self.standing_offer = self.status_quo.copy()
         self.standing_utility = self.utility_of(self.standing_offer)
         self.outcome: np.ndarray | None = None
-        # the protocol's own prediction, where it makes one (expected_utility: the weighted
-        # median and mean of every actor's position, which it keeps in ``positions``)
-        self.forecast: np.ndarray | None = None
-        self.forecast_mean: np.ndarray | None = None
-        self.positions: np.ndarray | None = None
         self.deal = False
         self.deal_round: int | None = None
         self.deal_proposer: str | None = None
 
         for actor in self.actor_names:
-            GovernmentAgent(self, actor)
+            GovernmentAgent(self, actor, seat=self.humans.get(actor))
         by_name = {a.actor: a for a in self.agents}
         self.principals = [by_name[a] for a in self.scenario.principals]
         self.stakeholders = [by_name[a] for a in self.scenario.stakeholders]
+        self.protocol = PROTOCOLS[self.scenario.protocol](self)
 
+        # collected at the start (round -1: the status quo on the table) and after every round,
+        # as Mesa's own models do: batch_run pairs model and agent rows by that count
         self.datacollector = mesa.DataCollector(
             model_reporters={
-                "round": lambda m: m.round,
+                "round": lambda m: m.steps - 1,
                 "proposer": lambda m: m.history[-1].proposer if m.history else None,
                 "deal": "deal",
                 **{f"offer.{name}": _offer_reporter(i) for i, name in enumerate(self.issue_names)},
@@ -118,6 +121,8 @@ class NegotiationModel(mesa.Model):
                 "accepted": lambda a: a.model.history[-1].responses.get(a.actor) if a.model.history else None,
             },
         )
+        if self.collect:
+            self.datacollector.collect(self)
 
     # -- state --------------------------------------------------------------------------------
 
@@ -132,10 +137,12 @@ class NegotiationModel(mesa.Model):
         self.reservations = self.payoffs.reservations(self.no_deal)
         full = np.full((len(self.actor_names), len(self.candidates)), np.nan)
         # only principals choose among candidates; stakeholders are scored offer by offer
-        full[self._principal_rows] = grid_utilities(
-            self.payoffs.select(self._principal_rows), self.axes, self.candidate_index, self.full_grid
-        )
+        full[self._principal_rows] = self.grid_utilities(self.payoffs.select(self._principal_rows))
         self.candidate_utility = full
+
+    def grid_utilities(self, payoffs: Payoffs) -> np.ndarray:
+        """Utilities of every candidate package under ``payoffs`` (any subset of actors): ``(rows, B)``."""
+        return grid_utilities(payoffs, self.axes, self.candidate_index, self.full_grid)
 
     def utility_of(self, package: np.ndarray) -> np.ndarray:
         """Every actor's current utility of one package: ``(A,)`` (memoized until payoffs change)."""
@@ -152,7 +159,7 @@ class NegotiationModel(mesa.Model):
     def step(self) -> None:
         if not self.running:
             return
-        self._play_round(self)
+        self.protocol.play_round()
         if self.collect:
             self.datacollector.collect(self)
 
@@ -184,7 +191,7 @@ class NegotiationModel(mesa.Model):
                 for n, e in self.scenario.events.items()
                 if e.actor == agent.actor and counts[n] < e.max_fires
             ]
-            choice = agent.seat.act(agent, round_, mine) if mine else None
+            choice = agent.act(round_, mine) if mine else None
             if choice is not None:
                 if choice not in mine:
                     raise ValueError(
@@ -237,6 +244,7 @@ class NegotiationModel(mesa.Model):
             utility = utility - self.payoffs.no_deal_cost  # a failure costs what no_deal_cost says
         rounds_waited = self.deal_round if self.deal else 0
         nash = self.solutions.nash
+        forecast, forecast_mean = self.protocol.forecast()
         return Episode(
             scenario=self.scenario.name,
             protocol=self.scenario.protocol,
@@ -245,26 +253,28 @@ class NegotiationModel(mesa.Model):
             deal_round=self.deal_round,
             proposer=self.deal_proposer,
             rounds_played=len(self.history),
-            outcome=self._by_issue(self.outcome),
-            utility=self._by_actor(utility),
-            reservation=self._by_actor(self.reservations),
-            gain=self._by_actor(utility - self.reservations),
-            discounted=self._by_actor(self.payoffs.discount**rounds_waited * utility),
+            outcome=self.by_issue(self.outcome),
+            utility=self.by_actor(utility),
+            reservation=self.by_actor(self.reservations),
+            gain=self.by_actor(utility - self.reservations),
+            discounted=self.by_actor(self.payoffs.discount**rounds_waited * utility),
             events=tuple(self.fired),
             event_counts=self.event_counts(),
-            nash=None if nash is None else self._by_issue(nash),
+            nash=None if nash is None else self.by_issue(nash),
             nash_distance=None
             if nash is None
             else float(space.distance(self.outcome, nash, self.payoffs.lo, self.payoffs.hi)),
             rounds=tuple(self.history),
-            forecast=self._by_issue(self.outcome if self.forecast is None else self.forecast),
-            forecast_mean=None if self.forecast_mean is None else self._by_issue(self.forecast_mean),
+            forecast=self.by_issue(self.outcome if forecast is None else forecast),
+            forecast_mean=None if forecast_mean is None else self.by_issue(forecast_mean),
         )
 
-    def _by_issue(self, values: np.ndarray) -> dict[str, float]:
+    def by_issue(self, values: np.ndarray) -> dict[str, float]:
+        """Issue name -> value."""
         return {k: float(v) for k, v in zip(self.issue_names, values, strict=True)}
 
-    def _by_actor(self, values: np.ndarray) -> dict[str, float]:
+    def by_actor(self, values: np.ndarray) -> dict[str, float]:
+        """Actor name -> value."""
         return {k: float(v) for k, v in zip(self.actor_names, values, strict=True)}
 
 

@@ -15,13 +15,9 @@ missing ones, giving a byte-identical result.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
-from collections import deque
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable, Mapping
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,16 +32,14 @@ from wargame.design import Design, sensitivity_design, sweep_design
 from wargame.distributions import Choice, Distribution, is_number, sample_parameters
 from wargame.episode import Episode
 from wargame.errors import Problem, WargameError
+from wargame.executors import EXECUTORS, Chunk, execute
 from wargame.experiment import Experiment, Plan, load_experiment
 from wargame.model import NegotiationModel
 from wargame.params import iter_leaves
+from wargame.results import EPISODES, ROUNDS, ExperimentResult, load_run, write_summary
 from wargame.scenario import Scenario, validate_scenario
-from wargame.summary import summarize, summary_markdown
 
-EXECUTORS = ("serial", "process", "dask")
 CHUNKS = "chunks"
-EPISODES = "episodes.parquet"
-ROUNDS = "rounds.parquet"
 Progress = Callable[[int, int], None]
 
 
@@ -134,152 +128,6 @@ def payload_of(plan: Plan) -> str:
     """What a worker needs, as one string (cached per process by :func:`_prepare`)."""
     # key order is meaning here (actors' order is the proposing order): never sort it
     return json.dumps({"experiment": plan.experiment.model_dump(mode="json"), "scenario": plan.scenario})
-
-
-# --------------------------------------------------------------------------- executors
-
-Chunk = tuple[int, int, int]  # index, start, stop
-Result = tuple[int, tuple[pd.DataFrame, pd.DataFrame | None]]
-
-
-def _serial(payload: str, todo: list[Chunk], workers: int, scheduler: str | None) -> Iterator[Result]:
-    for i, a, b in todo:
-        yield i, run_chunk(payload, a, b)
-
-
-def _process(payload: str, todo: list[Chunk], workers: int, scheduler: str | None) -> Iterator[Result]:
-    # Mesa's import forces the global start method to "spawn"; we choose ours explicitly, and
-    # keep at most 2 chunks per worker queued so results stream back in steady order
-    context = multiprocessing.get_context("spawn")
-    pending: dict[Any, int] = {}
-    queue = deque(todo)
-    workers = min(workers, len(todo))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        try:
-            while queue or pending:
-                while queue and len(pending) < 2 * workers:
-                    i, a, b = queue.popleft()
-                    pending[pool.submit(run_chunk, payload, a, b)] = i
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield pending.pop(future), future.result()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
-def _dask(payload: str, todo: list[Chunk], workers: int, scheduler: str | None) -> Iterator[Result]:
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise WargameError(
-            Problem("--executor", "dask", "Dask is not installed: pip install 'peninsula-wargame[dask]'")
-        ) from None
-    cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler, timeout="10s")
-        else:
-            cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
-            client = Client(cluster)
-    except OSError as err:
-        raise WargameError(
-            Problem("--scheduler", str(scheduler), f"cannot reach the Dask scheduler: {err}")
-        ) from None
-    try:
-        # bounded like the process pool: results are dropped as soon as they are saved, so the
-        # cluster's memory does not grow with the run count; the payload is shipped once
-        shared = client.scatter(payload, broadcast=True)
-        queue = deque(todo)
-        window = as_completed()
-        index: dict[Any, int] = {}
-
-        def submit() -> None:
-            i, a, b = queue.popleft()
-            future = client.submit(run_chunk, shared, a, b, pure=False)
-            index[future] = i
-            window.add(future)
-
-        for _ in range(min(len(queue), 2 * workers)):
-            submit()
-        for future in window:
-            i = index.pop(future)
-            result = future.result()
-            future.release()
-            if queue:
-                submit()
-            yield i, result
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-_EXECUTORS = {"serial": _serial, "process": _process, "dask": _dask}
-
-
-# --------------------------------------------------------------------------- results
-
-
-@dataclass
-class ExperimentResult:
-    """A finished (or loaded) run: its directory, plan and tables."""
-
-    run_dir: Path
-    plan: Plan
-    manifest: dict[str, Any]
-    _episodes: pd.DataFrame | None = field(default=None, repr=False)
-
-    @property
-    def episodes(self) -> pd.DataFrame:
-        """One row per episode: episode, seed, sampled parameters (``param.*``), outcomes."""
-        if self._episodes is None:
-            self._episodes = _read_parquet(self.run_dir / EPISODES)
-        return self._episodes
-
-    @property
-    def rounds(self) -> pd.DataFrame | None:
-        """The per-round trace, if the run saved one."""
-        path = self.run_dir / ROUNDS
-        return _read_parquet(path) if path.exists() else None
-
-    @property
-    def scenario(self) -> Scenario:
-        return self.plan.base_scenario()
-
-    def summary(self) -> dict[str, Any]:
-        """Deal rate with its 95% interval and per-outcome statistics (what summary.json holds)."""
-        return summarize(self.episodes, self.scenario, self.plan.experiment.name)
-
-
-def write_summary(result: ExperimentResult) -> None:
-    """The Monte Carlo summary: ``summary.json`` and ``summary.md``."""
-    summary = result.summary()
-    rundir.write_json(result.run_dir / "summary.json", summary)
-    rundir.write_text(result.run_dir / "summary.md", summary_markdown(summary))
-
-
-def _read_parquet(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_parquet(path)
-    except FileNotFoundError:
-        raise WargameError(Problem(str(path), "", "missing: the run has not finished (resume it)")) from None
-    except (OSError, pa.ArrowException) as err:
-        raise WargameError(Problem(str(path), "", f"unreadable or corrupt: {err}")) from None
-
-
-def load_run(path: str | Path) -> ExperimentResult:
-    """Open an existing run directory."""
-    run_dir = rundir.require_dir(path)
-    config = rundir.read_yaml_mapping(run_dir / rundir.CONFIG, "config.yaml")
-    manifest = rundir.read_json(run_dir / rundir.MANIFEST, "manifest.json")
-    try:
-        plan = Plan.model_validate(config)
-    except ValueError as err:
-        raise WargameError(Problem(str(run_dir / rundir.CONFIG), "", f"corrupt config: {err}")) from None
-    return ExperimentResult(run_dir, plan, manifest)
 
 
 # --------------------------------------------------------------------------- the runner
@@ -477,7 +325,7 @@ def _execute(
     if progress:
         progress(finished, exp.runs)
 
-    results = _EXECUTORS[executor](payload_of(plan), todo, workers, scheduler) if todo else iter(())
+    results = execute(executor, run_chunk, payload_of(plan), todo, workers, scheduler)
     try:
         for i, (episodes, rounds) in results:
             if rounds is not None:

@@ -15,10 +15,12 @@ Packages always carry a leading batch axis: ``(B, I)`` in, ``(A, B)`` out.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wargame.scenario import Scenario
+if TYPE_CHECKING:
+    from wargame.scenario import Scenario
 
 FloatArray = np.ndarray
 
@@ -36,6 +38,7 @@ class Payoffs:
     risk: FloatArray  # (A,)
     discount: FloatArray  # (A,)
     no_deal_cost: FloatArray  # (A,)
+    capability: FloatArray  # (A,): not a payoff, but events change it and the EU model weighs by it
     # linkages, flattened over actors: (L,) each
     link_actor: np.ndarray
     link_issues: np.ndarray  # (L, 2) issue indices
@@ -67,6 +70,7 @@ class Payoffs:
             risk=np.array([a.risk for a in s.actors.values()], dtype=float),
             discount=np.array([a.discount for a in s.actors.values()], dtype=float),
             no_deal_cost=np.array([a.no_deal_cost for a in s.actors.values()], dtype=float),
+            capability=np.array([a.capability for a in s.actors.values()], dtype=float),
             link_actor=np.array(link_actor, dtype=int),
             link_issues=np.array(link_issues, dtype=int).reshape(-1, 2),
             link_targets=np.array(link_targets, dtype=float).reshape(-1, 2),
@@ -94,6 +98,7 @@ class Payoffs:
             risk=self.risk[rows],
             discount=self.discount[rows],
             no_deal_cost=self.no_deal_cost[rows],
+            capability=self.capability[rows],
             link_actor=np.array([remap[int(a)] for a in self.link_actor[keep]], dtype=int),
             link_issues=self.link_issues[keep],
             link_targets=self.link_targets[keep],

@@ -1,50 +1,66 @@
-"""Rich tables for people: an episode's transcript, outcome and payoffs; problem lists."""
+"""Results as tables for people: an episode round by round, a run's summary, two runs compared,
+a forecast, sensitivity indices, a sweep. Each builder returns :class:`wargame.tables.Table` s,
+which the CLI prints and the run directory's markdown files hold.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from rich import box
-from rich.console import Console
-from rich.table import Table
-
-from wargame.bdm import Trajectory
 from wargame.design import RANKED_BY
-from wargame.episode import Episode
-from wargame.errors import WargameError
-from wargame.scenario import Scenario
+from wargame.tables import Styled, Table, bold, markdown, num, short
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from wargame.bdm import Trajectory
+    from wargame.episode import Episode
+    from wargame.errors import WargameError
+    from wargame.scenario import Scenario
 
 
-def _fmt(value: float | None, digits: int = 2) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
+def _tick(flag: bool) -> Styled:
+    return Styled("yes", "green") if flag else Styled("no", "red")
 
 
-def _tick(flag: bool) -> str:
-    return "[green]yes[/]" if flag else "[red]no[/]"
+def _gain(x: float | None) -> Styled:
+    return Styled(num(x, signed=True), "green" if (x or 0) >= 0 else "red")
+
+
+def print_tables(console: Console, tables: list[Table]) -> None:
+    for table in tables:
+        console.print(table.rich())
+
+
+def print_problems(console: Console, err: WargameError) -> None:
+    """Every problem, one per line; the caller exits with status 2."""
+    from rich.text import Text
+
+    for problem in err.problems:
+        console.print(Text("error: ", style="red") + Text(str(problem)), soft_wrap=True)
+
+
+# --------------------------------------------------------------------------- one episode
 
 
 def transcript_table(episode: Episode, scenario: Scenario) -> Table:
     """Round by round: who proposed what, who accepted, what stakeholders said, what fired."""
-    table = Table(title=f"{scenario.name}: round by round", title_justify="left")
-    table.add_column("round", justify="right")
-    table.add_column("proposer")
-    for name in scenario.issues:
-        table.add_column(name, justify="right")
     with_positions = any(r.positions for r in episode.rounds)  # expected_utility rounds
-    if with_positions:
-        table.add_column("moves", justify="right")
-    table.add_column("principals")
-    table.add_column("backed by")
-    table.add_column("events")
+    columns = ["round", "proposer", *scenario.issues, *(["moves"] if with_positions else [])]
+    columns += ["principals", "backed by", "events"]
+    align = "rl" + "r" * len(scenario.issues) + ("r" if with_positions else "") + "lll"
+    table = Table(f"{scenario.name}: round by round", columns, align)
     table.caption = "units: " + "; ".join(f"{n} {i.unit}" for n, i in scenario.issues.items())
     for r in episode.rounds:
         table.add_row(
             str(r.round),
             r.proposer,
-            *[_fmt(r.offer[name]) for name in scenario.issues],
+            *[num(r.offer[name], 2) for name in scenario.issues],
             *([str(len(r.moves))] if with_positions else []),
-            "\n".join(f"{a}: {_tick(ok)}" for a, ok in r.responses.items()),
+            "\n".join(f"{a}: {'yes' if ok else 'no'}" for a, ok in r.responses.items()),
             ", ".join(a for a, ok in r.support.items() if ok) or "-",
             "\n".join(r.events),
         )
@@ -58,46 +74,45 @@ def outcome_table(episode: Episode, scenario: Scenario) -> Table:
         if episode.deal
         else "no deal: every issue takes its no-deal value"
     )
-    table = Table(title=f"Outcome: {verdict}", title_justify="left")
-    for col in ("issue", "unit", "status quo", "no deal", "Nash point", "outcome"):
-        table.add_column(col, justify="left" if col in ("issue", "unit") else "right")
+    table = Table(
+        f"Outcome: {verdict}", ["issue", "unit", "status quo", "no deal", "Nash point", "outcome"], "llrrrr"
+    )
     for name, issue in scenario.issues.items():
         nash = episode.nash[name] if episode.nash else None
         table.add_row(
             issue.label or name,
             issue.unit,
-            _fmt(issue.status_quo),
-            _fmt(issue.no_deal),
-            _fmt(nash),
-            f"[bold]{_fmt(episode.outcome[name])}[/]",
+            num(issue.status_quo, 2),
+            num(issue.no_deal, 2),
+            num(nash, 2),
+            bold(num(episode.outcome[name], 2)),
         )
     return table
 
 
 def actors_table(episode: Episode, scenario: Scenario) -> Table:
     """Each actor's utility of the outcome, its reservation value and its gain."""
-    table = Table(title="Payoffs (utility in [0, 1]; gain = utility - reservation)", title_justify="left")
-    for col in ("actor", "role", "strategy", "utility", "reservation", "gain"):
-        table.add_column(col, justify="left" if col in ("actor", "role", "strategy") else "right")
+    table = Table(
+        "Payoffs (utility in [0, 1]; gain = utility - reservation)",
+        ["actor", "role", "strategy", "utility", "reservation", "gain"],
+        "lllrrr",
+    )
     for aid, actor in scenario.actors.items():
-        gain = episode.gain[aid]
         strategy = actor.strategy.name if actor.strategy else ("linear" if actor.role == "principal" else "-")
         table.add_row(
             actor.name or aid,
             actor.role,
             strategy,
-            _fmt(episode.utility[aid], 3),
-            _fmt(episode.reservation[aid], 3),
-            f"[{'green' if gain >= 0 else 'red'}]{gain:+.3f}[/]",
+            num(episode.utility[aid]),
+            num(episode.reservation[aid]),
+            _gain(episode.gain[aid]),
         )
     return table
 
 
 def events_table(episode: Episode) -> Table:
     """Every event that fired, with what it changed."""
-    table = Table(title="Events", title_justify="left")
-    for col in ("round", "event", "actor", "cause", "changes"):
-        table.add_column(col)
+    table = Table("Events", ["round", "event", "actor", "cause", "changes"], "rllll")
     for e in episode.events:
         cause = e.cause if e.probability is None else f"{e.cause} (p={e.probability:.2f})"
         changes = "\n".join(f"{c.path}: {c.old:.3g} -> {c.new:.3g}" for c in e.changes)
@@ -109,32 +124,30 @@ def positions_table(episode: Episode, scenario: Scenario) -> Table:
     """Expected utility protocol: each actor's position per issue, start -> end, and the forecast."""
     last = episode.rounds[-1]
     verdict = "accepted by every principal" if episode.deal else "rejected: no deal"
-    table = Table(title=f"Positions, ideal -> final; forecast {verdict}", title_justify="left")
-    table.add_column("actor")
-    for name in scenario.issues:
-        table.add_column(name, justify="right")
+    table = Table(f"Positions, ideal -> final; forecast {verdict}", ["actor", *scenario.issues])
     for actor, spec in scenario.actors.items():
         table.add_row(
-            actor,
-            *[f"{spec.ideal[i]:.2f} -> {last.positions[actor][i]:.2f}" for i in scenario.issues],
+            actor, *[f"{spec.ideal[i]:.2f} -> {last.positions[actor][i]:.2f}" for i in scenario.issues]
         )
     table.add_section()
-    table.add_row(
-        "[bold]forecast (median)[/]", *[f"[bold]{episode.forecast[i]:.2f}[/]" for i in scenario.issues]
-    )
-    table.add_row("weighted mean", *[f"{(episode.forecast_mean or {})[i]:.2f}" for i in scenario.issues])
+    table.add_row(bold("forecast (median)"), *[bold(num(episode.forecast[i], 2)) for i in scenario.issues])
+    mean = episode.forecast_mean or {}
+    table.add_row("weighted mean", *[num(mean.get(i), 2) for i in scenario.issues])
     table.caption = f"{sum(len(r.moves) for r in episode.rounds)} moves in {len(episode.rounds)} rounds"
     return table
 
 
-def print_episode(console: Console, episode: Episode, scenario: Scenario) -> None:
-    console.print(transcript_table(episode, scenario))
+def episode_tables(episode: Episode, scenario: Scenario) -> list[Table]:
+    tables = [transcript_table(episode, scenario)]
     if episode.events:
-        console.print(events_table(episode))
+        tables.append(events_table(episode))
     if episode.forecast_mean is not None:
-        console.print(positions_table(episode, scenario))
-    console.print(outcome_table(episode, scenario))
-    console.print(actors_table(episode, scenario))
+        tables.append(positions_table(episode, scenario))
+    return [*tables, outcome_table(episode, scenario), actors_table(episode, scenario)]
+
+
+def print_episode(console: Console, episode: Episode, scenario: Scenario) -> None:
+    print_tables(console, episode_tables(episode, scenario))
     if episode.nash_distance is not None:
         console.print(
             f"Distance from the Nash point: {episode.nash_distance:.3f} "
@@ -142,114 +155,115 @@ def print_episode(console: Console, episode: Episode, scenario: Scenario) -> Non
         )
 
 
-def print_problems(console: Console, err: WargameError) -> None:
-    """Every problem, one per line, in red; the caller exits with status 2."""
-    for problem in err.problems:
-        console.print(f"[red]error:[/] {problem}", markup=True, highlight=False, soft_wrap=True)
-
-
 # --------------------------------------------------------------------------- many episodes
 
 
-def _f3(x: float | None, digits: int = 3) -> str:
-    return "-" if x is None else f"{x:.{digits}f}"
-
-
-def summary_tables(s: dict) -> list[Table]:
-    """A Monte Carlo summary (see :func:`wargame.summary.summarize`) as rich tables."""
+def summary_tables(s: Mapping[str, Any]) -> list[Table]:
+    """A Monte Carlo summary (see :func:`wargame.summary.summarize`) as tables."""
     d = s["deal_rate"]
-    head = Table(title=f"{s['experiment'] or s['scenario']}: {s['episodes']} episodes", title_justify="left")
-    for col in ("deal rate", "95% interval", "deals", "rounds to deal (p50)", "distance from Nash (mean)"):
-        head.add_column(col, justify="right")
-    head.add_row(
-        f"[bold]{_f3(d['rate'])}[/]",
-        f"{_f3(d['low'])} - {_f3(d['high'])}",
-        str(d["deals"]),
-        _f3(s["rounds_to_deal"]["p50"], 0),
-        _f3(s["nash_distance"]["mean"]),
+    head = Table(
+        f"{s['experiment'] or s['scenario']}: {s['episodes']} episodes",
+        ["deal rate", "95% interval", "deals", "rounds to deal (p50)", "distance from Nash (mean)"],
+        "rrrrr",
     )
-    issues = Table(title="Outcome per issue", title_justify="left")
-    for col in ("issue", "status quo", "no deal", "Nash p50", "mean", "sd", "p5", "p50", "p95", "at no-deal"):
-        issues.add_column(col, justify="left" if col == "issue" else "right")
+    head.add_row(
+        bold(num(d["rate"])),
+        f"{num(d['low'])} - {num(d['high'])}",
+        str(d["deals"]),
+        num(s["rounds_to_deal"]["p50"], 0),
+        num(s["nash_distance"]["mean"]),
+    )
+    issues = Table(
+        "Outcome per issue",
+        [
+            "issue",
+            "unit",
+            "status quo",
+            "no deal",
+            "Nash p50",
+            "mean",
+            "sd",
+            "p5",
+            "p50",
+            "p95",
+            "at no-deal",
+        ],
+        "ll" + "r" * 9,
+    )
     for name, i in s["issues"].items():
         issues.add_row(
             name,
-            f"{i['status_quo']:g}",
-            f"{i['no_deal']:g}",
-            _f3(i["nash_p50"], 2),
-            f"[bold]{_f3(i['mean'], 2)}[/]",
-            _f3(i["sd"], 2),
-            _f3(i["p5"], 2),
-            _f3(i["p50"], 2),
-            _f3(i["p95"], 2),
-            _f3(i["at_no_deal"]),
+            i["unit"],
+            short(i["status_quo"]),
+            short(i["no_deal"]),
+            num(i["nash_p50"], 2),
+            bold(num(i["mean"], 2)),
+            *[num(i[k], 2) for k in ("sd", "p5", "p50", "p95")],
+            num(i["at_no_deal"]),
         )
-    issues.caption = "units: " + "; ".join(f"{n} {i['unit']}" for n, i in s["issues"].items())
-    actors = Table(title="Utility and gain per actor (gain = utility - reservation)", title_justify="left")
-    for col in (
-        "actor",
-        "role",
-        "utility mean",
-        "utility sd",
-        "gain mean",
-        "gain p5",
-        "gain p50",
-        "gain p95",
-    ):
-        actors.add_column(col, justify="left" if col in ("actor", "role") else "right")
+    actors = Table(
+        "Utility and gain per actor (gain = utility - reservation)",
+        ["actor", "role", "utility mean", "utility sd", "gain mean", "gain p5", "gain p50", "gain p95"],
+        "ll" + "r" * 6,
+    )
     for name, a in s["actors"].items():
         u, g = a["utility"], a["gain"]
-        colour = "green" if (g["mean"] or 0) >= 0 else "red"
         actors.add_row(
             name,
             a["role"],
-            _f3(u["mean"]),
-            _f3(u["sd"]),
-            f"[{colour}]{_f3(g['mean'])}[/]",
-            _f3(g["p5"]),
-            _f3(g["p50"]),
-            _f3(g["p95"]),
+            num(u["mean"]),
+            num(u["sd"]),
+            _gain(g["mean"]),
+            *[num(g[k]) for k in ("p5", "p50", "p95")],
         )
     tables = [head, issues]
     if s.get("forecasts"):
         fc = Table(
-            title="Expected utility forecast (weighted median, whether or not the principals accept it)",
-            title_justify="left",
+            "Expected utility forecast (weighted median, whether or not the principals accept it)",
+            ["issue", "p5", "p50", "p95", "mean", "weighted mean"],
         )
-        for col in ("issue", "p5", "p50", "p95", "mean", "weighted mean"):
-            fc.add_column(col, justify="left" if col == "issue" else "right")
         for name, f in s["forecasts"].items():
             m = f["median"]
             fc.add_row(
                 name,
-                _f3(m["p5"], 2),
-                f"[bold]{_f3(m['p50'], 2)}[/]",
-                _f3(m["p95"], 2),
-                _f3(m["mean"], 2),
-                _f3(f["mean"]["mean"], 2),
+                num(m["p5"], 2),
+                bold(num(m["p50"], 2)),
+                num(m["p95"], 2),
+                num(m["mean"], 2),
+                num(f["mean"]["mean"], 2),
             )
         tables.append(fc)
     tables.append(actors)
     if s["events"]:
-        events = Table(title="Events", title_justify="left")
-        for col in ("event", "actor", "fires per episode", "share of episodes"):
-            events.add_column(col, justify="left" if col in ("event", "actor") else "right")
+        events = Table("Events", ["event", "actor", "fires per episode", "share of episodes"], "llrr")
         for name, e in s["events"].items():
-            events.add_row(name, e["actor"], _f3(e["mean"]), _f3(e["share"]))
+            events.add_row(name, e["actor"], num(e["mean"]), num(e["share"]))
         tables.append(events)
     by_round = s["rounds_to_deal"]["by_round"]
     if by_round:
-        rounds = Table(title="When deals were made (share of all episodes)", title_justify="left")
-        for r in by_round:
-            rounds.add_column(f"r{r}", justify="right")
-        rounds.add_row(*[_f3(v, 3) for v in by_round.values()])
+        rounds = Table(
+            "When deals were made (share of all episodes)", [f"r{r}" for r in by_round], "r" * len(by_round)
+        )
+        rounds.add_row(*[num(v) for v in by_round.values()])
         tables.append(rounds)
     return tables
 
 
-def print_summary(console: Console, summary: dict) -> None:
-    for table in summary_tables(summary):
-        console.print(table)
+def summary_markdown(s: Mapping[str, Any]) -> str:
+    """The summary as a markdown report (``summary.md``)."""
+    d, r, nd = s["deal_rate"], s["rounds_to_deal"], s["nash_distance"]
+    lines = [
+        f"# {s['experiment'] or s['scenario']}: {s['episodes']} episodes",
+        "",
+        f"Deal rate **{num(d['rate'])}** (95% interval {num(d['low'])} - {num(d['high'])}; "
+        f"{d['deals']} deals).",
+        "",
+        f"Rounds to deal (deals only): mean {num(r['mean'], 2)}, p5 {num(r['p5'], 0)}, "
+        f"p50 {num(r['p50'], 0)}, p95 {num(r['p95'], 0)}. Distance from the Nash point (0 = same "
+        f"package, 1 = opposite corners): mean {num(nd['mean'])}, p5 {num(nd['p5'])}, p95 {num(nd['p95'])}.",
+        "",
+    ]
+    return "\n".join(lines) + markdown(summary_tables(s)[1:])
 
 
 PROTOCOL_NOTE = (
@@ -261,23 +275,27 @@ PROTOCOL_NOTE = (
 
 def compare_table(frame: pd.DataFrame, name_a: str, name_b: str, note: str = "") -> Table:
     """Run B against run A: means, difference, 95% interval, and a flag beyond sampling noise."""
-    table = Table(title=f"B ({name_b}) against A ({name_a})", title_justify="left")
-    for col in ("metric", "A", "B", "B - A", "95% interval", "beyond noise"):
-        table.add_column(col, justify="left" if col == "metric" else "right")
+    table = Table(
+        f"B ({name_b}) against A ({name_a})", ["metric", "A", "B", "B - A", "95% interval", "beyond noise"]
+    )
     table.caption = (
         "95% intervals per metric, uncorrected for testing many metrics: among ~20, expect about one "
         "'yes' by chance" + (f". {note}" if note else "")
     )
     for row in frame.itertuples(index=False):
-        flag = "[bold yellow]yes[/]" if row.significant else "no"
+        flag = Styled("yes", "bold yellow") if row.significant else "no"
         interval = "-" if math.isnan(row.low) else f"{row.low:+.3f} .. {row.high:+.3f}"
-        diff = "-" if math.isnan(row.diff) else f"{row.diff:+.3f}"
-        table.add_row(row.metric, _f3(row.a), _f3(row.b), diff, interval, flag)
+        table.add_row(row.metric, num(row.a), num(row.b), num(row.diff, signed=True), interval, flag)
     return table
+
+
+# --------------------------------------------------------------------------- forecasts
 
 
 def forecast_frame(trajectory: Trajectory, names: tuple[str, ...]) -> pd.DataFrame:
     """One row per round (0 = the start): each actor's position, the weighted median and mean."""
+    import pandas as pd
+
     frame = pd.DataFrame(trajectory.positions, columns=list(names))
     frame.insert(0, "round", range(len(frame)))
     frame["median"] = trajectory.median
@@ -298,15 +316,12 @@ def forecast_tables(
     tables = []
     for first in range(0, len(rounds), per_table):
         cols = rounds[first : first + per_table]
-        table = Table(title=title if first == 0 else None, title_justify="left", box=box.SIMPLE_HEAD)
-        table.add_column("actor", no_wrap=True, min_width=label)
-        for t in cols:
-            table.add_column(str(t), justify="right", no_wrap=True, min_width=5)
+        table = Table(title if first == 0 else "", ["actor", *map(str, cols)], compact=True)
         for a, name in enumerate(names):
-            table.add_row(name, *[f"{trajectory.positions[t, a]:.2f}" for t in cols])
+            table.add_row(name, *[num(trajectory.positions[t, a], 2) for t in cols])
         table.add_section()
-        table.add_row("[bold]median[/]", *[f"[bold]{trajectory.median[t]:.2f}[/]" for t in cols])
-        table.add_row("mean", *[f"{trajectory.mean[t]:.2f}" for t in cols])
+        table.add_row(bold("median"), *[bold(num(trajectory.median[t], 2)) for t in cols])
+        table.add_row("mean", *[num(trajectory.mean[t], 2) for t in cols])
         table.add_row("moves", *[str(len(trajectory.moves[t - 1])) if t else "" for t in cols])
         tables.append(table)
     tables[-1].caption = "columns: rounds (0 = start); median = the forecast (capability x salience weighted)"
@@ -315,16 +330,16 @@ def forecast_tables(
 
 def moves_table(trajectory: Trajectory, names: tuple[str, ...]) -> Table:
     """Who gave way to whom in each round, and how."""
-    table = Table(title="Challenges that moved somebody", title_justify="left")
-    for col in ("round", "actor", "gave way to", "how", "from", "to"):
-        table.add_column(col, justify="right" if col in ("round", "from", "to") else "left")
+    table = Table(
+        "Challenges that moved somebody", ["round", "actor", "gave way to", "how", "from", "to"], "rlllrr"
+    )
     for t, moves in enumerate(trajectory.moves, start=1):
         for m in moves:
-            table.add_row(
-                str(t), names[m.mover], names[m.toward], m.kind, f"{m.before:.2f}", f"{m.after:.2f}"
-            )
+            table.add_row(str(t), names[m.mover], names[m.toward], m.kind, num(m.before, 2), num(m.after, 2))
     return table
 
+
+# --------------------------------------------------------------------------- sensitivity and sweeps
 
 _SENSITIVITY_COLUMNS = {
     "sobol": [("ST", "ST"), ("ST_conf", "+-"), ("S1", "S1"), ("S1_conf", "+-")],
@@ -344,49 +359,72 @@ _SENSITIVITY_NOTES = {
 }
 
 
-def sensitivity_tables(indices: pd.DataFrame, method: str) -> list[Table]:
-    """One table per output, parameters ranked by importance; unresolved ones (interval includes 0) dim."""
+def sensitivity_tables(indices: pd.DataFrame, method: str, short_paths: bool = True) -> list[Table]:
+    """One table per output, parameters ranked by importance; unresolved ones (interval includes 0)
+    dim. ``short_paths`` drops the "actors." every path starts with (narrow terminals)."""
     tables = []
     key, conf = RANKED_BY[method]
     for output, frame in indices.groupby("output", sort=False):
         frame = frame[~frame["parameter"].str.contains(" x ")]
-        table = Table(title=f"{output}: {method} sensitivity", title_justify="left")
-        table.add_column("#", justify="right")
-        table.add_column("parameter", no_wrap=True)
-        for _, label in _SENSITIVITY_COLUMNS[method]:
-            table.add_column(label, justify="right", no_wrap=True)
+        table = Table(
+            f"{output}: {method} sensitivity",
+            ["#", "parameter", *(label for _, label in _SENSITIVITY_COLUMNS[method])],
+            "rl" + "r" * len(_SENSITIVITY_COLUMNS[method]),
+        )
         for _, row in frame.iterrows():
             unsure = not abs(row[key]) - row[conf] > 0
-            cells = [_f3(row[c]) for c, _ in _SENSITIVITY_COLUMNS[method]]
-            style = "dim" if unsure else None
-            name = row["parameter"].removeprefix("actors.")  # the paths are long; "actors." adds nothing
-            table.add_row(str(int(row["rank"])), name, *cells, style=style)
+            name = row["parameter"].removeprefix("actors.") if short_paths else row["parameter"]
+            cells = [num(row[c]) for c, _ in _SENSITIVITY_COLUMNS[method]]
+            table.add_row(str(int(row["rank"])), name, *cells, style="dim" if unsure else None)
         table.caption = _SENSITIVITY_NOTES[method] + "; dim: interval includes 0"
         tables.append(table)
     return tables
 
 
+def sensitivity_markdown(summary: Mapping[str, Any], indices: pd.DataFrame) -> str:
+    """The analysis as a markdown report (``summary.md`` of a sensitivity run)."""
+    params = Table("Parameters", ["parameter", "low", "base", "high"])
+    for p in summary["parameters"]:
+        params.add_row(p["path"], short(p["low"]), short(p["base"]), short(p["high"]))
+    lines = [
+        f"# {summary['experiment']}: {summary['method']} sensitivity analysis",
+        "",
+        f"{len(summary['parameters'])} parameters, {summary['points']:,} points x {summary['per_point']} "
+        f"episode(s) = {summary['episodes']:,} episodes (samples = {summary['samples']}). "
+        "`+-` columns are 95% confidence half-widths.",
+        "",
+        params.markdown(),
+        markdown(sensitivity_tables(indices, summary["method"], short_paths=False)),
+    ]
+    if summary["warnings"]:
+        lines += ["## Warnings", "", *[f"- {w}" for w in summary["warnings"]], ""]
+    return "\n".join(lines)
+
+
 def sweep_table(frame: pd.DataFrame, param: str, scenario: Scenario) -> Table:
     """Per value of the swept parameter: deal rate with its interval, each issue's outcome, gains."""
-    table = Table(title=f"{scenario.name}: sweeping {param}", title_justify="left")
-    table.add_column(param.rsplit(".", 1)[-1], justify="right")
-    table.add_column("deal rate", justify="right")
-    table.add_column("95% interval", justify="right")
-    for issue in scenario.issues:
-        table.add_column(f"{issue} mean (p5-p95)", justify="right")
     principals = scenario.principals
-    for actor in principals:
-        table.add_column(f"gain {actor}", justify="right")
+    table = Table(
+        f"{scenario.name}: sweeping {param}",
+        [
+            param.rsplit(".", 1)[-1],
+            "deal rate",
+            "95% interval",
+            *[f"{issue} mean (p5-p95)" for issue in scenario.issues],
+            *[f"gain {actor}" for actor in principals],
+        ],
+        "r" * (3 + len(scenario.issues) + len(principals)),
+    )
     for _, row in frame.iterrows():
         table.add_row(
-            f"{row['value']:g}",
-            f"[bold]{row['deal_rate']:.3f}[/]",
-            f"{row['deal_low']:.2f}-{row['deal_high']:.2f}",
+            short(row["value"]),
+            bold(num(row["deal_rate"])),
+            f"{num(row['deal_low'], 2)}-{num(row['deal_high'], 2)}",
             *[
-                f"{row[f'{i}.mean']:.2f} ({row[f'{i}.p5']:.1f}-{row[f'{i}.p95']:.1f})"
+                f"{num(row[f'{i}.mean'], 2)} ({num(row[f'{i}.p5'], 1)}-{num(row[f'{i}.p95'], 1)})"
                 for i in scenario.issues
             ],
-            *[f"{row[f'gain.{a}']:+.3f}" for a in principals],
+            *[num(row[f"gain.{a}"], signed=True) for a in principals],
         )
     table.caption = f"{int(frame['episodes'].iloc[0])} episodes per value, the same seeds at every value"
     return table

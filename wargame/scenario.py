@@ -11,27 +11,18 @@ the file, the dotted key path and the YAML line.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import Field, StringConstraints, ValidationError, field_validator
 
+from agents.strategies import STRATEGIES, StrategyField
 from wargame import params
 from wargame.errors import Problem, WargameError
-
-PROTOCOLS = ("alternating_offers",)
-
-
-class _Strict(BaseModel):
-    """Unknown keys, NaN/infinity and silent conversions ("10" or true for a number) are errors."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
-
+from wargame.protocols import PROTOCOLS, all_variants
+from wargame.schema import Strict, line_index, locate, read_yaml, unknown_name, validation_problems
 
 # names of issues, actors and events are parts of dotted paths: no dots, no spaces, not empty
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
@@ -41,7 +32,7 @@ MAX_LEVELS = 10_001  # admissible values per issue: (hi - lo) / step + 1
 # --------------------------------------------------------------------------- issues
 
 
-class Issue(_Strict):
+class Issue(Strict):
     """One negotiable dimension."""
 
     label: str = ""
@@ -58,61 +49,10 @@ class Issue(_Strict):
         return self.hi - self.lo
 
 
-# --------------------------------------------------------------------------- strategies
-
-_DEFAULT_E = {"boulware": 0.2, "linear": 1.0, "conceder": 3.0}
-
-
-class TimeDependentSpec(_Strict):
-    """Faratin-Sierra-Jennings time-dependent concession: Boulware e<1, Linear e=1, Conceder e>1."""
-
-    name: Literal["boulware", "linear", "conceder"]
-    e: float | None = Field(default=None, gt=0, le=50)
-
-    @model_validator(mode="after")
-    def _default_and_check_e(self) -> TimeDependentSpec:
-        if self.e is None:
-            self.e = _DEFAULT_E[self.name]
-        if self.name == "boulware" and not self.e < 1:
-            raise ValueError(f"boulware needs e < 1 (got {self.e}); use conceder for e > 1")
-        if self.name == "conceder" and not self.e > 1:
-            raise ValueError(f"conceder needs e > 1 (got {self.e}); use boulware for e < 1")
-        if self.name == "linear" and self.e != 1:
-            raise ValueError(f"linear has e = 1 (got {self.e}); use boulware or conceder")
-        return self
-
-
-class TitForTatSpec(_Strict):
-    """Relative tit-for-tat: concede (in own utility) what the others conceded, times reciprocity."""
-
-    name: Literal["tit_for_tat"]
-    reciprocity: float = Field(default=1.0, gt=0, le=5)
-    opening: float = Field(default=0.05, ge=0, lt=1, description="first, unreciprocated concession")
-
-
-class HardlinerSpec(_Strict):
-    """Never asks for, nor accepts, less than a fixed utility ``level`` (or its reservation)."""
-
-    name: Literal["hardliner"]
-    level: float = Field(default=0.9, gt=0, le=1)
-
-
-class SpeSpec(_Strict):
-    """Subgame-perfect play of two-party alternating offers (backward induction); no parameters."""
-
-    name: Literal["spe"]
-
-
-StrategySpec = Annotated[
-    TimeDependentSpec | TitForTatSpec | HardlinerSpec | SpeSpec, Field(discriminator="name")
-]
-STRATEGY_NAMES = ("boulware", "linear", "conceder", "tit_for_tat", "hardliner", "spe")
-
-
 # --------------------------------------------------------------------------- actors
 
 
-class Linkage(_Strict):
+class Linkage(Strict):
     """An interaction between two issues in one actor's payoff.
 
     ``complement``: extra utility ``u_a * u_b`` when both issues land near their targets (e.g.
@@ -126,7 +66,7 @@ class Linkage(_Strict):
     description: str = ""
 
 
-class Actor(_Strict):
+class Actor(Strict):
     """A government at (or around) the table."""
 
     name: str = ""
@@ -142,21 +82,21 @@ class Actor(_Strict):
     perception_noise: float = Field(
         default=0.0, ge=0, le=1, description="sd of its errors about others' ideals and saliences"
     )
-    strategy: StrategySpec | None = None
+    strategy: StrategyField | None = None
     linkages: list[Linkage] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- events
 
 
-class Trigger(_Strict):
+class Trigger(Strict):
     """Per-round hazard: ``clip(base + slope * (1 - U_actor(standing offer)), 0, 1)``."""
 
     base: float = Field(ge=0, le=1)
     slope: float = Field(default=0.0, ge=-1, le=1)
 
 
-class Effect(_Strict):
+class Effect(Strict):
     """A change to one payoff parameter of another actor."""
 
     path: str
@@ -165,7 +105,7 @@ class Effect(_Strict):
     fraction: float = Field(default=0.5, gt=0, le=1, description="for 'toward': share of the gap")
 
 
-class Event(_Strict):
+class Event(Strict):
     actor: str
     description: str = ""
     trigger: Trigger | None = Field(default=None, description="omit for inject-only events")
@@ -173,7 +113,7 @@ class Event(_Strict):
     effects: list[Effect] = Field(min_length=1)
 
 
-class Inject(_Strict):
+class Inject(Strict):
     """An event fired at a scheduled round, whatever its hazard."""
 
     round: int = Field(ge=0)
@@ -181,7 +121,7 @@ class Inject(_Strict):
     note: str = ""
 
 
-class Announcement(_Strict):
+class Announcement(Strict):
     """A classroom inject: text read out at the start of a round, optionally firing an event."""
 
     round: int = Field(ge=0)
@@ -189,7 +129,7 @@ class Announcement(_Strict):
     event: str | None = None
 
 
-class Classroom(_Strict):
+class Classroom(Strict):
     """What players are told: the public situation, each government's private briefing, and the
     injects announced during a game (``wargame brief`` and ``wargame play``)."""
 
@@ -198,7 +138,7 @@ class Classroom(_Strict):
     injects: list[Announcement] = Field(default_factory=list)
 
 
-class Source(_Strict):
+class Source(Strict):
     publisher: str
     title: str
     date: str
@@ -208,12 +148,14 @@ class Source(_Strict):
 # --------------------------------------------------------------------------- scenario
 
 
-class Scenario(_Strict):
+class Scenario(Strict):
     name: str
     description: str = ""
-    protocol: Literal["alternating_offers", "expected_utility"] = "alternating_offers"
-    variant: Literal["scholz", "textbook"] = Field(
-        default="scholz", description="expected_utility only: the model's reading (see docs/models.md)"
+    protocol: str = Field(
+        default="alternating_offers", description="how a round goes (a registered protocol)"
+    )
+    variant: str = Field(
+        default="scholz", description="the protocol's reading, where it has several (see docs/models.md)"
     )
     rounds: int = Field(default=12, ge=1, le=1000)
     max_candidates: int = Field(
@@ -225,6 +167,13 @@ class Scenario(_Strict):
     injects: list[Inject] = Field(default_factory=list)
     sources: dict[str, Source] = Field(default_factory=dict)
     classroom: Classroom | None = None
+
+    @field_validator("protocol")
+    @classmethod
+    def _known_protocol(cls, name: str) -> str:
+        if name not in PROTOCOLS:
+            raise ValueError(unknown_name("protocol", name, PROTOCOLS))
+        return name
 
     @property
     def principals(self) -> list[str]:
@@ -261,6 +210,9 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
     """Cross-field checks pydantic cannot express per field: (dotted path, message) pairs."""
     out: list[tuple[str, str]] = []
     names = set(s.issues)
+    known = PROTOCOLS[s.protocol].variants or all_variants()
+    if s.variant not in known:
+        out.append(("variant", f"unknown variant '{s.variant}' for {s.protocol} (known: {', '.join(known)})"))
 
     for name, issue in s.issues.items():
         at = f"issues.{name}"
@@ -294,7 +246,7 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
             for missing in sorted(names - set(given)):
                 out.append((f"{at}.{field}", f"missing issue '{missing}'"))
             for extra in sorted(set(given) - names):
-                out.append((f"{at}.{field}.{extra}", _unknown("issue", extra, names)))
+                out.append((f"{at}.{field}.{extra}", unknown_name("issue", extra, names)))
         for issue_name, v in actor.ideal.items():
             issue = s.issues.get(issue_name)
             if issue is not None and issue.lo < issue.hi and not issue.lo <= v <= issue.hi:
@@ -309,13 +261,16 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
                 out.append((f"{at}.salience.{issue_name}", f"salience must be >= 0 (got {w})"))
         if actor.salience and all(w == 0 for w in actor.salience.values()) and not actor.linkages:
             out.append((f"{at}.salience", "all saliences are zero: the actor would care about nothing"))
-        if actor.role == "principal" and isinstance(actor.strategy, SpeSpec) and len(s.principals) != 2:
-            out.append(
-                (
-                    f"{at}.strategy",
-                    f"spe solves two-party bargaining; this scenario has {len(s.principals)} principals",
+        if actor.role == "principal" and actor.strategy is not None:
+            wanted = STRATEGIES[actor.strategy.name].principals
+            if wanted is not None and len(s.principals) != wanted:
+                out.append(
+                    (
+                        f"{at}.strategy",
+                        f"{actor.strategy.name} bargains among exactly {wanted} principals; "
+                        f"this scenario has {len(s.principals)}",
+                    )
                 )
-            )
         for i, link in enumerate(actor.linkages):
             lat = f"{at}.linkages.{i}.targets"
             if len(link.targets) != 2:
@@ -323,7 +278,7 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
             for issue_name, target in link.targets.items():
                 issue = s.issues.get(issue_name)
                 if issue is None:
-                    out.append((f"{lat}.{issue_name}", _unknown("issue", issue_name, names)))
+                    out.append((f"{lat}.{issue_name}", unknown_name("issue", issue_name, names)))
                 elif not issue.lo <= target <= issue.hi:
                     out.append(
                         (f"{lat}.{issue_name}", f"target {target} is outside [{issue.lo}, {issue.hi}]")
@@ -333,7 +288,7 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
     for ename, event in s.events.items():
         at = f"events.{ename}"
         if event.actor not in s.actors:
-            out.append((f"{at}.actor", _unknown("actor", event.actor, set(s.actors))))
+            out.append((f"{at}.actor", unknown_name("actor", event.actor, set(s.actors))))
         for i, effect in enumerate(event.effects):
             eat = f"{at}.effects.{i}.path"
             parts = effect.path.split(".")
@@ -341,7 +296,7 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
                 out.append((eat, f"'{effect.path}' must name an actor's parameter (actors.ACTOR.KEY...)"))
                 continue
             if parts[1] not in s.actors:
-                out.append((eat, _unknown("actor", parts[1], set(s.actors))))
+                out.append((eat, unknown_name("actor", parts[1], set(s.actors))))
                 continue
             if parts[1] == event.actor:
                 out.append((eat, "an event changes other actors' payoffs, not its own actor's"))
@@ -365,17 +320,17 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
     for i, inject in enumerate(s.injects):
         at = f"injects.{i}"
         if inject.event not in s.events:
-            out.append((f"{at}.event", _unknown("event", inject.event, set(s.events))))
+            out.append((f"{at}.event", unknown_name("event", inject.event, set(s.events))))
         if inject.round >= s.rounds:
             out.append((f"{at}.round", f"round {inject.round} is after the last round ({s.rounds - 1})"))
     if s.classroom is not None:
         for actor in s.classroom.briefings:
             if actor not in s.actors:
-                out.append((f"classroom.briefings.{actor}", _unknown("actor", actor, set(s.actors))))
+                out.append((f"classroom.briefings.{actor}", unknown_name("actor", actor, set(s.actors))))
         for i, item in enumerate(s.classroom.injects):
             at = f"classroom.injects.{i}"
             if item.event is not None and item.event not in s.events:
-                out.append((f"{at}.event", _unknown("event", item.event, set(s.events))))
+                out.append((f"{at}.event", unknown_name("event", item.event, set(s.events))))
             if item.round >= s.rounds:
                 out.append((f"{at}.round", f"round {item.round} is after the last round ({s.rounds - 1})"))
     return out
@@ -391,168 +346,6 @@ def _effect_target_ok(parts: list[str]) -> bool:
     return len(rest) == 1 and rest[0] in ("risk", "discount", "no_deal_cost", "capability")
 
 
-def _unknown(kind: str, name: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(known))})"
-    return f"unknown {kind} '{name}'{hint}"
-
-
-def _unwrap(tp: Any) -> Any:
-    while get_origin(tp) is Annotated:
-        tp = get_args(tp)[0]
-    return tp
-
-
-def _members(tp: Any) -> list[Any]:
-    """The non-None members of a union (or the type itself)."""
-    tp = _unwrap(tp)
-    if get_origin(tp) in (Union, UnionType):
-        return [m for t in get_args(tp) if t is not type(None) for m in _members(t)]
-    return [tp]
-
-
-def fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
-    """The keys allowed where ``loc`` points (its last part is the key in question)."""
-    options = [model]
-    for part in loc[:-1]:
-        nxt: list[Any] = []
-        for tp in options:
-            for member in _members(tp):
-                if isinstance(member, type) and issubclass(member, BaseModel):
-                    field = member.model_fields.get(str(part))
-                    tags = _tags(member)
-                    if field is not None:
-                        nxt.append(field.annotation)
-                    elif part in tags:  # a discriminated-union tag in the location: stay on this model
-                        nxt.append(member)
-                elif get_origin(member) is dict:
-                    nxt.append(get_args(member)[1])
-                elif get_origin(member) is list:
-                    nxt.append(get_args(member)[0])
-        options = nxt
-    out: set[str] = set()
-    for tp in options:
-        for member in _members(tp):
-            if isinstance(member, type) and issubclass(member, BaseModel):
-                out.update(member.model_fields)
-    return out
-
-
-def _tags(model: type[BaseModel]) -> set[str]:
-    field = model.model_fields.get("name") or model.model_fields.get("dist")
-    if field is None or get_origin(field.annotation) is not Literal:
-        return set()
-    return set(get_args(field.annotation))
-
-
-def pydantic_problems(
-    err: ValidationError, model: type[BaseModel] | None = None
-) -> list[tuple[tuple[Any, ...], str]]:
-    """(location, friendly message) per pydantic error; unknown keys get a "did you mean" among
-    the keys allowed at that place in ``model`` (default: :class:`Scenario`)."""
-    model = model or Scenario
-    out = []
-    for e in err.errors():
-        loc = tuple(e["loc"])
-        msg = e["msg"]
-        kind = e["type"]
-        if loc and loc[-1] == "[key]":  # a mapping key (a name) failed, not a value
-            loc = loc[:-1]
-            msg = (
-                f"the name {e.get('input')!r} must be letters, digits and underscores, "
-                "not starting with a digit (names are parts of dotted paths)"
-            )
-        elif kind == "extra_forbidden":
-            key = str(loc[-1])
-            allowed = sorted(fields_at(model, loc))
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = (
-                f"; did you mean '{close[0]}'?"
-                if close
-                else (f" (allowed: {', '.join(allowed)})" if allowed else "")
-            )
-            msg = f"unknown key '{key}'{hint}"
-        elif kind == "missing":
-            msg = f"required key '{loc[-1]}' is missing"
-        elif kind == "union_tag_not_found":
-            tag = e.get("ctx", {}).get("discriminator", "name").strip("'")
-            msg = f"needs a '{tag}' key saying which kind it is"
-        elif kind == "finite_number":
-            msg = f"must be a finite number (got {e.get('input')!r})"
-        elif isinstance(e.get("input"), int | float | str | bool) and "got" not in msg:
-            msg = f"{msg} (got {e.get('input')!r})"
-        msg = msg.removeprefix("Value error, ")
-        out.append((loc, msg))
-    return out
-
-
-# --------------------------------------------------------------------------- YAML reading
-
-
-class StrictLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses duplicate keys (the last would silently win) and aliases
-    (``*name``: a handful can expand into billions of nodes)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, f"aliases (*{event.anchor}) are not supported in these files", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, str | int | float | bool) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}' (first at line {seen[key]})", key_node.start_mark
-                )
-            seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
-
-
-def parse_yaml(text: str) -> Any:
-    """Safe-load YAML text with :class:`StrictLoader`."""
-    return yaml.load(text, Loader=StrictLoader)
-
-
-def line_index(text: str) -> dict[tuple[Any, ...], int]:
-    """Map each key path in a YAML document to its 1-based line (the key's line for mappings)."""
-    try:
-        root = yaml.compose(text, Loader=StrictLoader)
-    except (yaml.YAMLError, RecursionError):
-        return {}
-    index: dict[tuple[Any, ...], int] = {}
-
-    def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
-        index.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = (*path, key.value)
-                index[child] = key.start_mark.line + 1
-                walk(value, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, value in enumerate(node.value):
-                walk(value, (*path, i))
-
-    if root is not None:
-        walk(root, ())
-    return index
-
-
-def locate(loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> tuple[str, int | None]:
-    """Dotted path and best line (the deepest part of the path the file has) for a location."""
-    kept: list[Any] = []
-    for part in loc:
-        if kept and kept[-1] == "strategy" and part in STRATEGY_NAMES:
-            continue  # pydantic's discriminated-union tag, not a key in the file
-        kept.append(part)
-    line = next((lines[tuple(kept[:n])] for n in range(len(kept), -1, -1) if tuple(kept[:n]) in lines), None)
-    return ".".join(str(k) for k in kept), line
-
-
 def validate_scenario(data: Any, source: str = "<scenario>", text: str | None = None) -> Scenario:
     """Validate plain data as a scenario; raise :class:`WargameError` with every problem found."""
     lines = line_index(text) if text is not None else {}
@@ -562,11 +355,7 @@ def validate_scenario(data: Any, source: str = "<scenario>", text: str | None = 
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
-        problems = []
-        for loc, msg in pydantic_problems(err):
-            path, line = locate(loc, lines)
-            problems.append(Problem(source, path, msg, line))
-        raise WargameError(problems) from None
+        raise WargameError(validation_problems(err, Scenario, data, source, lines)) from None
     semantic = _semantic_problems(scenario)
     if semantic:
         problems = []
@@ -576,29 +365,6 @@ def validate_scenario(data: Any, source: str = "<scenario>", text: str | None = 
             problems.append(Problem(source, dotted, msg, line))
         raise WargameError(problems)
     return scenario
-
-
-def read_yaml(path: str | Path) -> tuple[Any, str]:
-    """Read a YAML file safely; a missing, unreadable or malformed file is a :class:`WargameError`."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WargameError(Problem(str(path), "", "file not found")) from None
-    except IsADirectoryError:
-        raise WargameError(Problem(str(path), "", "is a directory, not a file")) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise WargameError(Problem(str(path), "", f"cannot read: {err}")) from None
-    try:
-        data = parse_yaml(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise WargameError(Problem(str(path), "", f"not valid YAML: {problem}", line)) from None
-    except RecursionError:
-        raise WargameError(Problem(str(path), "", "not valid here: the YAML is nested too deeply")) from None
-    return data, text
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:

@@ -1,4 +1,4 @@
-"""Sensitivity analysis on payoffs: one-at-a-time sweeps, Morris and Sobol (SALib), and sweeps.
+"""Sensitivity analysis on payoffs: one at a time (a tornado), Morris and Sobol (SALib).
 
 Sample -> evaluate -> analyse, as SALib does it. The design (:mod:`wargame.design`) gives the
 points; the Monte Carlo runner (:mod:`wargame.montecarlo`) plays each point ``per_point`` times
@@ -13,13 +13,11 @@ directory and resume; this module averages each output over a point's episodes a
   output at low / base / high and the swing (high - low) with a 95% interval from the paired
   replicates: a tornado table.
 
-A sweep moves one parameter through given values and reports the outcome distribution at each.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from wargame import rundir
 from wargame.design import (
@@ -36,24 +33,20 @@ from wargame.design import (
     Design,
     Parameter,
     SensitivitySpec,
-    SweepSpec,
     design_parameters,
     design_points,
     problem,
     sensitivity_design,
 )
 from wargame.errors import Problem, WargameError
-from wargame.experiment import Experiment, Plan, check_sensitivity, load_experiment
-from wargame.montecarlo import ExperimentResult, Progress, load_run, run_experiment
-from wargame.scenario import load_scenario
-from wargame.summary import wilson
+from wargame.experiment import MAX_RUNS, Experiment, Plan, check_sensitivity, load_experiment
+from wargame.montecarlo import Progress, run_experiment
+from wargame.report import sensitivity_markdown
+from wargame.results import ExperimentResult, load_run
 
 INDICES = "indices"  # indices.csv and indices.parquet
 POINTS = "points.parquet"
-SWEEP = "sweep"  # sweep.csv and sweep.parquet
 CONF = 0.95
-MAX_VALUES = 1000  # a sweep's values
-MAX_RUNS = 100_000_000  # episodes in one run (the experiment schema's limit)
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -156,6 +149,8 @@ def oat_effects(params_: list[Parameter], episodes: pd.DataFrame, output: str) -
         low, high = y[1 + 2 * j], y[2 + 2 * j]
         diff = (high - low).to_numpy()
         n = len(diff)
+        from scipy import stats  # here: scipy.stats is slow to import
+
         se = float(np.std(diff, ddof=1) / math.sqrt(n)) if n > 1 else math.nan
         half = float(stats.t.ppf(0.5 + CONF / 2, n - 1) * se) if n > 1 else math.nan
         rows.append(
@@ -426,167 +421,3 @@ def run_sensitivity(
     plan = sensitivity_plan(experiment, method, samples, outputs, overrides)
     run = run_experiment(plan, resume=resume, progress=progress, finalize=_finalize_sensitivity, **options)
     return load_sensitivity(run.run_dir)
-
-
-# --------------------------------------------------------------------------- sweeps
-
-
-@dataclass
-class SweepResult:
-    """A finished sweep: ``table`` has one row per value of the parameter."""
-
-    run: ExperimentResult
-    table: pd.DataFrame
-
-    @property
-    def run_dir(self) -> Path:
-        return self.run.run_dir
-
-
-def sweep_table(
-    episodes: pd.DataFrame, path: str, scenario_issues: list[str], actors: list[str]
-) -> pd.DataFrame:
-    """Per value: deal rate (Wilson 95%), each issue's outcome mean and p5/p50/p95, each actor's mean gain."""
-    rows = []
-    for value, group in episodes.groupby(f"param.{path}", sort=True):
-        deals = int(group["deal"].sum())
-        low, high = wilson(deals, len(group))
-        row: dict[str, Any] = {"value": float(value), "episodes": len(group), "deal_rate": deals / len(group)}
-        row.update(deal_low=low, deal_high=high)
-        for issue in scenario_issues:
-            col = group[f"outcome.{issue}"].astype(float)
-            row[f"{issue}.mean"] = float(col.mean())
-            for q in (5, 50, 95):
-                row[f"{issue}.p{q}"] = float(np.percentile(col, q))
-        for actor in actors:
-            row[f"gain.{actor}"] = float(group[f"gain.{actor}"].mean())
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _finalize_sweep(result: ExperimentResult) -> None:
-    from wargame.plots import sweep_plot
-
-    spec = result.plan.experiment.sweep
-    assert spec is not None
-    scenario = result.scenario
-    table = sweep_table(result.episodes, spec.path, list(scenario.issues), list(scenario.actors))
-    rundir.atomic_write(result.run_dir / f"{SWEEP}.parquet", lambda tmp: table.to_parquet(tmp, index=False))
-    rundir.write_text(result.run_dir / f"{SWEEP}.csv", table.to_csv(index=False))
-    sweep_plot(table, spec.path, scenario, result.run_dir / "plots")
-
-
-def parse_values(text: str) -> list[float]:
-    """``"a,b,c"`` or ``"lo:hi:n"`` (n evenly spaced values from lo to hi) -> values."""
-    text = text.strip()
-    try:
-        if ":" in text:
-            parts = text.split(":")
-            if len(parts) != 3:
-                raise ValueError
-            lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
-            if not 2 <= n <= MAX_VALUES or not lo < hi:
-                raise WargameError(
-                    Problem("--values", "", f"'{text}': lo:hi:n needs lo < hi and 2 <= n <= {MAX_VALUES}")
-                )
-            return [float(v) for v in np.linspace(lo, hi, n)]
-        values = [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise WargameError(
-            Problem("--values", "", f"'{text}' is not a list a,b,c or a range lo:hi:n of numbers")
-        ) from None
-    if not values or not all(math.isfinite(v) for v in values):
-        raise WargameError(Problem("--values", "", f"'{text}' gives no finite values"))
-    if len(set(values)) != len(values):
-        raise WargameError(Problem("--values", "", f"'{text}' repeats a value"))
-    if len(values) > MAX_VALUES:
-        raise WargameError(Problem("--values", "", f"{len(values)} values: at most {MAX_VALUES}"))
-    return values
-
-
-def run_sweep(
-    scenario: str | Path,
-    path: str,
-    values: list[float],
-    *,
-    runs: int = 200,
-    seed: int = 0,
-    overrides: Mapping[str, Any] | None = None,
-    progress: Progress | None = None,
-    **options: Any,
-) -> SweepResult:
-    """Play ``runs`` episodes at each value of one parameter (the same seeds at every value)."""
-    base = load_scenario(scenario, overrides)
-    problems = []
-    for value in values:
-        try:
-            base.with_values({path: value}, source="--param")
-        except WargameError as err:
-            problems.extend(
-                Problem(str(scenario), "--param", f"{path}={value:g}: {p.message}") for p in err.problems
-            )
-            break
-    if problems:
-        raise WargameError(problems)
-    if len(values) * runs > MAX_RUNS:
-        raise WargameError(
-            Problem("--runs", "", f"{len(values)} values x {runs} runs is over {MAX_RUNS:,} episodes")
-        )
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", base.name).strip("_") or "scenario"
-    exp = Experiment(
-        name=f"sweep_{slug}",
-        scenario=str(Path(scenario).resolve()),
-        runs=len(values) * runs,
-        seed=seed,
-        sweep=SweepSpec(path=path, values=values, runs=runs),
-    )
-    plan = Plan(experiment=exp, scenario=base.data())
-    run = run_experiment(plan, progress=progress, finalize=_finalize_sweep, **options)
-    return SweepResult(run, pd.read_parquet(run.run_dir / f"{SWEEP}.parquet"))
-
-
-# --------------------------------------------------------------------------- markdown
-
-
-def _fmt(x: Any, digits: int = 3) -> str:
-    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
-
-
-def sensitivity_markdown(summary: Mapping[str, Any], indices: pd.DataFrame) -> str:
-    """The analysis as a markdown report."""
-    method = summary["method"]
-    lines = [
-        f"# {summary['experiment']}: {method} sensitivity analysis",
-        "",
-        f"{len(summary['parameters'])} parameters, {summary['points']:,} points x {summary['per_point']} "
-        f"episode(s) = {summary['episodes']:,} episodes (samples = {summary['samples']}).",
-        "",
-        "| parameter | low | base | high |",
-        "|---|---|---|---|",
-    ]
-    lines += [
-        f"| {p['path']} | {p['low']:g} | {p['base']:g} | {p['high']:g} |" for p in summary["parameters"]
-    ]
-    columns = {
-        "sobol": ["rank", "parameter", "ST", "ST_conf", "S1", "S1_conf"],
-        "morris": ["rank", "parameter", "mu_star", "mu_star_conf", "mu", "sigma"],
-        "oat": ["rank", "parameter", "at_low", "at_base", "at_high", "swing", "swing_conf"],
-    }[method]
-    for output, frame in indices.groupby("output", sort=False):
-        frame = frame[~frame["parameter"].str.contains(" x ")]
-        lines += ["", f"## {output}", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        for _, row in frame.iterrows():
-            cells = [str(int(row["rank"])), row["parameter"]] + [_fmt(row[c]) for c in columns[2:]]
-            lines.append("| " + " | ".join(cells) + " |")
-    if summary["warnings"]:
-        lines += ["", "## Warnings", ""] + [f"- {w}" for w in summary["warnings"]]
-    lines += [
-        "",
-        "`*_conf` columns are 95% confidence half-widths. "
-        + {
-            "sobol": "ST: share of the output's variance the parameter is involved in; S1: by itself.",
-            "morris": "mu*: mean absolute change of the output over the parameter's whole range.",
-            "oat": "swing: output at high minus output at low, the other parameters at their base.",
-        }[method],
-    ]
-    return "\n".join(lines) + "\n"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wargame.scenario import Scenario
+if TYPE_CHECKING:
+    from wargame.scenario import Scenario
 
 
 def axes(scenario: Scenario) -> list[np.ndarray]:

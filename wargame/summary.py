@@ -1,4 +1,4 @@
-"""Summaries of many episodes: plain data (for summary.json) and markdown (for summary.md).
+"""Summaries of many episodes as plain data (``summary.json``), and two runs compared.
 
 Pure functions of the episodes table: no terminal, no files.
 """
@@ -6,13 +6,13 @@ Pure functions of the episodes table: no terminal, no files.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from wargame.scenario import Scenario
+if TYPE_CHECKING:
+    from wargame.scenario import Scenario
 
 Z95 = 1.959963984540054
 
@@ -110,86 +110,6 @@ def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> dict[str,
     return out
 
 
-def _f(x: float | None, digits: int = 3) -> str:
-    return "-" if x is None else f"{x:.{digits}f}"
-
-
-def summary_markdown(s: dict[str, Any]) -> str:
-    """The summary as a markdown report."""
-    d = s["deal_rate"]
-    lines = [
-        f"# {s['experiment'] or s['scenario']}: {s['episodes']} episodes",
-        "",
-        f"Deal rate **{_f(d['rate'])}** (95% interval {_f(d['low'])} - {_f(d['high'])}; {d['deals']} deals).",
-        "",
-        "## Outcome per issue",
-        "",
-        "| issue | unit | status quo | no deal | Nash (p50) | mean | sd | p5 | p50 | p95 "
-        "| at no-deal value |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for name, i in s["issues"].items():
-        lines.append(
-            f"| {name} | {i['unit']} | {i['status_quo']:g} | {i['no_deal']:g} | {_f(i['nash_p50'], 2)} | "
-            f"{_f(i['mean'], 2)} | {_f(i['sd'], 2)} | {_f(i['p5'], 2)} | {_f(i['p50'], 2)} | "
-            f"{_f(i['p95'], 2)} | {_f(i['at_no_deal'])} |"
-        )
-    if s.get("forecasts"):
-        lines += [
-            "",
-            "## The expected utility model's forecast (whether or not the principals accept it)",
-            "",
-            "| issue | median p5 | median p50 | median p95 | median mean | weighted mean (mean) |",
-            "|---|---|---|---|---|---|",
-        ]
-        for name, f in s["forecasts"].items():
-            m = f["median"]
-            lines.append(
-                f"| {name} | {_f(m['p5'], 2)} | {_f(m['p50'], 2)} | {_f(m['p95'], 2)} | {_f(m['mean'], 2)} | "
-                f"{_f(f['mean']['mean'], 2)} |"
-            )
-    lines += [
-        "",
-        "## Utility and gain per actor",
-        "",
-        "| actor | role | utility mean | utility sd | gain mean | gain p5 | gain p50 | gain p95 |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for name, a in s["actors"].items():
-        u, g = a["utility"], a["gain"]
-        lines.append(
-            f"| {name} | {a['role']} | {_f(u['mean'])} | {_f(u['sd'])} | {_f(g['mean'])} | {_f(g['p5'])} | "
-            f"{_f(g['p50'])} | {_f(g['p95'])} |"
-        )
-    if s["events"]:
-        lines += [
-            "",
-            "## Events",
-            "",
-            "| event | actor | fires per episode | share of episodes |",
-            "|---|---|---|---|",
-        ]
-        for name, e in s["events"].items():
-            lines.append(f"| {name} | {e['actor']} | {_f(e['mean'])} | {_f(e['share'])} |")
-    r, nd = s["rounds_to_deal"], s["nash_distance"]
-    lines += [
-        "",
-        "## Rounds to deal and distance from the Nash point",
-        "",
-        f"Rounds to deal (deals only): mean {_f(r['mean'], 2)}, p5 {_f(r['p5'], 0)}, p50 {_f(r['p50'], 0)}, "
-        f"p95 {_f(r['p95'], 0)}.",
-        "",
-        "| round | share of episodes ending in a deal then |",
-        "|---|---|",
-        *[f"| {k} | {_f(v)} |" for k, v in r["by_round"].items()],
-        "",
-        "Distance from the Nash point (0 = same package, 1 = opposite corners): "
-        f"mean {_f(nd['mean'])}, p5 {_f(nd['p5'])}, p95 {_f(nd['p95'])}.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
 def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Run B against run A, metric by metric: means, difference, its 95% interval, and whether the
     interval excludes zero (a difference beyond the sampling noise).
@@ -199,6 +119,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     with Welch-Satterthwaite degrees of freedom. Each metric is tested on its own (no correction
     for testing many): among ~20 metrics of two runs that truly agree, about one will be flagged.
     """
+    from scipy import stats  # here: scipy.stats is slow to import
+
     rows = []
     pa_, pb_ = a["deal"].mean(), b["deal"].mean()
     se = math.sqrt(pa_ * (1 - pa_) / len(a) + pb_ * (1 - pb_) / len(b))

@@ -1,4 +1,4 @@
-"""Alternating offers among the principals; one call of :func:`play_round` is one round.
+"""Alternating offers among the principals; one :meth:`~AlternatingOffers.play_round` is one round.
 
 1. stakeholders react to the standing offer (hazard events) and scheduled injects fire;
 2. the proposer (principals in the scenario's order, in turn) offers a package from its strategy;
@@ -9,42 +9,46 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from agents.view import Offer
 from wargame.episode import RoundRecord
-
-if TYPE_CHECKING:
-    from wargame.model import NegotiationModel
+from wargame.protocols.base import NegotiationProtocol
 
 
-def play_round(model: NegotiationModel) -> None:
-    t = model.round
-    fired = model.react(t)
+class AlternatingOffers(NegotiationProtocol):
+    """The principals take turns proposing; all must accept."""
 
-    principals = model.principals
-    proposer = principals[t % len(principals)]
-    offer = proposer.propose(t)
-    model.offers.append((t, proposer.actor, offer))
-    responses = {a.actor: a.respond(offer, t) for a in principals if a is not proposer}
-    support = {s.actor: s.supports(offer) for s in model.stakeholders}
-    model.standing_offer = offer
-    model.standing_utility = utility = model.utility_of(offer)
-    deal = all(responses.values())
+    name = "alternating_offers"
+    playable = True
 
-    model.record(
-        RoundRecord(
-            round=t,
-            proposer=proposer.actor,
-            offer=dict(zip(model.issue_names, map(float, offer), strict=True)),
-            responses=responses,
-            support=support,
-            utility=dict(zip(model.actor_names, map(float, utility), strict=True)),
-            aspiration={a.actor: float(a.aspiration_now) for a in principals},
-            events=tuple(e.event for e in fired),
-            deal=deal,
+    def play_round(self) -> None:
+        table = self.table
+        t = table.round
+        fired = table.react(t)
+
+        principals = table.principals
+        proposer = principals[t % len(principals)]
+        offer = proposer.propose(t)
+        table.offers.append(Offer(t, proposer.actor, offer))
+        responses = {a.actor: a.respond(offer, t) for a in principals if a is not proposer}
+        support = {s.actor: s.supports(offer) for s in table.stakeholders}
+        table.standing_offer = offer
+        table.standing_utility = utility = table.utility_of(offer)
+        deal = all(responses.values())
+
+        table.record(
+            RoundRecord(
+                round=t,
+                proposer=proposer.actor,
+                offer=table.by_issue(offer),
+                responses=responses,
+                support=support,
+                utility=table.by_actor(utility),
+                aspiration={a.actor: float(a.aspiration_now) for a in principals},
+                events=tuple(e.event for e in fired),
+                deal=deal,
+            )
         )
-    )
-    if deal:
-        model.finish(deal=True, outcome=offer, proposer=proposer.actor)
-    elif t >= model.rounds - 1:
-        model.finish(deal=False, outcome=model.no_deal, proposer=None)
+        if deal:
+            table.finish(deal=True, outcome=offer, proposer=proposer.actor)
+        elif t >= table.rounds - 1:
+            table.finish(deal=False, outcome=table.no_deal, proposer=None)

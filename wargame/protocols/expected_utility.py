@@ -1,4 +1,4 @@
-"""Bueno de Mesquita's expected utility model as a protocol; one call of :func:`play_round` is one round.
+"""Bueno de Mesquita's expected utility model as a protocol; one round per :meth:`play_round`.
 
 Every actor, principal or stakeholder, holds a position on each issue (its ideal at the start)
 and each round every issue goes through one round of :func:`wargame.bdm.step`: pairs weigh
@@ -24,68 +24,79 @@ import numpy as np
 
 from wargame import bdm
 from wargame.episode import RoundRecord
+from wargame.protocols.base import NegotiationProtocol, ProtocolTable
 
 if TYPE_CHECKING:
-    from wargame.model import NegotiationModel
+    from wargame.payoffs import Payoffs
 
 
-def _weights(model: NegotiationModel) -> tuple[np.ndarray, np.ndarray]:
+def weights(p: Payoffs) -> tuple[np.ndarray, np.ndarray]:
     """Capability ``(A,)`` and salience on 0-1 ``(A, I)`` as the model reads them."""
-    capability = np.array([a.capability for a in model.scenario.actors.values()], dtype=float)
-    raw = model.payoffs.salience
+    raw = p.salience
     top = raw.max(axis=1, keepdims=True)
-    salience = np.divide(raw, top, out=np.zeros_like(raw), where=top > 0)
-    return capability, salience
+    return p.capability, np.divide(raw, top, out=np.zeros_like(raw), where=top > 0)
 
 
-def play_round(model: NegotiationModel) -> None:
-    t = model.round
-    ideal_before = model.payoffs.ideal.copy()
-    fired = model.react(t)
-    p = model.payoffs
-    if model.positions is None:
-        model.positions = p.ideal.copy()  # (A, I): everybody starts at its ideal
-    else:  # an event that moved an ideal moves the actor's position with it
-        model.positions = np.clip(model.positions + (p.ideal - ideal_before), p.lo, p.hi)
+class ExpectedUtility(NegotiationProtocol):
+    """Positions move by pairwise challenges; the principals accept or veto the final forecast."""
 
-    capability, salience = _weights(model)
-    # every issue in one call: positions and saliences as (issues, actors)
-    new, _, accepted = bdm.step(model.positions.T, capability, salience.T, p.span, model.scenario.variant)
-    model.positions = new.T.copy()
-    w = bdm.forecast_weights(capability, salience.T)
-    forecast = bdm.weighted_median(new, w)
-    mean = bdm.weighted_mean(new, w)
-    moves = tuple(
-        {"issue": issue, **m.as_dict(model.actor_names)}
-        for issue, issue_moves in zip(model.issue_names, accepted, strict=True)
-        for m in issue_moves
-    )
+    name = "expected_utility"
+    variants = bdm.VARIANTS
 
-    model.forecast, model.forecast_mean = forecast, mean
-    model.standing_offer = forecast
-    model.standing_utility = utility = model.utility_of(forecast)
-    responses = {a.actor: bool(utility[a.index] >= a.reservation - 1e-12) for a in model.principals}
-    support = {s.actor: s.supports(forecast) for s in model.stakeholders}
-    last = t >= model.rounds - 1
-    deal = last and all(responses.values())
-    model.record(
-        RoundRecord(
-            round=t,
-            proposer="forecast",
-            offer=dict(zip(model.issue_names, map(float, forecast), strict=True)),
-            responses=responses,
-            support=support,
-            utility=dict(zip(model.actor_names, map(float, utility), strict=True)),
-            aspiration={},
-            events=tuple(e.event for e in fired),
-            deal=deal,
-            mean=dict(zip(model.issue_names, map(float, mean), strict=True)),
-            positions={
-                a: dict(zip(model.issue_names, map(float, model.positions[k]), strict=True))
-                for k, a in enumerate(model.actor_names)
-            },
-            moves=moves,
+    def __init__(self, table: ProtocolTable) -> None:
+        super().__init__(table)
+        self.positions: np.ndarray | None = None  # (A, I), set in round 0
+        self.median: np.ndarray | None = None  # the forecast: weighted median per issue
+        self.mean: np.ndarray | None = None
+
+    def forecast(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        return self.median, self.mean
+
+    def play_round(self) -> None:
+        table = self.table
+        t = table.round
+        ideal_before = table.payoffs.ideal.copy()
+        fired = table.react(t)
+        p = table.payoffs
+        if self.positions is None:
+            self.positions = p.ideal.copy()  # everybody starts at its ideal
+        else:  # an event that moved an ideal moves the actor's position with it
+            self.positions = np.clip(self.positions + (p.ideal - ideal_before), p.lo, p.hi)
+
+        capability, salience = weights(p)
+        # every issue in one call: positions and saliences as (issues, actors)
+        new, _, accepted = bdm.step(self.positions.T, capability, salience.T, p.span, table.variant)
+        self.positions = new.T.copy()
+        w = bdm.forecast_weights(capability, salience.T)
+        self.median = forecast = bdm.weighted_median(new, w)
+        self.mean = bdm.weighted_mean(new, w)
+        moves = tuple(
+            {"issue": issue, **m.as_dict(table.actor_names)}
+            for issue, issue_moves in zip(table.issue_names, accepted, strict=True)
+            for m in issue_moves
         )
-    )
-    if last:
-        model.finish(deal=deal, outcome=forecast if deal else model.no_deal, proposer=None)
+
+        table.standing_offer = forecast
+        table.standing_utility = utility = table.utility_of(forecast)
+        responses = {a.actor: bool(utility[a.index] >= a.reservation - 1e-12) for a in table.principals}
+        support = {s.actor: s.supports(forecast) for s in table.stakeholders}
+        last = t >= table.rounds - 1
+        deal = last and all(responses.values())
+        table.record(
+            RoundRecord(
+                round=t,
+                proposer="forecast",
+                offer=table.by_issue(forecast),
+                responses=responses,
+                support=support,
+                utility=table.by_actor(utility),
+                aspiration={},
+                events=tuple(e.event for e in fired),
+                deal=deal,
+                mean=table.by_issue(self.mean),
+                positions={a: table.by_issue(self.positions[k]) for k, a in enumerate(table.actor_names)},
+                moves=moves,
+            )
+        )
+        if last:
+            table.finish(deal=deal, outcome=forecast if deal else table.no_deal, proposer=None)

@@ -1,0 +1,83 @@
+"""Time-dependent concession (Faratin, Sierra & Jennings 1998): Boulware, Linear and Conceder.
+
+``a(t) = r + (best - r) * (1 - (t / T) ** (1 / e))``: ``T`` is the last round, ``best`` the
+agent's best attainable utility, ``r`` its reservation. ``e < 1`` holds firm and concedes at the
+deadline (Boulware), ``e = 1`` concedes evenly (Linear), ``e > 1`` concedes early (Conceder).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, model_validator
+
+from agents.strategies.base import Strategy, StrategyParams
+
+if TYPE_CHECKING:
+    from agents.view import NegotiatorView
+
+
+class ExponentParams(StrategyParams):
+    """Parameters of a time-dependent strategy: the concession exponent ``e``."""
+
+    e: float = Field(gt=0, le=50)
+
+
+class TimeDependent(Strategy):
+    """Concede along ``a(t) = r + (best - r) * (1 - (t / T) ** (1 / e))``."""
+
+    params: ExponentParams
+
+    def aspiration(self, view: NegotiatorView, round_: int) -> float:
+        horizon = max(view.rounds - 1, 1)
+        progress = min(max(round_, 0) / horizon, 1.0)
+        r, best = view.reservation, view.best_utility
+        return float(r + (best - r) * (1.0 - progress ** (1.0 / self.params.e)))
+
+
+class Boulware(TimeDependent):
+    """Holds firm and concedes near the deadline (``e < 1``)."""
+
+    name = "boulware"
+
+    class Params(ExponentParams):
+        name: Literal["boulware"]
+        e: float = Field(default=0.2, gt=0, le=50)
+
+        @model_validator(mode="after")
+        def _check(self) -> Boulware.Params:
+            if not self.e < 1:
+                raise ValueError(f"boulware needs e < 1 (got {self.e}); use conceder for e > 1")
+            return self
+
+
+class Linear(TimeDependent):
+    """Concedes the same amount every round (``e = 1``)."""
+
+    name = "linear"
+
+    class Params(ExponentParams):
+        name: Literal["linear"]
+        e: float = Field(default=1.0, gt=0, le=50)
+
+        @model_validator(mode="after")
+        def _check(self) -> Linear.Params:
+            if self.e != 1:
+                raise ValueError(f"linear has e = 1 (got {self.e}); use boulware or conceder")
+            return self
+
+
+class Conceder(TimeDependent):
+    """Concedes early (``e > 1``)."""
+
+    name = "conceder"
+
+    class Params(ExponentParams):
+        name: Literal["conceder"]
+        e: float = Field(default=3.0, gt=0, le=50)
+
+        @model_validator(mode="after")
+        def _check(self) -> Conceder.Params:
+            if not self.e > 1:
+                raise ValueError(f"conceder needs e > 1 (got {self.e}); use boulware for e < 1")
+            return self

@@ -1,0 +1,122 @@
+"""The debrief's numbers: the outcome against the status quo, no deal and the Nash point, each
+player's concessions, and where each player stands among agent-played runs of the same scenario."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from wargame.classroom import REFERENCE_RUNS, REFERENCE_SEED
+from wargame.errors import WargameError
+from wargame.experiment import Experiment, Plan
+from wargame.montecarlo import run_experiment
+from wargame.payoffs import Payoffs
+from wargame.results import load_run
+from wargame.scenario import Scenario
+
+if TYPE_CHECKING:
+    from wargame.classroom.game import Game
+
+
+def percentile(values: np.ndarray, x: float) -> float:
+    """Where ``x`` stands among ``values``, 0-100: the share below it, counting ties as half."""
+    values = np.asarray(values, dtype=float)
+    if len(values) == 0:
+        return math.nan
+    below = np.sum(values < x - 1e-12)
+    ties = np.sum(np.abs(values - x) <= 1e-12)
+    return float(100.0 * (below + 0.5 * ties) / len(values))
+
+
+def reference_utilities(
+    scenario: Scenario, out: str | Path, runs: int = REFERENCE_RUNS, workers: int | None = None
+) -> tuple[Any, Path]:
+    """Agent-played Monte Carlo runs of the scenario as played: a cached run, or one made now."""
+    data = scenario.data()
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:10]
+    name = f"{scenario.name}-{digest}"
+    folder = Path(out) / "classroom" / "reference"
+    for run_dir in sorted((folder / name).glob("*"), reverse=True):
+        try:
+            run = load_run(run_dir)
+        except WargameError:
+            continue
+        if run.manifest.get("status") == "complete" and run.plan.experiment.runs == runs:
+            return run.episodes, run.run_dir
+    experiment = Experiment(
+        name=name, scenario=f"(classroom: {scenario.name})", runs=runs, seed=REFERENCE_SEED
+    )
+    run = run_experiment(
+        Plan(experiment=experiment, scenario=data),
+        executor="process" if (workers or 2) > 1 else "serial",
+        workers=workers,
+        out=folder,
+    )
+    return run.episodes, run.run_dir
+
+
+def debrief(
+    game: Game, out: str | Path, runs: int = REFERENCE_RUNS, workers: int | None = None
+) -> dict[str, Any]:
+    """The numbers of the debrief: plain data, stored in the transcript (and rendered by
+    :func:`wargame.classroom.transcript.debrief_markdown`)."""
+    model = game.model
+    assert model is not None
+    episode = model.episode()
+    scenario = model.scenario
+    episodes, run_dir = reference_utilities(game.scenario, out, runs, workers)
+    issues = {}
+    for name, issue in scenario.issues.items():
+        issues[name] = {
+            "unit": issue.unit,
+            "status_quo": issue.status_quo,
+            "no_deal": issue.no_deal,
+            "nash": None if episode.nash is None else episode.nash[name],
+            "outcome": episode.outcome[name],
+            "simulated_p50": float(np.median(episodes[f"outcome.{name}"])),
+        }
+    # one yardstick for the player and every simulated run: the payoffs at the start of the game
+    # as played (events move payoffs during play, and would otherwise decide the ranking)
+    yardstick = Payoffs.from_scenario(game.scenario)
+    names = list(scenario.issues)
+    simulated_outcomes = episodes[[f"outcome.{n}" for n in names]].to_numpy(dtype=float)
+    simulated_deal = episodes["deal"].to_numpy(dtype=bool)
+    played_outcome = np.array([[episode.outcome[n] for n in names]])
+    players = {}
+    for actor in game.humans:
+        a = yardstick.index(actor)
+        cost = yardstick.no_deal_cost[a]
+        simulated = yardstick.utilities(simulated_outcomes)[a] - cost * ~simulated_deal
+        score = float(yardstick.utilities(played_outcome)[a, 0] - (0.0 if episode.deal else cost))
+        entry: dict[str, Any] = {
+            "utility": episode.utility[actor],
+            "reservation": episode.reservation[actor],
+            "gain": episode.gain[actor],
+            "score": score,
+            "percentile": percentile(simulated, score),
+            "simulated_score_p50": float(np.median(simulated)),
+            "simulated_deal_rate": float(simulated_deal.mean()),
+        }
+        opening = game.opening(actor)
+        if opening is not None:
+            package = np.array([opening[n] for n in scenario.issues])
+            entry["opening"] = opening
+            entry["opening_utility"] = float(model.utility_of(package)[model.payoffs.index(actor)])
+            entry["conceded"] = entry["opening_utility"] - episode.utility[actor]
+        entry["events_triggered"] = [
+            d["trigger"] for d in game.decisions if d["actor"] == actor and d.get("trigger")
+        ]
+        players[actor] = entry
+    return {
+        "deal": episode.deal,
+        "deal_round": episode.deal_round,
+        "issues": issues,
+        "players": players,
+        "nash_distance": episode.nash_distance,
+        "reference": {"runs": len(episodes), "seed": REFERENCE_SEED, "run_dir": str(run_dir)},
+    }

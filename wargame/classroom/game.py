@@ -1,0 +1,140 @@
+"""One classroom game: the scenario as played, who plays what, and every decision they made.
+
+People play some governments through seats (any :class:`agents.human.Seat`: the keyboard, a moves
+file, a browser); the agents play the rest. A :class:`Game` wraps each seat so that every decision
+lands in :attr:`Game.decisions`, which the transcript and the debrief read. How the game is shown
+and driven (a terminal loop, a web page) is up to the caller: see :mod:`wargame.classroom.terminal`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from wargame import rundir
+from wargame.errors import Problem, WargameError
+from wargame.model import NegotiationModel
+from wargame.protocols import PROTOCOLS
+from wargame.scenario import Announcement, Classroom, Inject, Scenario
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from agents.human import Seat
+    from agents.view import SeatView
+
+
+def check_players(scenario: Scenario, humans: list[str]) -> None:
+    """People may play these governments in this scenario, or a :class:`WargameError` says why not."""
+    problems = [
+        Problem("--as", "", f"no actor '{a}' in {scenario.name} (actors: {', '.join(scenario.actors)})")
+        for a in humans
+        if a not in scenario.actors
+    ]
+    if len(set(humans)) != len(humans):
+        problems.append(Problem("--as", "", "an actor is named twice"))
+    if not humans:
+        problems.append(Problem("--as", "", "name the government(s) people play: --as ACTOR"))
+    if not PROTOCOLS[scenario.protocol].playable:
+        playable = ", ".join(n for n, p in PROTOCOLS.items() if p.playable)
+        problems.append(
+            Problem("protocol", "", f"people play {playable}; this scenario uses {scenario.protocol}")
+        )
+    for a in humans:
+        spec = scenario.actors.get(a)
+        if (
+            spec is not None
+            and spec.role == "stakeholder"
+            and not any(e.actor == a for e in scenario.events.values())
+        ):
+            problems.append(
+                Problem("--as", "", f"{a} has no events to trigger: a person would have nothing to do")
+            )
+    if problems:
+        raise WargameError(problems)
+
+
+def classroom_scenario(scenario: Scenario, humans: Sequence[str] = ()) -> Scenario:
+    """The scenario as played in class: the classroom injects that fire events join its injects.
+
+    An inject of an event that belongs to a government a person plays is only announced, never
+    fired for them: deciding when their government acts is theirs.
+    """
+    classroom = scenario.classroom
+    items = list(classroom.injects) if classroom else []
+    injects = []
+    for inject in scenario.injects:
+        if scenario.events[inject.event].actor in humans:
+            items.append(Announcement(round=inject.round, text=inject.note or f"{inject.event} is expected."))
+        else:
+            injects.append(inject)
+    for a in list(items):
+        if a.event is None:
+            continue
+        items.remove(a)
+        if scenario.events[a.event].actor in humans:
+            items.append(Announcement(round=a.round, text=a.text))
+        else:
+            injects.append(Inject(round=a.round, event=a.event, note=a.text))
+    room = (classroom or Classroom(situation=scenario.description or scenario.name)).model_copy(
+        update={"injects": items}
+    )
+    return scenario.model_copy(update={"injects": injects, "classroom": room})
+
+
+@dataclass
+class Game:
+    """One classroom game. ``scenario`` is the scenario as played (:func:`classroom_scenario`)."""
+
+    scenario: Scenario
+    humans: list[str]
+    seed: int
+    model: NegotiationModel | None = None
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    started: str = field(default_factory=rundir.utc_now)
+
+    @classmethod
+    def start(cls, scenario: Scenario, humans: list[str], seats: Mapping[str, Seat], seed: int = 0) -> Game:
+        """A game of ``scenario`` (as written: the classroom injects are merged here) with a model
+        whose human governments decide through ``seats``."""
+        played = classroom_scenario(scenario, humans)
+        game = cls(played, list(humans), seed)
+        recording = {a: _Recording(seat, a, game) for a, seat in seats.items()}
+        game.model = NegotiationModel(played, seed=seed, humans=recording)
+        return game
+
+    def announcements(self, round_: int) -> list[str]:
+        """What is read out at the start of ``round_``: classroom texts and scheduled injects."""
+        texts = []
+        if self.scenario.classroom is not None:
+            texts += [a.text for a in self.scenario.classroom.injects if a.round == round_]
+        texts += [i.note or f"{i.event} happens." for i in self.scenario.injects if i.round == round_]
+        return texts
+
+    def opening(self, actor: str) -> dict[str, float] | None:
+        """The first package ``actor`` proposed, if it proposed."""
+        return next((d["propose"] for d in self.decisions if d["actor"] == actor and "propose" in d), None)
+
+
+class _Recording:
+    """Wraps a seat to record each decision in the game."""
+
+    def __init__(self, seat: Seat, actor: str, game: Game):
+        self.seat, self.actor, self.game = seat, actor, game
+
+    def propose(self, view: SeatView, round_: int) -> np.ndarray:
+        package = self.seat.propose(view, round_)
+        values = dict(zip(view.scenario.issues, map(float, package), strict=True))
+        self.game.decisions.append({"round": round_, "actor": self.actor, "propose": values})
+        return package
+
+    def respond(self, view: SeatView, offer: np.ndarray, round_: int) -> bool:
+        ok = bool(self.seat.respond(view, offer, round_))
+        self.game.decisions.append({"round": round_, "actor": self.actor, "accept" if ok else "reject": True})
+        return ok
+
+    def act(self, view: SeatView, round_: int, events: list[str]) -> str | None:
+        choice = self.seat.act(view, round_, events)
+        self.game.decisions.append({"round": round_, "actor": self.actor, "trigger": choice})
+        return choice

@@ -1,0 +1,221 @@
+"""The game at the keyboard (``wargame play``): a seat that asks a person, and the loop that plays
+the rounds, announces news, saves the game whatever happens and ends with the debrief."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.text import Text
+
+from wargame import rundir
+from wargame.classroom import REFERENCE_RUNS
+from wargame.classroom.debrief import debrief
+from wargame.classroom.game import Game, check_players
+from wargame.classroom.moves import EndOfInput, load_moves, on_grid
+from wargame.classroom.transcript import save
+from wargame.errors import WargameError
+from wargame.scenario import Scenario
+from wargame.tables import Table, short
+
+if TYPE_CHECKING:
+    from agents.human import Seat
+    from agents.view import SeatView
+
+
+class TerminalSeat:
+    """Asks a person at the keyboard; bad input is asked again with the reason."""
+
+    def __init__(self, console: Console, players: int = 1, ask: Callable[[str], str] | None = None):
+        self.console = console
+        self.players = players  # with several at one keyboard, each turn says whose it is
+        self.ask = ask or self.console.input
+
+    def _input(self, prompt: str) -> str:
+        try:
+            return self.ask(escape(prompt)).strip()  # "[y/n]" is text, not rich markup
+        except EOFError:
+            raise EndOfInput("end of input") from None
+
+    def propose(self, view: SeatView, round_: int) -> np.ndarray:
+        self.show_turn(view, "make an offer")
+        values: dict[str, float] = {}
+        for i, (name, issue) in enumerate(view.scenario.issues.items()):
+            default = float(view.standing_offer[i])
+            while True:
+                text = self._input(
+                    f"  {issue.label or name} [{issue.lo:g}-{issue.hi:g}, step {issue.step:g}] "
+                    f"(Enter = {default:g}): "
+                )
+                try:
+                    value = default if text == "" else float(text)
+                except ValueError:
+                    self.console.print(f"  [red]'{text}' is not a number[/]; try again")
+                    continue
+                if not math.isfinite(value) or not on_grid(value, issue.lo, issue.hi, issue.step):
+                    self.console.print(
+                        f"  [red]{text} is not allowed[/]: "
+                        f"{issue.lo:g} to {issue.hi:g} in steps of {issue.step:g}"
+                    )
+                    continue
+                values[name] = value
+                break
+        package = np.array(list(values.values()))
+        self.console.print(f"  Your offer is worth [bold]{view.utility(package):.2f}[/] to you.")
+        return package
+
+    def respond(self, view: SeatView, offer: np.ndarray, round_: int) -> bool:
+        self.show_turn(view, "answer the offer")
+        text = ", ".join(f"{n} {v:g}" for n, v in zip(view.scenario.issues, offer, strict=True))
+        self.console.print(f"  Offer: {text}: worth [bold]{view.utility(offer):.2f}[/] to you.")
+        while True:
+            text = self._input("  Accept this offer? [y/n]: ").lower()
+            if text in ("y", "yes"):
+                return True
+            if text in ("n", "no"):
+                return False
+            self.console.print(f"  [red]'{text}'[/]: answer y or n")
+
+    def act(self, view: SeatView, round_: int, events: list[str]) -> str | None:
+        self.show_turn(view, "act or wait")
+        scenario = view.scenario
+        self.console.print("  0: pass (do nothing this round)")
+        for k, name in enumerate(events, start=1):
+            self.console.print(f"  {k}: {name}: {' '.join(scenario.events[name].description.split())}")
+        while True:
+            text = self._input(f"  Your choice [0-{len(events)}]: ")
+            if text in ("", "0", "pass"):
+                return None
+            if text in events:
+                return text
+            if text.isdigit() and 1 <= int(text) <= len(events):
+                return events[int(text) - 1]
+            self.console.print(f"  [red]'{text}'[/]: choose a number from 0 to {len(events)}")
+
+    def show_turn(self, view: SeatView, what: str) -> None:
+        """The table as this government sees it: issues, its ideal, the offer on the table, history."""
+        t = view.round
+        scenario = view.scenario
+        head = f"{scenario.actors[view.actor].name or view.actor}: {what}"
+        if self.players > 1:
+            head = f"[reverse] {view.actor.upper()} [/] " + head + " (hand over the keyboard)"
+        self.console.rule(head)
+        left = view.rounds - 1 - t
+        table = Table(
+            f"Round {t} (the last is {view.rounds - 1}: {left} more after this)",
+            ["issue", "range (step)", "no deal", "your ideal", "on the table"],
+        )
+        for i, (name, issue) in enumerate(scenario.issues.items()):
+            table.add_row(
+                issue.label or name,
+                f"{issue.lo:g}-{issue.hi:g} ({issue.step:g})",
+                short(issue.no_deal),
+                f"{view.ideal[i]:.4g}",
+                short(view.standing_offer[i]),
+            )
+        table.caption = "; ".join(f"{issue.label or n}: {issue.unit}" for n, issue in scenario.issues.items())
+        self.console.print(table.rich())
+        standing = view.utility(view.standing_offer)
+        self.console.print(
+            f"  What is on the table is worth [bold]{standing:.2f}[/] to you; walking away (no deal) "
+            f"{view.reservation:.2f}."
+        )
+        if view.history:
+            self.console.print(history_table(view).rich())
+
+
+def history_table(view: SeatView) -> Table:
+    """The rounds so far: who offered what, who answered how, what fired."""
+    issues = list(view.scenario.issues)
+    table = Table(
+        "So far", ["round", "proposer", *issues, "answers", "events"], "rl" + "r" * len(issues) + "ll"
+    )
+    for r in view.history:
+        table.add_row(
+            str(r.round),
+            r.proposer,
+            *[short(r.offer[n]) for n in issues],
+            ", ".join(f"{a} {'yes' if ok else 'no'}" for a, ok in r.responses.items()),
+            ", ".join(r.events),
+        )
+    return table
+
+
+@dataclass
+class GameResult:
+    """Where the game was saved, and how it ended."""
+
+    folder: Path
+    status: str  # complete, interrupted (Ctrl-C) or ended (end of input)
+    transcript: dict[str, Any]
+
+
+def play(
+    scenario: Scenario,
+    humans: list[str],
+    *,
+    seed: int = 0,
+    moves: str | Path | None = None,
+    console: Console | None = None,
+    out: str | Path = "runs",
+    reference_runs: int = REFERENCE_RUNS,
+    workers: int | None = None,
+) -> GameResult:
+    """Play one game; people play ``humans`` (from the keyboard, or ``moves``), agents the rest."""
+    console = console or Console()
+    check_players(scenario, humans)
+    seats: dict[str, Seat] = (
+        dict(load_moves(moves, scenario, humans))
+        if moves is not None
+        else {a: TerminalSeat(console, len(humans)) for a in humans}
+    )
+    folder = rundir.create(out, "classroom", label="+".join(humans))
+    game = Game.start(scenario, humans, seats, seed)
+    model = game.model
+    assert model is not None
+    played = game.scenario
+    console.print(
+        Panel(Text(played.classroom.situation if played.classroom else played.description), title=played.name)
+    )
+    status = "complete"
+    try:
+        while model.running:
+            t = model.steps  # the round about to be played (rounds count from 0, Mesa's steps from 1)
+            for text in game.announcements(t):
+                console.print(Panel(Text(text), title=f"Round {t}: news", border_style="yellow"))
+            model.step()
+            record = model.history[-1]
+            verdict = "[green]deal[/]" if record.deal else "no deal yet"
+            console.print(
+                f"Round {record.round}: {record.proposer} offered "
+                + ", ".join(f"{k} {v:g}" for k, v in record.offer.items())
+                + f"; {verdict}"
+                + (f"; events: {', '.join(record.events)}" if record.events else "")
+            )
+    except KeyboardInterrupt:
+        status = "interrupted"
+    except EndOfInput:
+        status = "ended"
+    except WargameError:
+        save(folder, game, "failed", None)
+        raise
+    transcript = save(folder, game, status, None)  # the game is safe before the debrief's runs
+    if status == "complete":
+        console.print(f"Comparing with {reference_runs} agent-played runs (cached after the first time)...")
+        try:
+            transcript = save(folder, game, status, debrief(game, out, reference_runs, workers))
+        except (KeyboardInterrupt, WargameError) as err:
+            console.print(
+                Text(
+                    f"no debrief ({'interrupted' if isinstance(err, KeyboardInterrupt) else err}); "
+                    f"the game is saved: run `wargame debrief {folder}` later"
+                )
+            )
+    return GameResult(folder, status, transcript)

@@ -1,0 +1,115 @@
+"""Commands that ask which assumptions drive the outcome: ``sensitivity`` and ``sweep``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wargame.cli.common import err, out, overrides, user_errors, with_progress
+from wargame.cli.runs import EXECUTOR_HELP
+from wargame.errors import Problem, WargameError
+
+METHODS = ("oat", "morris", "sobol")
+
+
+@user_errors
+def sensitivity(
+    experiment: Annotated[
+        Path | None,
+        typer.Argument(help="Experiment YAML with a sensitivity: block (optional with --resume)."),
+    ] = None,
+    method: Annotated[str | None, typer.Option(help=f"{', '.join(METHODS)} (overrides the file).")] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            help="sobol: base sample N (power of 2); morris: trajectories; oat: episodes per point."
+        ),
+    ] = None,
+    output: Annotated[
+        list[str] | None,
+        typer.Option("--output", help="Outcome column to analyse (repeatable), e.g. gain.seoul."),
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "process",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address; implies --executor dask.")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Base folder for run directories.")] = Path("runs"),
+    resume: Annotated[
+        Path | None, typer.Option(help="Finish an interrupted sensitivity run directory.")
+    ] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Fix a scenario value: PATH=VALUE.")] = None,
+) -> None:
+    """Which payoff parameters drive the outcome: one-at-a-time, Morris or Sobol (SALib)."""
+    if method is not None and method not in METHODS:
+        raise WargameError(
+            Problem("--method", "", f"unknown method '{method}' (known: {', '.join(METHODS)})")
+        )
+    from wargame.report import print_tables, sensitivity_tables
+    from wargame.sensitivity import run_sensitivity
+
+    result = with_progress(
+        lambda progress: run_sensitivity(
+            experiment,
+            method=method,
+            samples=samples,
+            outputs=output,
+            overrides=overrides(set_),
+            resume=resume,
+            progress=progress,
+            workers=workers,
+            executor=executor,
+            scheduler=scheduler,
+            out=out_dir,
+            command=sys.argv,
+        )
+    )
+    print_tables(out, sensitivity_tables(result.indices, result.spec.method))
+    for warning in result.warnings:
+        err.print(f"[yellow]warning[/]: {warning}")
+    out.print(f"Run directory: [bold]{result.run_dir}[/] (indices.csv, indices.parquet, summary.md, plots/)")
+
+
+@user_errors
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    param: Annotated[
+        str, typer.Option(help="Dotted path of the parameter to move, e.g. actors.seoul.no_deal_cost.")
+    ],
+    values: Annotated[str, typer.Option(help="a,b,c or lo:hi:n (n evenly spaced values).")],
+    runs: Annotated[
+        int, typer.Option(min=1, help="Episodes per value (the same seeds at every value).")
+    ] = 200,
+    seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 0,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "process",
+    out_dir: Annotated[Path, typer.Option("--out", help="Base folder for run directories.")] = Path("runs"),
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Fix another scenario value: PATH=VALUE.")
+    ] = None,
+) -> None:
+    """The outcome distribution as one parameter moves: a table and a line plot (the "what if" button)."""
+    from wargame.report import print_tables, sweep_table
+    from wargame.sweep import parse_values, run_sweep
+
+    result = with_progress(
+        lambda progress: run_sweep(
+            scenario,
+            param,
+            parse_values(values),
+            runs=runs,
+            seed=seed,
+            overrides=overrides(set_),
+            progress=progress,
+            workers=workers,
+            executor=executor,
+            out=out_dir,
+            command=sys.argv,
+        ),
+        resumable=False,
+    )
+    print_tables(out, [sweep_table(result.table, param, result.run.scenario)])
+    out.print(f"Run directory: [bold]{result.run_dir}[/] (sweep.csv, sweep.parquet, plots/sweep.png)")

@@ -1,0 +1,79 @@
+"""Classroom commands: ``brief`` (a role card), ``play`` (a game at the keyboard), ``debrief``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wargame.classroom import REFERENCE_RUNS
+from wargame.cli.common import err, out, user_errors
+
+
+@user_errors
+def brief(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    as_: Annotated[str, typer.Option("--as", help="The government whose role card to print.")],
+    fmt: Annotated[str, typer.Option("--format", help="text, or md for printing as handouts.")] = "text",
+) -> None:
+    """A government's role card: the situation, its goals, priorities and bottom line, the others."""
+    from wargame.classroom.rolecard import brief as role_card
+    from wargame.scenario import load_scenario
+
+    sys.stdout.write(role_card(load_scenario(scenario), as_, fmt))
+
+
+@user_errors
+def play(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    as_: Annotated[
+        list[str], typer.Option("--as", help="A government you play (repeat for a hot-seat game).")
+    ],
+    seed: Annotated[int, typer.Option(min=0, help="Seed: the same seed gives the agents the same luck.")] = 0,
+    moves: Annotated[
+        Path | None, typer.Option(help="Play the human side from a YAML moves file instead of the keyboard.")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Base folder: games go to OUT/classroom/.")] = Path(
+        "runs"
+    ),
+    reference_runs: Annotated[
+        int, typer.Option(min=20, help="Agent-played runs the debrief compares you with (cached).")
+    ] = REFERENCE_RUNS,
+    workers: Annotated[int | None, typer.Option(help="Processes for the reference runs.")] = None,
+) -> None:
+    """Play governments against the agents in the terminal; a transcript and a debrief at the end."""
+    from wargame.classroom.terminal import play as play_game
+    from wargame.classroom.transcript import debrief_markdown
+    from wargame.scenario import load_scenario
+
+    result = play_game(
+        load_scenario(scenario),
+        as_,
+        seed=seed,
+        moves=moves,
+        console=out,
+        out=out_dir,
+        reference_runs=reference_runs,
+        workers=workers,
+    )
+    if result.status == "complete":
+        out.print(debrief_markdown(result.transcript), markup=False, soft_wrap=True)
+    else:
+        why = "interrupted" if result.status == "interrupted" else "input ended"
+        err.print(f"[yellow]{why}[/]: the game so far is saved")
+    files = ", ".join(sorted(p.name for p in result.folder.iterdir()))
+    out.print(f"Transcript: [bold]{result.folder}[/] ({files})")
+    if result.status == "interrupted":
+        raise typer.Exit(130)
+
+
+@user_errors
+def debrief(
+    transcript: Annotated[Path, typer.Argument(help="A game's transcript.yaml, or its folder.")],
+) -> None:
+    """Show a saved game's debrief again."""
+    from wargame.classroom.transcript import debrief_markdown, load_transcript
+
+    out.print(debrief_markdown(load_transcript(transcript)), markup=False, soft_wrap=True)

@@ -1,0 +1,95 @@
+"""What every command shares: consoles, turning bad input into exit status 2, ``--set`` parsing,
+and the progress bar with its Ctrl-C handling. Light on purpose: ``wargame --help`` loads this."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from wargame.errors import Problem, WargameError
+
+out = Console()
+err = Console(stderr=True)
+
+
+def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a :class:`WargameError` into its message on stderr and exit status 2."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WargameError as e:
+            from wargame.report import print_problems
+
+            print_problems(err, e)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def overrides(assignments: list[str] | None) -> dict[str, Any]:
+    """``--set PATH=VALUE`` options as a mapping (values read as YAML)."""
+    from wargame.params import parse_assignment
+
+    values: dict[str, Any] = {}
+    problems = []
+    for text in assignments or []:
+        try:
+            path, value = parse_assignment(text)
+        except ValueError as e:
+            problems.append(Problem("--set", "", str(e)))
+            continue
+        values[path] = value
+    if problems:
+        raise WargameError(problems)
+    return values
+
+
+def with_progress(run: Callable[[Callable[[int, int], None]], Any], resumable: bool = True) -> Any:
+    """``run(progress)`` under a progress bar; Ctrl-C leaves the saved chunks and exits 130."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        TextColumn("[bold]episodes"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+    task = bar.add_task("batch", total=None, rate="")
+    started: dict[str, float] = {}
+
+    def update(done: int, total: int) -> None:
+        now = time.monotonic()
+        started.setdefault("t", now)
+        started.setdefault("done", done)
+        elapsed = now - started["t"]
+        rate = (done - started["done"]) / elapsed if elapsed > 0 else 0.0
+        bar.update(task, completed=done, total=total, rate=f"{rate:,.0f} ep/s" if rate else "")
+
+    try:
+        with bar:
+            return run(update)
+    except KeyboardInterrupt:
+        hint = "; resume with --resume RUN_DIR" if resumable else ""
+        err.print(f"[yellow]interrupted[/]: finished chunks are saved{hint}")
+        raise typer.Exit(130) from None

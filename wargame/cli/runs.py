@@ -1,0 +1,96 @@
+"""Commands on many episodes: ``batch`` (Monte Carlo), ``report`` and ``compare`` of run directories."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from wargame.cli.common import out, overrides, user_errors, with_progress
+from wargame.executors import EXECUTORS
+
+if TYPE_CHECKING:
+    from wargame.results import ExperimentResult
+
+EXECUTOR_HELP = f"{', '.join(EXECUTORS[:-1])} or {EXECUTORS[-1]}."
+
+
+@user_errors
+def batch(
+    experiment: Annotated[
+        Path | None, typer.Argument(help="Experiment YAML file (optional with --resume).")
+    ] = None,
+    runs: Annotated[int | None, typer.Option(help="Number of episodes (overrides the file).")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Experiment seed (overrides the file).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "process",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (tcp://host:port); implies --executor dask.")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Base folder for run directories.")] = Path("runs"),
+    resume: Annotated[
+        Path | None,
+        typer.Option(help="Finish an interrupted run directory (its config.yaml; options given must agree)."),
+    ] = None,
+    trace: Annotated[bool, typer.Option("--trace", help="Also save every round (rounds.parquet).")] = False,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Fix a scenario value for every episode: PATH=VALUE.")
+    ] = None,
+) -> None:
+    """Run a Monte Carlo experiment: many episodes, sampled parameters, a run directory, a summary."""
+    from wargame.montecarlo import run_experiment
+    from wargame.report import print_tables, summary_tables
+
+    result = with_progress(
+        lambda progress: run_experiment(
+            experiment,
+            runs=runs,
+            seed=seed,
+            overrides=overrides(set_),
+            workers=workers,
+            executor=executor,
+            scheduler=scheduler,
+            out=out_dir,
+            resume=resume,
+            trace=trace or None,
+            progress=progress,
+            command=sys.argv,
+        )
+    )
+    print_tables(out, summary_tables(result.summary()))
+    out.print(f"Run directory: [bold]{result.run_dir}[/]")
+
+
+@user_errors
+def report(run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")]) -> None:
+    """Print a run's summary again and write its plots to RUN_DIR/plots/."""
+    from wargame.plots import write_plots
+    from wargame.report import print_tables, summary_tables
+    from wargame.results import load_run
+
+    result = load_run(run_dir)
+    print_tables(out, summary_tables(result.summary()))
+    for path in write_plots(result.episodes, result.scenario, result.run_dir):
+        out.print(f"wrote {path}")
+
+
+@user_errors
+def compare(
+    run_a: Annotated[Path, typer.Argument(help="Run directory A (e.g. the baseline).")],
+    run_b: Annotated[Path, typer.Argument(help="Run directory B (the what-if).")],
+) -> None:
+    """Put two runs side by side: differences and whether they exceed the sampling noise."""
+    from wargame.report import PROTOCOL_NOTE, compare_table, print_tables
+    from wargame.results import load_run
+    from wargame.summary import compare as compare_runs
+
+    a, b = load_run(run_a), load_run(run_b)
+    frame = compare_runs(a.episodes, b.episodes)
+
+    def label(r: ExperimentResult) -> str:  # with the protocol: comparing two models of the talks is common
+        return f"{r.plan.experiment.name}, {r.scenario.protocol}"
+
+    mixed = a.scenario.protocol != b.scenario.protocol
+    print_tables(out, [compare_table(frame, label(a), label(b), PROTOCOL_NOTE if mixed else "")])

@@ -1,0 +1,114 @@
+"""Executors: run chunks of episodes serially, in local worker processes, or on a Dask cluster.
+
+Each takes a top-level function ``work(payload, start, stop)`` (picklable, so process pools and
+Dask can ship it), one payload string every chunk shares, and the chunks to do; it yields
+``(chunk index, result)`` as chunks finish, in any order. At most two chunks per worker are in
+flight, so results stream back steadily and memory does not grow with the number of chunks.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any
+
+from wargame.errors import Problem, WargameError
+
+Chunk = tuple[int, int, int]  # index, start, stop
+Work = Callable[[str, int, int], Any]
+
+
+def _serial(
+    work: Work, payload: str, todo: list[Chunk], workers: int, scheduler: str | None
+) -> Iterator[tuple[int, Any]]:
+    for i, a, b in todo:
+        yield i, work(payload, a, b)
+
+
+def _process(
+    work: Work, payload: str, todo: list[Chunk], workers: int, scheduler: str | None
+) -> Iterator[tuple[int, Any]]:
+    # Mesa's import forces the global start method to "spawn"; we choose ours explicitly, and
+    # keep at most 2 chunks per worker queued so results stream back in steady order
+    context = multiprocessing.get_context("spawn")
+    pending: dict[Any, int] = {}
+    queue = deque(todo)
+    workers = min(workers, len(todo))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        try:
+            while queue or pending:
+                while queue and len(pending) < 2 * workers:
+                    i, a, b = queue.popleft()
+                    pending[pool.submit(work, payload, a, b)] = i
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield pending.pop(future), future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _dask(
+    work: Work, payload: str, todo: list[Chunk], workers: int, scheduler: str | None
+) -> Iterator[tuple[int, Any]]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise WargameError(
+            Problem("--executor", "dask", "Dask is not installed: pip install 'peninsula-wargame[dask]'")
+        ) from None
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="10s")
+        else:
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+    except OSError as err:
+        raise WargameError(
+            Problem("--scheduler", str(scheduler), f"cannot reach the Dask scheduler: {err}")
+        ) from None
+    try:
+        # bounded like the process pool: results are dropped as soon as they are saved, so the
+        # cluster's memory does not grow with the run count; the payload is shipped once
+        shared = client.scatter(payload, broadcast=True)
+        queue = deque(todo)
+        window = as_completed()
+        index: dict[Any, int] = {}
+
+        def submit() -> None:
+            i, a, b = queue.popleft()
+            future = client.submit(work, shared, a, b, pure=False)
+            index[future] = i
+            window.add(future)
+
+        for _ in range(min(len(queue), 2 * workers)):
+            submit()
+        for future in window:
+            i = index.pop(future)
+            result = future.result()
+            future.release()
+            if queue:
+                submit()
+            yield i, result
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+_EXECUTORS = {"serial": _serial, "process": _process, "dask": _dask}
+EXECUTORS = tuple(_EXECUTORS)
+
+
+def execute(
+    executor: str, work: Work, payload: str, todo: list[Chunk], workers: int, scheduler: str | None = None
+) -> Iterator[tuple[int, Any]]:
+    """``(chunk index, work(payload, start, stop))`` for every chunk in ``todo``, as they finish."""
+    if not todo:
+        return iter(())
+    return _EXECUTORS[executor](work, payload, todo, workers, scheduler)

@@ -1,0 +1,94 @@
+"""The protocol interface, what a protocol sees of the model, and the registry of protocols.
+
+A protocol is how one round of the talks goes (one Mesa step). It owns its own state (the
+expected utility model's positions, say) and acts on the table through :class:`ProtocolTable`,
+which :class:`wargame.model.NegotiationModel` provides: it never reaches into the model itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from agents.government import GovernmentAgent
+    from agents.view import Offer
+    from wargame.episode import RoundRecord
+    from wargame.events import FiredEvent
+    from wargame.payoffs import Payoffs
+
+
+class ProtocolTable(Protocol):
+    """What the model offers a protocol."""
+
+    rounds: int
+    variant: str
+    issue_names: tuple[str, ...]
+    actor_names: tuple[str, ...]
+    payoffs: Payoffs
+    no_deal: np.ndarray
+    principals: Sequence[GovernmentAgent]
+    stakeholders: Sequence[GovernmentAgent]
+    offers: list[Offer]
+    standing_offer: np.ndarray
+    standing_utility: np.ndarray
+
+    @property
+    def round(self) -> int: ...
+
+    def react(self, round_: int) -> list[FiredEvent]:
+        """Stakeholders react to the standing offer and scheduled injects fire: what fired."""
+        ...
+
+    def utility_of(self, package: np.ndarray) -> np.ndarray: ...
+
+    def record(self, entry: RoundRecord) -> None: ...
+
+    def finish(self, deal: bool, outcome: np.ndarray, proposer: str | None) -> None: ...
+
+    def by_issue(self, values: np.ndarray) -> dict[str, float]: ...
+
+    def by_actor(self, values: np.ndarray) -> dict[str, float]: ...
+
+
+class NegotiationProtocol:
+    """Base: subclasses set ``name`` and define :meth:`play_round`."""
+
+    name: ClassVar[str]
+    # readings of the protocol a scenario may pick with ``variant:`` (none: it has one reading)
+    variants: ClassVar[tuple[str, ...]] = ()
+    # whether people can play governments under it (``wargame play``)
+    playable: ClassVar[bool] = False
+
+    def __init__(self, table: ProtocolTable) -> None:
+        self.table = table
+
+    def play_round(self) -> None:
+        """Play round ``table.round``; call ``table.finish`` when the talks end."""
+        raise NotImplementedError
+
+    def forecast(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """What the protocol predicts apart from the outcome (a forecast and its mean), if anything."""
+        return None, None
+
+
+PROTOCOLS: dict[str, type[NegotiationProtocol]] = {}
+
+
+def register(cls: type[NegotiationProtocol]) -> type[NegotiationProtocol]:
+    """Add a protocol class under its ``name`` (usable as a decorator)."""
+    if cls.name in PROTOCOLS and PROTOCOLS[cls.name] is not cls:
+        raise ValueError(f"a protocol named {cls.name!r} is registered already")
+    PROTOCOLS[cls.name] = cls
+    return cls
+
+
+def protocol_names() -> tuple[str, ...]:
+    return tuple(PROTOCOLS)
+
+
+def all_variants() -> tuple[str, ...]:
+    """Every variant some registered protocol knows, in registration order."""
+    return tuple(dict.fromkeys(v for p in PROTOCOLS.values() for v in p.variants))

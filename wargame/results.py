@@ -1,0 +1,79 @@
+"""Results of a run: an :class:`ExperimentResult` over a run directory, and :func:`load_run`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from wargame import rundir
+from wargame.errors import Problem, WargameError
+from wargame.experiment import Plan
+from wargame.report import summary_markdown
+from wargame.scenario import Scenario
+from wargame.summary import summarize
+
+EPISODES = "episodes.parquet"
+ROUNDS = "rounds.parquet"
+
+
+@dataclass
+class ExperimentResult:
+    """A finished (or loaded) run: its directory, plan and tables."""
+
+    run_dir: Path
+    plan: Plan
+    manifest: dict[str, Any]
+    _episodes: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def episodes(self) -> pd.DataFrame:
+        """One row per episode: episode, seed, sampled parameters (``param.*``), outcomes."""
+        if self._episodes is None:
+            self._episodes = _read_parquet(self.run_dir / EPISODES)
+        return self._episodes
+
+    @property
+    def rounds(self) -> pd.DataFrame | None:
+        """The per-round trace, if the run saved one."""
+        path = self.run_dir / ROUNDS
+        return _read_parquet(path) if path.exists() else None
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.plan.base_scenario()
+
+    def summary(self) -> dict[str, Any]:
+        """Deal rate with its 95% interval and per-outcome statistics (what summary.json holds)."""
+        return summarize(self.episodes, self.scenario, self.plan.experiment.name)
+
+
+def write_summary(result: ExperimentResult) -> None:
+    """The Monte Carlo summary: ``summary.json`` and ``summary.md``."""
+    summary = result.summary()
+    rundir.write_json(result.run_dir / "summary.json", summary)
+    rundir.write_text(result.run_dir / "summary.md", summary_markdown(summary))
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except FileNotFoundError:
+        raise WargameError(Problem(str(path), "", "missing: the run has not finished (resume it)")) from None
+    except (OSError, pa.ArrowException) as err:
+        raise WargameError(Problem(str(path), "", f"unreadable or corrupt: {err}")) from None
+
+
+def load_run(path: str | Path) -> ExperimentResult:
+    """Open an existing run directory."""
+    run_dir = rundir.require_dir(path)
+    config = rundir.read_yaml_mapping(run_dir / rundir.CONFIG, "config.yaml")
+    manifest = rundir.read_json(run_dir / rundir.MANIFEST, "manifest.json")
+    try:
+        plan = Plan.model_validate(config)
+    except ValueError as err:
+        raise WargameError(Problem(str(run_dir / rundir.CONFIG), "", f"corrupt config: {err}")) from None
+    return ExperimentResult(run_dir, plan, manifest)

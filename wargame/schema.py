@@ -1,0 +1,244 @@
+"""What every config schema shares: a strict base model, strict YAML reading, and problems that
+point at the file, the dotted key path and the line.
+
+Scenario files, experiment files, moves files and strategy parameters all use it. Nothing here
+knows any particular schema: discriminator tags (a strategy's ``name``, a distribution's ``dist``)
+are recognised because the file does not contain them, and a model that dispatches to variants
+registered elsewhere (strategy parameters) lists them through a ``variants()`` classmethod.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from wargame.errors import Problem, WargameError
+
+Loc = tuple[Any, ...]
+
+
+class Strict(BaseModel):
+    """Unknown keys, NaN/infinity and silent conversions ("10" or true for a number) are errors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+
+
+# --------------------------------------------------------------------------- reading YAML
+
+
+class StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses duplicate keys (the last would silently win) and aliases
+    (``*name``: a handful can expand into billions of nodes)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not supported in these files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}' (first at line {seen[key]})", key_node.start_mark
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def parse_yaml(text: str) -> Any:
+    """Safe-load YAML text with :class:`StrictLoader`."""
+    return yaml.load(text, Loader=StrictLoader)
+
+
+def read_yaml(path: str | Path) -> tuple[Any, str]:
+    """Read a YAML file safely: ``(data, text)``; a missing, unreadable or malformed file is a
+    :class:`WargameError` naming the file and, where YAML says, the line."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WargameError(Problem(str(path), "", "file not found")) from None
+    except IsADirectoryError:
+        raise WargameError(Problem(str(path), "", "is a directory, not a file")) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise WargameError(Problem(str(path), "", f"cannot read: {err}")) from None
+    try:
+        data = parse_yaml(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise WargameError(Problem(str(path), "", f"not valid YAML: {problem}", line)) from None
+    except RecursionError:
+        raise WargameError(Problem(str(path), "", "not valid here: the YAML is nested too deeply")) from None
+    return data, text
+
+
+def line_index(text: str) -> dict[Loc, int]:
+    """Map each key path in a YAML document to its 1-based line (the key's line for mappings)."""
+    try:
+        root = yaml.compose(text, Loader=StrictLoader)
+    except (yaml.YAMLError, RecursionError):
+        return {}
+    index: dict[Loc, int] = {}
+
+    def walk(node: yaml.Node, path: Loc) -> None:
+        index.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = (*path, key.value)
+                index[child] = key.start_mark.line + 1
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                walk(value, (*path, i))
+
+    if root is not None:
+        walk(root, ())
+    return index
+
+
+def locate(loc: Loc, lines: Mapping[Loc, int]) -> tuple[str, int | None]:
+    """Dotted path and best line (the deepest part of the path the file has) for a location."""
+    line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
+    return ".".join(str(k) for k in loc), line
+
+
+# --------------------------------------------------------------------------- friendly problems
+
+
+def unknown_name(kind: str, name: str, known: Iterable[str]) -> str:
+    """``unknown actor 'x'; did you mean 'y'?`` (or the known names when none is close)."""
+    names = sorted(known)
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(names)})"
+    return f"unknown {kind} '{name}'{hint}"
+
+
+def clean_loc(loc: Loc, data: Any) -> Loc:
+    """A pydantic error location as a key path in the file.
+
+    Pydantic puts a discriminated union's tag into the location (``strategy.boulware.e``); the
+    file has no such key. A part that is not the last and is absent from the data at that point
+    is such a tag, and is dropped.
+    """
+    kept: list[Any] = []
+    node = data
+    for n, part in enumerate(loc):
+        last = n == len(loc) - 1
+        if isinstance(node, Mapping):
+            if part in node:
+                node = node[part]
+            elif not last:
+                continue  # a tag
+            else:
+                node = None
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+        kept.append(part)
+    return tuple(kept)
+
+
+def _unwrap(tp: Any) -> Any:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    return tp
+
+
+def _members(tp: Any) -> list[Any]:
+    """The non-None members of a union (or the type itself); registered variants of a model."""
+    tp = _unwrap(tp)
+    if get_origin(tp) in (Union, UnionType):
+        return [m for t in get_args(tp) if t is not type(None) for m in _members(t)]
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and hasattr(tp, "variants"):
+        return [tp, *tp.variants()]
+    return [tp]
+
+
+def fields_at(model: type[BaseModel], loc: Loc) -> set[str]:
+    """The keys allowed where ``loc`` (a key path of the file) points; its last part is the key."""
+    options: list[Any] = [model]
+    for part in loc[:-1]:
+        nxt: list[Any] = []
+        for tp in options:
+            for member in _members(tp):
+                if isinstance(member, type) and issubclass(member, BaseModel):
+                    field = member.model_fields.get(str(part))
+                    if field is not None:
+                        nxt.append(field.annotation)
+                elif get_origin(member) is dict:
+                    nxt.append(get_args(member)[1])
+                elif get_origin(member) is list:
+                    nxt.append(get_args(member)[0])
+        options = nxt
+    out: set[str] = set()
+    for tp in options:
+        for member in _members(tp):
+            if isinstance(member, type) and issubclass(member, BaseModel):
+                out.update(member.model_fields)
+    return out
+
+
+def pydantic_problems(err: ValidationError, model: type[BaseModel], data: Any) -> list[tuple[Loc, str]]:
+    """(key path in the file, friendly message) per pydantic error; an unknown key gets a "did you
+    mean" among the keys ``model`` allows at that place."""
+    out = []
+    for e in err.errors():
+        loc = clean_loc(tuple(e["loc"]), data)
+        msg = e["msg"]
+        kind = e["type"]
+        if loc and loc[-1] == "[key]":  # a mapping key (a name) failed, not a value
+            loc = loc[:-1]
+            msg = (
+                f"the name {e.get('input')!r} must be letters, digits and underscores, "
+                "not starting with a digit (names are parts of dotted paths)"
+            )
+        elif kind == "extra_forbidden":
+            key = str(loc[-1])
+            allowed = sorted(fields_at(model, loc))
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = (
+                f"; did you mean '{close[0]}'?"
+                if close
+                else (f" (allowed: {', '.join(allowed)})" if allowed else "")
+            )
+            msg = f"unknown key '{key}'{hint}"
+        elif kind == "missing":
+            msg = f"required key '{loc[-1]}' is missing"
+        elif kind == "union_tag_not_found":
+            tag = e.get("ctx", {}).get("discriminator", "name").strip("'")
+            msg = f"needs a '{tag}' key saying which kind it is"
+        elif kind == "finite_number":
+            msg = f"must be a finite number (got {e.get('input')!r})"
+        elif (
+            isinstance(e.get("input"), int | float | str | bool)
+            and "got" not in msg
+            and repr(e["input"]) not in msg
+        ):
+            msg = f"{msg} (got {e.get('input')!r})"
+        out.append((loc, msg.removeprefix("Value error, ")))
+    return out
+
+
+def validation_problems(
+    err: ValidationError, model: type[BaseModel], data: Any, source: str, lines: Mapping[Loc, int]
+) -> list[Problem]:
+    """:func:`pydantic_problems` as :class:`Problem` s with the file's lines."""
+    problems = []
+    for loc, msg in pydantic_problems(err, model, data):
+        where, line = locate(loc, lines)
+        problems.append(Problem(source, where, msg, line))
+    return problems
