@@ -174,3 +174,35 @@ def test_batch_bad_inputs_exit_2(tmp_path):
     ]
     for args in cases:
         exited(runner.invoke(app, args), 2)
+
+
+def test_ctrl_c_while_the_command_starts_is_quiet():
+    """An interrupt while ``wargame`` is still importing ends with status 130 and no traceback."""
+    code = """
+import sys
+
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "wargame.cli":
+            raise KeyboardInterrupt
+
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["wargame", "--help"]
+from wargame.__main__ import main
+main()
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == "interrupted\n"
+
+
+def test_ctrl_c_during_a_command_is_quiet(monkeypatch):
+    from wargame.model import NegotiationModel
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(NegotiationModel, "run", interrupted)
+    result = runner.invoke(app, ["run", str(BASELINE)])
+    exited(result, 130)
+    assert "interrupted" in result.output

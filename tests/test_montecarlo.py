@@ -86,6 +86,7 @@ def test_identical_results_for_any_worker_count(tmp_path):
     ).read_bytes()
 
 
+@pytest.mark.slow
 def test_identical_results_on_a_dask_local_cluster(tmp_path):
     serial = run_experiment(SMALL, executor="serial", out=tmp_path / "a")
     dask = run_experiment(SMALL, executor="dask", workers=2, out=tmp_path / "b")
@@ -95,6 +96,7 @@ def test_identical_results_on_a_dask_local_cluster(tmp_path):
     assert json.loads((dask.run_dir / "manifest.json").read_text())["executor"] == "dask"
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_identical_results(tmp_path):
     reference = run_experiment(SMALL, executor="serial", runs=60, out=tmp_path / "ref")
     out = tmp_path / "killed"

@@ -69,6 +69,7 @@ def test_oat_tornado_swings(tmp_path):
     assert t.loc[IDEAL, "swing_conf"] == pytest.approx(0, abs=1e-12)
 
 
+@pytest.mark.slow
 def test_noisy_outputs_are_measured_against_a_dummy_parameter(tmp_path):
     """Independent seeds: the dummy's ST is the noise floor; a real driver clears it."""
     result = run_sensitivity(
@@ -89,6 +90,7 @@ def test_noisy_outputs_are_measured_against_a_dummy_parameter(tmp_path):
 # -- reproducibility and the run directory ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_identical_for_any_worker_count_and_resumable(tmp_path):
     kwargs = {"method": "morris", "samples": 2, "outputs": ["gain.seoul", "deal"]}
     serial = run_sensitivity(SHIPPED, executor="serial", out=tmp_path / "a", **kwargs)

@@ -11,7 +11,7 @@ worker process or a resumed run gets exactly the same points.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from wargame import params
 from wargame.scenario import Scenario, clamp_parameter
 
-METHODS = ("oat", "morris", "sobol")
 # the index that ranks parameters under each method, and its 95% half-width column
 RANKED_BY = {
     "sobol": ("ST", "ST_conf"),
@@ -62,10 +61,14 @@ class Rule(_Spec):
     issues: list[str] | None = Field(default=None, description="only these issues (default: all)")
 
 
+Method = Literal["oat", "morris", "sobol"]
+METHODS: tuple[str, ...] = get_args(Method)
+
+
 class SensitivitySpec(_Spec):
     """The ``sensitivity:`` block of an experiment file."""
 
-    method: Literal["oat", "morris", "sobol"] = "sobol"
+    method: Method = "sobol"
     samples: int = Field(
         ge=1,
         le=1_000_000,

@@ -152,7 +152,6 @@ class Choice(_Dist):
 Distribution = Annotated[
     Uniform | Normal | TruncNormal | Triangular | Beta | Choice, Field(discriminator="dist")
 ]
-DISTRIBUTIONS = ("uniform", "normal", "truncnormal", "triangular", "beta", "choice")
 
 
 def sample_parameters(uncertain: Mapping[str, Distribution], rng: np.random.Generator) -> dict[str, Any]:

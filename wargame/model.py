@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -278,5 +278,5 @@ class NegotiationModel(mesa.Model):
         return {k: float(v) for k, v in zip(self.actor_names, values, strict=True)}
 
 
-def _offer_reporter(i: int):
+def _offer_reporter(i: int) -> Callable[[NegotiationModel], float]:
     return lambda m: float(m.standing_offer[i])

@@ -172,6 +172,7 @@ def grid_utilities(
                 total += values.reshape(view)
             return total.reshape(rows, -1)
         total = np.zeros((rows, n_packages))
+        assert columns is not None
         for i, values in enumerate(per_issue):
             total += np.take(values, columns[i], axis=1)
         return total

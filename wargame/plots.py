@@ -30,10 +30,8 @@ def outcome_distributions(df: pd.DataFrame, scenario: Scenario, folder: Path) ->
     for ax, name in zip(axes[0], issues, strict=True):
         issue = scenario.issues[name]
         values = df[f"outcome.{name}"].to_numpy(dtype=float)
-        bins = np.arange(issue.lo - issue.step / 2, issue.hi + issue.step, issue.step)
-        if len(bins) > 60:
-            bins = 60
-        ax.hist(values, bins=bins, color="#4c72b0", alpha=0.85)
+        edges = np.arange(issue.lo - issue.step / 2, issue.hi + issue.step, issue.step)
+        ax.hist(values, bins=edges if len(edges) <= 60 else 60, color="#4c72b0", alpha=0.85)
         ax.axvline(issue.status_quo, color="black", linestyle="--", label=f"status quo {issue.status_quo:g}")
         ax.axvline(issue.no_deal, color="#c44e52", linestyle=":", label=f"no deal {issue.no_deal:g}")
         nash = df.get(f"nash.{name}")
@@ -93,7 +91,8 @@ def sensitivity_plots(indices: pd.DataFrame, method: str, folder: Path) -> list[
     """Per output: a tornado chart (oat) or a bar chart of the indices with 95% intervals."""
     folder.mkdir(exist_ok=True)
     paths = []
-    for output, frame in indices.groupby("output", sort=False):
+    for group, frame in indices.groupby("output", sort=False):
+        output = str(group)
         frame = frame[~frame["parameter"].str.contains(" x ")].iloc[::-1]  # most important on top
         labels = frame["parameter"].tolist()
         y = np.arange(len(frame))

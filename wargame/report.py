@@ -282,10 +282,13 @@ def compare_table(frame: pd.DataFrame, name_a: str, name_b: str, note: str = "")
         "95% intervals per metric, uncorrected for testing many metrics: among ~20, expect about one "
         "'yes' by chance" + (f". {note}" if note else "")
     )
-    for row in frame.itertuples(index=False):
-        flag = Styled("yes", "bold yellow") if row.significant else "no"
-        interval = "-" if math.isnan(row.low) else f"{row.low:+.3f} .. {row.high:+.3f}"
-        table.add_row(row.metric, num(row.a), num(row.b), num(row.diff, signed=True), interval, flag)
+    for row in frame.to_dict("records"):
+        flag = Styled("yes", "bold yellow") if row["significant"] else "no"
+        low, high = float(row["low"]), float(row["high"])
+        interval = "-" if math.isnan(low) else f"{low:+.3f} .. {high:+.3f}"
+        table.add_row(
+            str(row["metric"]), num(row["a"]), num(row["b"]), num(row["diff"], signed=True), interval, flag
+        )
     return table
 
 

@@ -248,12 +248,12 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
             for extra in sorted(set(given) - names):
                 out.append((f"{at}.{field}.{extra}", unknown_name("issue", extra, names)))
         for issue_name, v in actor.ideal.items():
-            issue = s.issues.get(issue_name)
-            if issue is not None and issue.lo < issue.hi and not issue.lo <= v <= issue.hi:
+            bounds = s.issues.get(issue_name)
+            if bounds is not None and bounds.lo < bounds.hi and not bounds.lo <= v <= bounds.hi:
                 out.append(
                     (
                         f"{at}.ideal.{issue_name}",
-                        f"{v} is outside the issue's range [{issue.lo}, {issue.hi}]",
+                        f"{v} is outside the issue's range [{bounds.lo}, {bounds.hi}]",
                     )
                 )
         for issue_name, w in actor.salience.items():
@@ -276,12 +276,12 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
             if len(link.targets) != 2:
                 out.append((lat, f"a linkage joins exactly two issues (got {len(link.targets)})"))
             for issue_name, target in link.targets.items():
-                issue = s.issues.get(issue_name)
-                if issue is None:
+                linked = s.issues.get(issue_name)
+                if linked is None:
                     out.append((f"{lat}.{issue_name}", unknown_name("issue", issue_name, names)))
-                elif not issue.lo <= target <= issue.hi:
+                elif not linked.lo <= target <= linked.hi:
                     out.append(
-                        (f"{lat}.{issue_name}", f"target {target} is outside [{issue.lo}, {issue.hi}]")
+                        (f"{lat}.{issue_name}", f"target {target} is outside [{linked.lo}, {linked.hi}]")
                     )
 
     data = s.data()
@@ -324,9 +324,9 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
         if inject.round >= s.rounds:
             out.append((f"{at}.round", f"round {inject.round} is after the last round ({s.rounds - 1})"))
     if s.classroom is not None:
-        for actor in s.classroom.briefings:
-            if actor not in s.actors:
-                out.append((f"classroom.briefings.{actor}", unknown_name("actor", actor, set(s.actors))))
+        for briefed in s.classroom.briefings:
+            if briefed not in s.actors:
+                out.append((f"classroom.briefings.{briefed}", unknown_name("actor", briefed, set(s.actors))))
         for i, item in enumerate(s.classroom.injects):
             at = f"classroom.injects.{i}"
             if item.event is not None and item.event not in s.events:

@@ -214,7 +214,8 @@ def warnings_for(
     """What the reader should not over-read: intervals that include zero, samples too small."""
     out = []
     key, conf = RANKED_BY[spec.method]
-    for output, frame in indices.groupby("output", sort=False):
+    for group, frame in indices.groupby("output", sort=False):
+        output = str(group)
         if spread.get(output, 1.0) == 0:
             out.append(f"{output}: does not vary over the design: every index is 0 (pick another output)")
             continue

@@ -50,7 +50,11 @@ def sweep_table(
     for value, group in episodes.groupby(f"param.{path}", sort=True):
         deals = int(group["deal"].sum())
         low, high = wilson(deals, len(group))
-        row: dict[str, Any] = {"value": float(value), "episodes": len(group), "deal_rate": deals / len(group)}
+        row: dict[str, Any] = {
+            "value": float(str(value)),
+            "episodes": len(group),
+            "deal_rate": deals / len(group),
+        }
         row.update(deal_low=low, deal_high=high)
         for issue in scenario_issues:
             col = group[f"outcome.{issue}"].astype(float)
@@ -116,7 +120,7 @@ def run_sweep(
 ) -> SweepResult:
     """Play ``runs`` episodes at each value of one parameter (the same seeds at every value)."""
     base = load_scenario(scenario, overrides)
-    problems = []
+    problems: list[Problem] = []
     for value in values:
         try:
             base.with_values({path: value}, source="--param")

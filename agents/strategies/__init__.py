@@ -31,14 +31,16 @@ def _adapter(names: tuple[str, ...]) -> TypeAdapter[Any]:
     members = tuple(STRATEGIES[n].Params for n in names)
     if len(members) == 1:
         return TypeAdapter(members[0])
-    return TypeAdapter(Annotated[Union[members], Field(discriminator="name")])  # noqa: UP007
+    union: Any = Annotated[Union[members], Field(discriminator="name")]  # noqa: UP007
+    return TypeAdapter(union)
 
 
 def validate_params(value: Any) -> StrategyParams:
     """A strategy's parameters (a mapping with ``name``) checked against the registered strategy."""
     if isinstance(value, StrategyParams):
         return value
-    return _adapter(strategy_names()).validate_python(value)  # type: ignore[no-any-return]
+    params: StrategyParams = _adapter(strategy_names()).validate_python(value)
+    return params
 
 
 def _validate(value: Any, handler: Any) -> StrategyParams:

@@ -12,7 +12,7 @@ schema, ``--help`` and the docs take the known names from there.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from pydantic import BaseModel
@@ -74,9 +74,3 @@ def register(cls: type[Strategy]) -> type[Strategy]:
 
 def strategy_names() -> tuple[str, ...]:
     return tuple(STRATEGIES)
-
-
-def describe(cls: type[Strategy]) -> dict[str, Any]:
-    """A strategy's name, first docstring line and parameters with defaults (for docs and --help)."""
-    fields = {k: f.default for k, f in cls.Params.model_fields.items() if k != "name"}
-    return {"name": cls.name, "summary": (cls.__doc__ or "").strip().splitlines()[0], "parameters": fields}

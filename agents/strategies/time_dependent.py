@@ -7,7 +7,8 @@ deadline (Boulware), ``e = 1`` concedes evenly (Linear), ``e > 1`` concedes earl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -18,9 +19,18 @@ if TYPE_CHECKING:
 
 
 class ExponentParams(StrategyParams):
-    """Parameters of a time-dependent strategy: the concession exponent ``e``."""
+    """Parameters of a time-dependent strategy: the concession exponent ``e``, which each of the
+    three kinds bounds in its own way (``allowed``: a test of ``e`` and what to say when it fails)."""
 
     e: float = Field(gt=0, le=50)
+    allowed: ClassVar[tuple[Callable[[float], bool], str]]
+
+    @model_validator(mode="after")
+    def _check(self) -> ExponentParams:
+        ok, problem = self.allowed
+        if not ok(self.e):
+            raise ValueError(problem.format(e=self.e))
+        return self
 
 
 class TimeDependent(Strategy):
@@ -43,12 +53,7 @@ class Boulware(TimeDependent):
     class Params(ExponentParams):
         name: Literal["boulware"]
         e: float = Field(default=0.2, gt=0, le=50)
-
-        @model_validator(mode="after")
-        def _check(self) -> Boulware.Params:
-            if not self.e < 1:
-                raise ValueError(f"boulware needs e < 1 (got {self.e}); use conceder for e > 1")
-            return self
+        allowed = (lambda e: e < 1, "boulware needs e < 1 (got {e}); use conceder for e > 1")
 
 
 class Linear(TimeDependent):
@@ -59,12 +64,7 @@ class Linear(TimeDependent):
     class Params(ExponentParams):
         name: Literal["linear"]
         e: float = Field(default=1.0, gt=0, le=50)
-
-        @model_validator(mode="after")
-        def _check(self) -> Linear.Params:
-            if self.e != 1:
-                raise ValueError(f"linear has e = 1 (got {self.e}); use boulware or conceder")
-            return self
+        allowed = (lambda e: e == 1, "linear has e = 1 (got {e}); use boulware or conceder")
 
 
 class Conceder(TimeDependent):
@@ -75,9 +75,4 @@ class Conceder(TimeDependent):
     class Params(ExponentParams):
         name: Literal["conceder"]
         e: float = Field(default=3.0, gt=0, le=50)
-
-        @model_validator(mode="after")
-        def _check(self) -> Conceder.Params:
-            if not self.e > 1:
-                raise ValueError(f"conceder needs e > 1 (got {self.e}); use boulware for e < 1")
-            return self
+        allowed = (lambda e: e > 1, "conceder needs e > 1 (got {e}); use boulware for e < 1")

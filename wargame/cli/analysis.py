@@ -8,11 +8,19 @@ from typing import Annotated
 
 import typer
 
-from wargame.cli.common import err, out, overrides, user_errors, with_progress
-from wargame.cli.runs import EXECUTOR_HELP
+from wargame.cli.common import (
+    Executor,
+    OutDir,
+    Scheduler,
+    Workers,
+    err,
+    out,
+    overrides,
+    user_errors,
+    with_progress,
+)
+from wargame.design import METHODS
 from wargame.errors import Problem, WargameError
-
-METHODS = ("oat", "morris", "sobol")
 
 
 @user_errors
@@ -32,12 +40,10 @@ def sensitivity(
         list[str] | None,
         typer.Option("--output", help="Outcome column to analyse (repeatable), e.g. gain.seoul."),
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
-    executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "process",
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address; implies --executor dask.")
-    ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Base folder for run directories.")] = Path("runs"),
+    workers: Workers = None,
+    executor: Executor = "process",
+    scheduler: Scheduler = None,
+    out_dir: OutDir = Path("runs"),
     resume: Annotated[
         Path | None, typer.Option(help="Finish an interrupted sensitivity run directory.")
     ] = None,
@@ -84,9 +90,9 @@ def sweep(
         int, typer.Option(min=1, help="Episodes per value (the same seeds at every value).")
     ] = 200,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 0,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
-    executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "process",
-    out_dir: Annotated[Path, typer.Option("--out", help="Base folder for run directories.")] = Path("runs"),
+    workers: Workers = None,
+    executor: Executor = "process",
+    out_dir: OutDir = Path("runs"),
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Fix another scenario value: PATH=VALUE.")
     ] = None,

@@ -6,19 +6,31 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from wargame.errors import Problem, WargameError
+from wargame.executors import EXECUTORS
 
 out = Console()
 err = Console(stderr=True)
 
 
+# options several commands share
+Workers = Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")]
+Executor = Annotated[str, typer.Option(help=f"{', '.join(EXECUTORS[:-1])} or {EXECUTORS[-1]}.")]
+Scheduler = Annotated[
+    str | None, typer.Option(help="Dask scheduler address (tcp://host:port); implies --executor dask.")
+]
+OutDir = Annotated[Path, typer.Option("--out", help="Base folder for run directories.")]
+
+
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a :class:`WargameError` into its message on stderr and exit status 2."""
+    """Turn a :class:`WargameError` into its message on stderr and exit status 2, and Ctrl-C into
+    "interrupted" and exit status 130 (never a traceback)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -29,6 +41,9 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
             print_problems(err, e)
             raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted[/]")
+            raise typer.Exit(130) from None
 
     return wrapper
 

@@ -8,13 +8,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from wargame.cli.common import out, overrides, user_errors, with_progress
-from wargame.executors import EXECUTORS
+from wargame.cli.common import (
+    Executor,
+    OutDir,
+    Scheduler,
+    Workers,
+    out,
+    overrides,
+    user_errors,
+    with_progress,
+)
 
 if TYPE_CHECKING:
     from wargame.results import ExperimentResult
-
-EXECUTOR_HELP = f"{', '.join(EXECUTORS[:-1])} or {EXECUTORS[-1]}."
 
 
 @user_errors
@@ -24,12 +30,10 @@ def batch(
     ] = None,
     runs: Annotated[int | None, typer.Option(help="Number of episodes (overrides the file).")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Experiment seed (overrides the file).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
-    executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "process",
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address (tcp://host:port); implies --executor dask.")
-    ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Base folder for run directories.")] = Path("runs"),
+    workers: Workers = None,
+    executor: Executor = "process",
+    scheduler: Scheduler = None,
+    out_dir: OutDir = Path("runs"),
     resume: Annotated[
         Path | None,
         typer.Option(help="Finish an interrupted run directory (its config.yaml; options given must agree)."),

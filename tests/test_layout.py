@@ -1,0 +1,153 @@
+"""The house rules: imports run one way and start-up stays light (``.ci/run`` also imports every
+module alone in a fresh interpreter).
+
+The layers below are the README's Layout section; a module may import (at run time, at the top
+or inside a function) only modules of its own layer or a lower one, and the imports within a layer
+have no cycle. ``if TYPE_CHECKING:`` imports are for the type checker and do not count.
+"""
+
+import ast
+import subprocess
+import sys
+from fnmatch import fnmatch
+from graphlib import CycleError, TopologicalSorter
+
+import pytest
+
+from .conftest import ROOT
+
+# lowest first; a module belongs to the first layer with a matching pattern
+LAYERS = [
+    # foundations: no project imports but these
+    ["wargame.errors", "wargame.params", "wargame.tables", "wargame.schema", "wargame.rundir"],
+    # maths on plain arrays
+    ["wargame.solutions", "wargame.bdm", "wargame.actors_csv", "agents.view"],
+    # plug-ins and their registries: strategies and protocols (they see narrow views, not the model)
+    ["agents.strategies*", "wargame.episode", "wargame.protocols*"],
+    # the scenario schema, which takes the names it allows from the registries
+    ["wargame.scenario"],
+    # what a scenario compiles to: payoffs, the issue space, events; distributions over parameters
+    ["wargame.payoffs", "wargame.space", "wargame.events", "wargame.distributions", "agents.human"],
+    ["agents.government"],
+    ["wargame.model"],
+    # experiments and how results look
+    ["wargame.design", "wargame.experiment", "wargame.executors", "wargame.summary", "wargame.report"],
+    ["wargame.plots", "wargame.results", "wargame.montecarlo"],
+    ["wargame.sensitivity", "wargame.sweep", "wargame.classroom*"],
+    ["wargame.cli*", "wargame.__main__"],
+]
+
+
+def _modules() -> dict[str, ast.Module]:
+    out = {}
+    for package in ("wargame", "agents"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            out[name] = ast.parse(path.read_text(), str(path))
+    return out
+
+
+def _layer(name: str) -> int:
+    if name in ("wargame", "agents"):  # the package roots: lazy or empty
+        return -1
+    for i, patterns in enumerate(LAYERS):
+        if any(fnmatch(name, p) for p in patterns):
+            return i
+    raise AssertionError(f"{name} is in no layer: add it to LAYERS and to the README's Layout")
+
+
+def _runtime_imports(tree: ast.Module, name: str) -> set[str]:
+    """Project modules imported at run time (anywhere but under ``if TYPE_CHECKING:``)."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip.update(id(n) for child in node.body for n in ast.walk(child))
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{name}: use absolute imports"
+            found.add(node.module or "")
+            found.update(f"{node.module}.{a.name}" for a in node.names)  # a submodule, or a name
+    return {m for m in found if m.split(".")[0] in ("wargame", "agents")}
+
+
+MODULES = _modules()
+GRAPH = {
+    name: {m for m in _runtime_imports(tree, name) if m in MODULES and m != name}
+    for name, tree in MODULES.items()
+}
+
+
+def test_every_module_has_a_layer():
+    for name in MODULES:
+        _layer(name)
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_imports_only_its_own_layer_or_lower(name):
+    mine = _layer(name)
+    above = sorted(m for m in GRAPH[name] if _layer(m) > mine)
+    assert not above, f"{name} (layer {mine}) imports {above} from a higher layer"
+
+
+def test_no_import_cycles():
+    try:
+        tuple(TopologicalSorter(GRAPH).static_order())
+    except CycleError as err:
+        pytest.fail(f"import cycle: {' -> '.join(err.args[1])}")
+
+
+def test_agents_never_see_the_model():
+    for name in MODULES:
+        if name.startswith("agents"):
+            assert "wargame.model" not in GRAPH[name], name
+
+
+def test_strategies_and_protocols_use_only_narrow_views():
+    """A strategy reads a NegotiatorView; a protocol a ProtocolTable: neither imports the agent
+    or the model classes, even for types."""
+    for name, tree in MODULES.items():
+        if name.startswith(("agents.strategies", "wargame.protocols")):
+            every = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} | {
+                a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+            }
+            assert "wargame.model" not in every, name
+            if name.startswith("agents.strategies"):
+                assert "agents.government" not in every, name
+
+
+def _loaded_by(code: str) -> set[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", f"import sys\n{code}\nprint('\\n'.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(proc.stdout.split())
+
+
+HEAVY = {"pandas", "scipy", "matplotlib", "mesa", "SALib", "pyarrow", "dask"}
+
+
+def test_help_and_the_package_root_load_nothing_heavy():
+    assert not HEAVY & _loaded_by("import wargame")
+    assert not HEAVY & _loaded_by("from wargame.cli import app")
+    # validating a scenario needs the schema, not the engine
+    assert not HEAVY & _loaded_by(
+        "from wargame.scenario import load_scenario\n"
+        f"load_scenario({str(ROOT / 'configs' / 'scenarios' / 'summit_2025.yaml')!r})"
+    )
+
+
+def test_the_lazy_package_root_exports_what_it_lists():
+    import wargame
+
+    for name in wargame.__all__:
+        assert getattr(wargame, name) is not None
+    with pytest.raises(AttributeError):
+        wargame.no_such_name  # noqa: B018
