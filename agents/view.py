@@ -6,6 +6,8 @@ interface, never the mechanism itself).
   the candidate packages. :class:`agents.government.GovernmentAgent` provides it.
 * :class:`SeatView` adds what a person deciding for a government is shown (the round, the issues,
   the offer on the table, the history): what a seat (:mod:`agents.human`) reads.
+* :class:`Party` is a government as a protocol sees it: it proposes, responds and says whether it
+  backs an offer.
 * :class:`Table` is what the model offers its agents (:class:`wargame.model.NegotiationModel`
   provides it); only the agent reads it.
 
@@ -15,7 +17,7 @@ Nothing here imports the model: the model depends on the agents, never the other
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -33,6 +35,7 @@ class Offer(NamedTuple):
     package: np.ndarray
 
 
+@runtime_checkable
 class NegotiatorView(Protocol):
     """What a strategy sees of the talks."""
 
@@ -100,6 +103,7 @@ class NegotiatorView(Protocol):
         ...
 
 
+@runtime_checkable
 class SeatView(NegotiatorView, Protocol):
     """What a person deciding for a government is shown."""
 
@@ -121,6 +125,35 @@ class SeatView(NegotiatorView, Protocol):
 
     @property
     def history(self) -> Sequence[RoundRecord]: ...
+
+
+@runtime_checkable
+class Party(Protocol):
+    """A government as a protocol sees it."""
+
+    @property
+    def actor(self) -> str: ...
+
+    @property
+    def index(self) -> int:
+        """Its row in the payoff arrays."""
+        ...
+
+    @property
+    def reservation(self) -> float: ...
+
+    @property
+    def aspiration_now(self) -> float:
+        """What it asked for in its last decision (nan for a person, or before it decided)."""
+        ...
+
+    def propose(self, round_: int) -> np.ndarray: ...
+
+    def respond(self, offer: np.ndarray, round_: int) -> bool: ...
+
+    def supports(self, offer: np.ndarray) -> bool:
+        """Whether it prefers ``offer`` to the talks failing."""
+        ...
 
 
 class Table(Protocol):

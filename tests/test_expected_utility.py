@@ -14,7 +14,6 @@ from wargame.cli import app
 from wargame.errors import WargameError
 from wargame.model import NegotiationModel
 from wargame.montecarlo import run_experiment
-from wargame.protocols.expected_utility import weights
 
 from .conftest import BASELINE, BILATERAL, SMALL, exited
 from .test_bdm import EC
@@ -42,7 +41,12 @@ def test_baseline_runs_under_expected_utility():
         last = ep.rounds[-1]
         assert last.proposer == "forecast" and last.offer == ep.forecast
         assert set(last.positions) == {"seoul", "washington", "pyongyang", "beijing", "tokyo"}
-        capability, salience = weights(model.payoffs)
+        # capability x salience on 0-1 (each actor's most salient issue counts 1), as events left them
+        actors = model.scenario.actors.values()
+        capability = np.array([a.capability for a in actors])
+        salience = np.array(
+            [[a.salience[i] / max(a.salience.values()) for i in model.issue_names] for a in actors]
+        )
         for i, issue in enumerate(model.issue_names):
             x = np.array([last.positions[a][issue] for a in model.actor_names])
             assert ep.forecast[issue] == pytest.approx(bdm.weighted_median(x, capability * salience[:, i]))
@@ -81,7 +85,9 @@ def test_without_events_positions_follow_the_model_exactly():
     """Bilateral, no events: each issue is exactly bdm.step applied round after round."""
     model = NegotiationModel(BILATERAL, seed=0, overrides={**EU, "rounds": 4})
     ep = model.run()
-    cap, sal = weights(model.payoffs)
+    cap = np.ones(2)  # both capitals have capability 1 in the bilateral scenario
+    assert [a.capability for a in model.scenario.actors.values()] == [1.0, 1.0]
+    sal = model.payoffs.salience / model.payoffs.salience.max(axis=1, keepdims=True)
     for i, issue in enumerate(model.issue_names):
         t = bdm.simulate(cap, model.payoffs.ideal[:, i], sal[:, i], 4, span=float(model.payoffs.span[i]))
         got = [[r.positions[a][issue] for a in model.actor_names] for r in ep.rounds]
@@ -105,7 +111,8 @@ def test_an_event_moving_an_ideal_moves_the_position():
     seoul, troop = model.payoffs.index("seoul"), model.issue_names.index("troop_level")
     shifted = start[:, troop].copy()
     shifted[seoul] = np.clip(shifted[seoul] - 1.5, model.payoffs.lo[troop], model.payoffs.hi[troop])
-    capability, salience = weights(model.payoffs)
+    capability = np.array([a.capability for a in model.scenario.actors.values()])
+    salience = model.payoffs.salience / model.payoffs.salience.max(axis=1, keepdims=True)
     expected, _, _ = bdm.step(shifted, capability, salience[:, troop], float(model.payoffs.span[troop]))
     got = [model.history[-1].positions[a]["troop_level"] for a in model.actor_names]
     np.testing.assert_allclose(got, expected[0])

@@ -109,16 +109,29 @@ def test_agents_never_see_the_model():
 
 
 def test_strategies_and_protocols_use_only_narrow_views():
-    """A strategy reads a NegotiatorView; a protocol a ProtocolTable: neither imports the agent
-    or the model classes, even for types."""
+    """A strategy reads a NegotiatorView; a protocol a ProtocolTable of Parties: neither imports the
+    agent or the model classes, not even for types (mypy then checks every attribute they use)."""
     for name, tree in MODULES.items():
         if name.startswith(("agents.strategies", "wargame.protocols")):
-            every = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} | {
-                a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
-            }
-            assert "wargame.model" not in every, name
-            if name.startswith("agents.strategies"):
-                assert "agents.government" not in every, name
+            every = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+            every |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+            assert not every & {"wargame.model", "agents.government", "mesa"}, name
+
+
+def test_the_agent_and_the_model_provide_the_views(baseline):
+    """The views are typing Protocols: the agent and the model must have every member (checked at
+    run time here, because Mesa has no type information for mypy to check them against)."""
+    from agents.view import NegotiatorView, Party, SeatView, Table
+    from wargame.model import NegotiationModel
+    from wargame.protocols import ProtocolTable
+
+    model = NegotiationModel(baseline, seed=0)
+    seoul = model.principals[0]
+    assert isinstance(seoul, NegotiatorView) and isinstance(seoul, SeatView) and isinstance(seoul, Party)
+    for protocol in (Table, ProtocolTable):
+        members = {n for n in dir(protocol) if not n.startswith("_")} | set(protocol.__annotations__)
+        missing = sorted(n for n in members if not hasattr(model, n))
+        assert not missing, f"NegotiationModel lacks {protocol.__name__} members {missing}"
 
 
 def _loaded_by(code: str) -> set[str]:
@@ -144,10 +157,22 @@ def test_help_and_the_package_root_load_nothing_heavy():
     )
 
 
-def test_the_lazy_package_root_exports_what_it_lists():
-    import wargame
+def test_the_lazy_packages_export_what_they_list():
+    """``wargame`` and ``wargame.classroom`` load their names on first use: each is the object its
+    module defines, the lists agree, and submodules are reachable as attributes."""
+    import importlib
 
-    for name in wargame.__all__:
-        assert getattr(wargame, name) is not None
+    import wargame
+    import wargame.classroom
+
+    assert set(wargame.__all__) == {"__version__", *wargame._EXPORTS}
+    tree = ast.parse((ROOT / "wargame" / "__init__.py").read_text())
+    typed = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert typed >= set(wargame._EXPORTS)  # the type checker sees every lazy name
+    for package in (wargame, wargame.classroom):
+        prefix = "" if package is wargame else "wargame.classroom."
+        for name, module in package._EXPORTS.items():
+            assert getattr(package, name) is getattr(importlib.import_module(prefix + module), name)
+    assert wargame.model is importlib.import_module("wargame.model")  # a submodule, loaded on use
     with pytest.raises(AttributeError):
         wargame.no_such_name  # noqa: B018

@@ -192,7 +192,10 @@ def test_new_runs_never_overwrite(tmp_path):
     ("name", "words"),
     [
         ("bad_sd.yaml", "sd: Input should be greater than 0"),
-        ("bad_bounds.yaml", "low (0.2) must be below high (0.0)"),
+        (
+            "bad_bounds.yaml",
+            "bad_bounds.yaml:15: uncertain.actors.seoul.perception_noise: low (0.2) must be below",
+        ),
         ("unknown_path.yaml", "nearest valid paths: actors.seoul.perception_noise"),
         ("zero_runs.yaml", "runs: Input should be greater than or equal to 1"),
         ("missing_scenario.yaml", "scenario file not found"),

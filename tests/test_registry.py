@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from agents.strategies import STRATEGIES, Strategy, StrategyParams, register
 from agents.view import NegotiatorView, Offer
-from wargame.cli import app
 from wargame.episode import RoundRecord
 from wargame.errors import WargameError
 from wargame.model import NegotiationModel
@@ -156,12 +155,23 @@ def test_a_toy_protocol_added_through_the_registry_plays(toy_protocol, bilateral
     assert (result.episodes["rounds_played"] == 1).all()
 
 
-def test_help_lists_the_registered_names():
-    result = CliRunner().invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
-    exited(result, 0)
-    text = " ".join(result.output.split())
-    for name in [*STRATEGIES, *PROTOCOLS]:
-        assert name in text
+def test_help_lists_the_registered_names(toy_strategy, toy_protocol):
+    from wargame.cli import build
+
+    for args in (["run", "--help"], ["batch", "--help"]):
+        result = CliRunner().invoke(build(), args, env={"COLUMNS": "300"})
+        exited(result, 0)
+        text = " ".join(result.output.split())
+        assert f"Strategies (actors.ACTOR.strategy: {{name: ...}}): {', '.join(STRATEGIES)}." in text
+        assert f"Protocols (protocol: ...): {', '.join(PROTOCOLS)}." in text
+        assert "toy_stubborn" in text and "toy_take_it_or_leave_it" in text
+
+
+def test_the_readme_and_models_doc_name_every_registered_strategy_and_protocol():
+    for doc in ("README.md", "docs/models.md"):
+        text = (ROOT / doc).read_text()
+        missing = [name for name in [*STRATEGIES, *PROTOCOLS] if f"`{name}`" not in text]
+        assert not missing, f"{doc} does not mention {missing}"
 
 
 def test_the_docs_list_every_registered_strategy_and_protocol():

@@ -38,6 +38,9 @@ BAD_FILES = {
     "effect_on_strategy.yaml": ("events.beijing_coercion.effects.0.path", 175, "cannot be changed"),
     "bool_for_number.yaml": ("actors.seoul.capability", 35, "valid number (got True)"),
     "strategy_without_name.yaml": ("actors.seoul.strategy", 41, "needs a 'name' key"),
+    "strategy_bad_parameter.yaml": ("actors.seoul.strategy", 41, "boulware needs e < 1 (got 2.0)"),
+    # a strategy's own keys, not every strategy's: 'level' belongs to the hardliner
+    "strategy_unknown_key.yaml": ("actors.seoul.strategy.levl", 43, "unknown key 'levl' (allowed: e, name)"),
     "unknown_variant.yaml": (
         "variant",
         11,
@@ -178,3 +181,14 @@ def test_every_citation_names_a_source_and_every_source_is_cited(name):
     cited = {key.strip() for group in re.findall(r"\[([a-z, ]+)\]", text) for key in group.split(",")}
     assert cited <= set(scenario.sources), f"cited but not under sources: {cited - set(scenario.sources)}"
     assert set(scenario.sources) <= cited, f"listed but never cited: {set(scenario.sources) - cited}"
+
+
+def test_every_problem_is_reported_together(bilateral):
+    """Checks that depend on other fields (the variant on the protocol) still report with the rest."""
+    from wargame.scenario import validate_scenario
+
+    data = {**bilateral.data(), "protocol": "expected_utility", "variant": "scholtz", "rounds": 0}
+    with pytest.raises(WargameError) as info:
+        validate_scenario(data, "x.yaml")
+    assert {p.path for p in info.value.problems} == {"variant", "rounds"}
+    assert "unknown variant 'scholtz' for expected_utility (known: scholz, textbook)" in str(info.value)

@@ -48,8 +48,11 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'wargame' has no attribute {name!r}")
+    if module is None:  # a submodule, as ``wargame.model`` after ``import wargame``
+        try:
+            return import_module(f"wargame.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"module 'wargame' has no attribute {name!r}") from None
     value = getattr(import_module(module), name)
     globals()[name] = value  # the next lookup is a plain attribute
     return value

@@ -9,6 +9,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from agents.strategies import DEFAULT
 from wargame.design import RANKED_BY
 from wargame.tables import Styled, Table, bold, markdown, num, short
 
@@ -24,6 +25,14 @@ if TYPE_CHECKING:
 
 def _tick(flag: bool) -> Styled:
     return Styled("yes", "green") if flag else Styled("no", "red")
+
+
+def _answers(responses: Mapping[str, bool]) -> tuple[str | Styled, ...]:
+    """One line per principal: "washington: yes" (coloured)."""
+    parts: list[str | Styled] = []
+    for i, (actor, ok) in enumerate(responses.items()):
+        parts += [f"{chr(10) if i else ''}{actor}: ", _tick(ok)]
+    return tuple(parts)
 
 
 def _gain(x: float | None) -> Styled:
@@ -60,7 +69,7 @@ def transcript_table(episode: Episode, scenario: Scenario) -> Table:
             r.proposer,
             *[num(r.offer[name], 2) for name in scenario.issues],
             *([str(len(r.moves))] if with_positions else []),
-            "\n".join(f"{a}: {'yes' if ok else 'no'}" for a, ok in r.responses.items()),
+            _answers(r.responses),
             ", ".join(a for a, ok in r.support.items() if ok) or "-",
             "\n".join(r.events),
         )
@@ -98,7 +107,7 @@ def actors_table(episode: Episode, scenario: Scenario) -> Table:
         "lllrrr",
     )
     for aid, actor in scenario.actors.items():
-        strategy = actor.strategy.name if actor.strategy else ("linear" if actor.role == "principal" else "-")
+        strategy = actor.strategy.name if actor.strategy else (DEFAULT if actor.role == "principal" else "-")
         table.add_row(
             actor.name or aid,
             actor.role,
@@ -379,7 +388,7 @@ def sensitivity_tables(indices: pd.DataFrame, method: str, short_paths: bool = T
             name = row["parameter"].removeprefix("actors.") if short_paths else row["parameter"]
             cells = [num(row[c]) for c, _ in _SENSITIVITY_COLUMNS[method]]
             table.add_row(str(int(row["rank"])), name, *cells, style="dim" if unsure else None)
-        table.caption = _SENSITIVITY_NOTES[method] + "; dim: interval includes 0"
+        table.caption = _SENSITIVITY_NOTES[method] + "; dim (in files: italic): the interval includes 0"
         tables.append(table)
     return tables
 

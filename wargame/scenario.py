@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator
+from pydantic import Field, StringConstraints, ValidationError, ValidationInfo, field_validator
 
 from agents.strategies import STRATEGIES, StrategyField
 from wargame import params
@@ -155,7 +155,7 @@ class Scenario(Strict):
         default="alternating_offers", description="how a round goes (a registered protocol)"
     )
     variant: str = Field(
-        default="scholz", description="the protocol's reading, where it has several (see docs/models.md)"
+        default="", description="the protocol's reading where it has several (default: its first)"
     )
     rounds: int = Field(default=12, ge=1, le=1000)
     max_candidates: int = Field(
@@ -174,6 +174,25 @@ class Scenario(Strict):
         if name not in PROTOCOLS:
             raise ValueError(unknown_name("protocol", name, PROTOCOLS))
         return name
+
+    @field_validator("variant")
+    @classmethod
+    def _known_variant(cls, variant: str, info: ValidationInfo) -> str:
+        protocol = PROTOCOLS.get(info.data.get("protocol", ""))
+        if protocol is None:
+            return variant  # the protocol itself is reported
+        if not protocol.variants:
+            # a protocol with one reading ignores it (files of older versions say "scholz" here)
+            if variant and variant not in all_variants():
+                raise ValueError(f"{protocol.name} has no variants (got '{variant}')")
+            return variant
+        if not variant:
+            return protocol.variants[0]
+        if variant not in protocol.variants:
+            raise ValueError(
+                f"unknown variant '{variant}' for {protocol.name} (known: {', '.join(protocol.variants)})"
+            )
+        return variant
 
     @property
     def principals(self) -> list[str]:
@@ -210,9 +229,6 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
     """Cross-field checks pydantic cannot express per field: (dotted path, message) pairs."""
     out: list[tuple[str, str]] = []
     names = set(s.issues)
-    known = PROTOCOLS[s.protocol].variants or all_variants()
-    if s.variant not in known:
-        out.append(("variant", f"unknown variant '{s.variant}' for {s.protocol} (known: {', '.join(known)})"))
 
     for name, issue in s.issues.items():
         at = f"issues.{name}"

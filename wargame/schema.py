@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -129,9 +129,10 @@ def unknown_name(kind: str, name: str, known: Iterable[str]) -> str:
 def clean_loc(loc: Loc, data: Any) -> Loc:
     """A pydantic error location as a key path in the file.
 
-    Pydantic puts a discriminated union's tag into the location (``strategy.boulware.e``); the
-    file has no such key. A part that is not the last and is absent from the data at that point
-    is such a tag, and is dropped.
+    Pydantic puts a discriminated union's tag into the location (``strategy.boulware.e``), and a
+    check of a whole tagged model ends its location with the tag; the file has no such key. A part
+    absent from the data at that point is such a tag, and is dropped, unless it is the last part
+    and not one of the mapping's values (then it is a missing key).
     """
     kept: list[Any] = []
     node = data
@@ -140,7 +141,7 @@ def clean_loc(loc: Loc, data: Any) -> Loc:
         if isinstance(node, Mapping):
             if part in node:
                 node = node[part]
-            elif not last:
+            elif not last or part in node.values():
                 continue  # a tag
             else:
                 node = None
@@ -168,9 +169,25 @@ def _members(tp: Any) -> list[Any]:
     return [tp]
 
 
-def fields_at(model: type[BaseModel], loc: Loc) -> set[str]:
-    """The keys allowed where ``loc`` (a key path of the file) points; its last part is the key."""
+def _fits(model: type[BaseModel], node: Any) -> bool:
+    """Whether ``node`` could be this member of a union: no tag field (a Literal) says otherwise."""
+    if not isinstance(node, Mapping):
+        return True
+    for name, field in model.model_fields.items():
+        tp = _unwrap(field.annotation)
+        if get_origin(tp) is Literal and name in node and node[name] not in get_args(tp):
+            return False
+    return True
+
+
+def fields_at(model: type[BaseModel], loc: Loc, data: Any = None) -> set[str]:
+    """The keys allowed where ``loc`` (a key path of the file) points; its last part is the key.
+
+    With the file's ``data``, a union offers only the keys of the members its tag picks (a
+    strategy's own parameters, not every strategy's).
+    """
     options: list[Any] = [model]
+    node = data
     for part in loc[:-1]:
         nxt: list[Any] = []
         for tp in options:
@@ -184,11 +201,13 @@ def fields_at(model: type[BaseModel], loc: Loc) -> set[str]:
                 elif get_origin(member) is list:
                     nxt.append(get_args(member)[0])
         options = nxt
+        node = node.get(part) if isinstance(node, Mapping) else None
     out: set[str] = set()
     for tp in options:
-        for member in _members(tp):
-            if isinstance(member, type) and issubclass(member, BaseModel):
-                out.update(member.model_fields)
+        members = [m for m in _members(tp) if isinstance(m, type) and issubclass(m, BaseModel)]
+        fitting = [m for m in members if _fits(m, node)] or members
+        for member in fitting:
+            out.update(member.model_fields)
     return out
 
 
@@ -208,7 +227,7 @@ def pydantic_problems(err: ValidationError, model: type[BaseModel], data: Any) -
             )
         elif kind == "extra_forbidden":
             key = str(loc[-1])
-            allowed = sorted(fields_at(model, loc))
+            allowed = sorted(fields_at(model, loc, data))
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = (
                 f"; did you mean '{close[0]}'?"

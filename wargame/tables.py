@@ -34,11 +34,6 @@ def short(x: Any) -> str:
     return f"{float(x):g}"
 
 
-def share(x: Any, digits: int = 0) -> str:
-    """A fraction as a percentage: 0.1234 -> "12%"."""
-    return "-" if x is None else f"{100 * float(x):.{digits}f}%"
-
-
 @dataclass(frozen=True)
 class Styled:
     """Cell text with a rich style ("bold", "green", "dim", ...); markdown shows bold only."""
@@ -50,7 +45,7 @@ class Styled:
         return self.text
 
 
-Cell = str | Styled
+Cell = str | Styled | tuple[str | Styled, ...]  # a tuple: parts of one cell, each with its style
 
 
 def bold(text: str) -> Styled:
@@ -88,7 +83,6 @@ class Table:
     def rich(self) -> rich.table.Table:
         from rich import box
         from rich.table import Table as RichTable
-        from rich.text import Text
 
         table = RichTable(
             title=self.title or None,
@@ -103,10 +97,7 @@ class Table:
         for i, (cells, style) in enumerate(self.rows):
             if i in self.sections:
                 table.add_section()
-            table.add_row(
-                *[Text(c.text, style=c.style) if isinstance(c, Styled) else Text(c) for c in cells],
-                style=style,
-            )
+            table.add_row(*[_text(c) for c in cells], style=style)
         return table
 
     def markdown(self, level: int = 2) -> str:
@@ -114,18 +105,30 @@ class Table:
         out = [f"{'#' * level} {self.title}", ""] if level and self.title else []
         out.append("| " + " | ".join(_md(c) for c in self.columns) + " |")
         out.append("|" + "".join("---|" if a == "l" else "--:|" for a in self.align))
-        for cells, _ in self.rows:
-            out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        for cells, style in self.rows:
+            dim = style is not None and "dim" in style  # shown in italics
+            out.append("| " + " | ".join(_md(c, dim) for c in cells) + " |")
         if self.caption:
             out += ["", self.caption]
         return "\n".join(out) + "\n"
 
 
-def _md(cell: Cell) -> str:
-    text = str(cell).replace("|", "\\|").replace("\n", "<br>")
-    if isinstance(cell, Styled) and "bold" in cell.style and text.strip():
-        return f"**{text}**"
-    return text
+def _text(cell: Cell) -> Any:
+    from rich.text import Text
+
+    if isinstance(cell, tuple):
+        return Text.assemble(*[(p.text, p.style) if isinstance(p, Styled) else p for p in cell])
+    return Text(cell.text, style=cell.style) if isinstance(cell, Styled) else Text(cell)
+
+
+def _md(cell: Cell, italic: bool = False) -> str:
+    parts = cell if isinstance(cell, tuple) else (cell,)
+    text = "".join(str(p) for p in parts).replace("|", "\\|").replace("\n", "<br>")
+    if not text.strip():
+        return text
+    if any(isinstance(p, Styled) and "bold" in p.style for p in parts):
+        text = f"**{text}**"
+    return f"*{text}*" if italic else text
 
 
 def markdown(tables: Iterable[Table], level: int = 2) -> str:

@@ -26,9 +26,8 @@ DEFAULT = "linear"  # what a principal without a strategy plays
 
 
 @lru_cache(maxsize=8)
-def _adapter(names: tuple[str, ...]) -> TypeAdapter[Any]:
-    """A discriminated union of the registered strategies' parameters (rebuilt when one is added)."""
-    members = tuple(STRATEGIES[n].Params for n in names)
+def _adapter(members: tuple[type[StrategyParams], ...]) -> TypeAdapter[Any]:
+    """A discriminated union of the registered strategies' parameters (rebuilt when the registry changes)."""
     if len(members) == 1:
         return TypeAdapter(members[0])
     union: Any = Annotated[Union[members], Field(discriminator="name")]  # noqa: UP007
@@ -39,7 +38,7 @@ def validate_params(value: Any) -> StrategyParams:
     """A strategy's parameters (a mapping with ``name``) checked against the registered strategy."""
     if isinstance(value, StrategyParams):
         return value
-    params: StrategyParams = _adapter(strategy_names()).validate_python(value)
+    params: StrategyParams = _adapter(tuple(s.Params for s in STRATEGIES.values())).validate_python(value)
     return params
 
 

@@ -6,7 +6,7 @@
   and the agents play the rest; :mod:`~wargame.classroom.moves` reads a moves file into seats.
 * :mod:`~wargame.classroom.terminal`: the game at the keyboard (``wargame play``): a seat that
   asks, and the loop that announces news, saves on Ctrl-C and ends with the debrief.
-* :mod:`~wargame.classroom.transcript` and :mod:`~wargame.classroom.debrief`: what a game leaves
+* :mod:`~wargame.classroom.transcript` and :mod:`~wargame.classroom.scoring`: what a game leaves
   in ``<out>/classroom/<UTC time>-<actors>/`` (``transcript.yaml``, ``transcript.md``,
   ``debrief.md``), and the debrief's comparison with agent-played runs of the same scenario.
 
@@ -32,9 +32,9 @@ _EXPORTS = {
     "load_moves": "moves",
     "check_package": "moves",
     "EndOfInput": "moves",
-    "debrief": "debrief",
+    "debrief": "scoring",
     "debrief_markdown": "transcript",
-    "percentile": "debrief",
+    "percentile": "scoring",
     "load_transcript": "transcript",
 }
 

@@ -17,13 +17,13 @@ from rich.text import Text
 
 from wargame import rundir
 from wargame.classroom import REFERENCE_RUNS
-from wargame.classroom.debrief import debrief
 from wargame.classroom.game import Game, check_players
 from wargame.classroom.moves import EndOfInput, load_moves, on_grid
+from wargame.classroom.scoring import debrief
 from wargame.classroom.transcript import save
 from wargame.errors import WargameError
 from wargame.scenario import Scenario
-from wargame.tables import Table, short
+from wargame.tables import Table, bold, short
 
 if TYPE_CHECKING:
     from agents.human import Seat
@@ -118,7 +118,7 @@ class TerminalSeat:
                 f"{issue.lo:g}-{issue.hi:g} ({issue.step:g})",
                 short(issue.no_deal),
                 f"{view.ideal[i]:.4g}",
-                short(view.standing_offer[i]),
+                bold(short(view.standing_offer[i])),
             )
         table.caption = "; ".join(f"{issue.label or n}: {issue.unit}" for n, issue in scenario.issues.items())
         self.console.print(table.rich())

@@ -16,19 +16,13 @@ from wargame.cli import analysis, classroom, episodes, runs
 from wargame.cli.common import out
 from wargame.protocols import PROTOCOLS
 
-app = typer.Typer(
-    name="wargame",
-    help="Peninsula wargame: negotiation simulation of the August 2025 Lee-Trump summit.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 
-# what a scenario may name, from the registries (the schema checks against the same ones)
-NAMES = (
-    f"Protocols (protocol: ...): {', '.join(PROTOCOLS)}. "
-    f"Strategies (actors.ACTOR.strategy: {{name: ...}}): {', '.join(strategy_names())}."
-)
+def names() -> str:
+    """What a scenario may name, from the registries (the schema checks against the same ones)."""
+    return (
+        f"Protocols (protocol: ...): {', '.join(PROTOCOLS)}. "
+        f"Strategies (actors.ACTOR.strategy: {{name: ...}}): {', '.join(strategy_names())}."
+    )
 
 
 def _version(value: bool) -> None:
@@ -37,7 +31,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
@@ -46,14 +39,28 @@ def main(
     """Peninsula wargame: negotiation simulation of the August 2025 Lee-Trump summit."""
 
 
-app.command()(episodes.validate)
-app.command(epilog=NAMES)(episodes.run)
-app.command()(episodes.forecast)
-app.command(epilog=NAMES)(runs.batch)
-app.command()(analysis.sensitivity)
-app.command()(analysis.sweep)
-app.command()(classroom.brief)
-app.command()(classroom.play)
-app.command()(classroom.debrief)
-app.command()(runs.report)
-app.command()(runs.compare)
+def build() -> typer.Typer:
+    """The ``wargame`` command, with help that lists what is registered now."""
+    app = typer.Typer(
+        name="wargame",
+        help="Peninsula wargame: negotiation simulation of the August 2025 Lee-Trump summit.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.callback()(main)
+    app.command()(episodes.validate)
+    app.command(epilog=names())(episodes.run)
+    app.command()(episodes.forecast)
+    app.command(epilog=names())(runs.batch)
+    app.command()(analysis.sensitivity)
+    app.command()(analysis.sweep)
+    app.command()(classroom.brief)
+    app.command()(classroom.play)
+    app.command()(classroom.debrief)
+    app.command()(runs.report)
+    app.command()(runs.compare)
+    return app
+
+
+app = build()

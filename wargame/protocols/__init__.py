@@ -11,7 +11,6 @@ from wargame.protocols.base import (
     NegotiationProtocol,
     ProtocolTable,
     all_variants,
-    protocol_names,
     register,
 )
 from wargame.protocols.expected_utility import ExpectedUtility
@@ -26,6 +25,5 @@ __all__ = [
     "NegotiationProtocol",
     "ProtocolTable",
     "all_variants",
-    "protocol_names",
     "register",
 ]

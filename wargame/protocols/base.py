@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 import numpy as np
 
 if TYPE_CHECKING:
-    from agents.government import GovernmentAgent
-    from agents.view import Offer
+    from agents.view import Offer, Party
     from wargame.episode import RoundRecord
     from wargame.events import FiredEvent
     from wargame.payoffs import Payoffs
@@ -29,8 +28,8 @@ class ProtocolTable(Protocol):
     actor_names: tuple[str, ...]
     payoffs: Payoffs
     no_deal: np.ndarray
-    principals: Sequence[GovernmentAgent]
-    stakeholders: Sequence[GovernmentAgent]
+    principals: Sequence[Party]
+    stakeholders: Sequence[Party]
     offers: list[Offer]
     standing_offer: np.ndarray
     standing_utility: np.ndarray
@@ -83,10 +82,6 @@ def register(cls: type[NegotiationProtocol]) -> type[NegotiationProtocol]:
         raise ValueError(f"a protocol named {cls.name!r} is registered already")
     PROTOCOLS[cls.name] = cls
     return cls
-
-
-def protocol_names() -> tuple[str, ...]:
-    return tuple(PROTOCOLS)
 
 
 def all_variants() -> tuple[str, ...]:
