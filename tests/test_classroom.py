@@ -111,9 +111,11 @@ def test_a_scripted_game_as_seoul_to_a_debrief(tmp_path):
     assert player["percentile"] == pytest.approx(100 * (below + ties / 2) / len(simulated))
     assert player["opening_utility"] == pytest.approx(player["utility"] + player["conceded"])
     assert t["debrief"]["reference"]["runs"] == 20
-    again = runner.invoke(app, ["debrief", str(folder)])
-    exited(again, 0)
-    assert again.output.strip() == (folder / "debrief.md").read_text().strip()
+    again = runner.invoke(app, ["debrief", str(folder)], env={"COLUMNS": "200"})
+    exited(again, 0)  # the saved debrief, rendered (not raw markdown)
+    shown = " ".join(again.output.split())
+    assert "Debrief: summit_2025, played as seoul" in shown and "# Debrief" not in shown
+    assert f"better than {player['percentile']:.0f}% of 20 runs" in shown
 
 
 def test_hot_seat_game_of_two_humans(tmp_path):
@@ -407,3 +409,145 @@ def test_a_damaged_transcript_is_a_clear_error(tmp_path):
     )
     exited(runner.invoke(app, ["debrief", str(path)]), 2)
     exited(runner.invoke(app, ["debrief", str(tmp_path / "nowhere")]), 2)
+
+
+# -- regressions (issue 12) ---------------------------------------------------------------------
+
+
+def test_a_stakeholders_role_card_says_nothing_of_holding_out(baseline):
+    """Only a government at the table can hold out: a stakeholder's card does not compare fallbacks."""
+    for actor in baseline.stakeholders:
+        text = classroom.brief(baseline, actor)
+        assert "hold out" not in text and "time is on their side" not in text
+    assert "you can afford to hold out" in classroom.brief(baseline, "washington")
+
+
+def test_scenario_text_prints_as_written():
+    """Citations like "[wire, cfr]" in a description are text, not rich markup."""
+    result = runner.invoke(app, ["brief", str(BASELINE), "--as", "beijing"])
+    exited(result, 0)
+    assert "largest trading partner [wire, cfr], squeezes" in " ".join(result.output.split())
+
+
+def test_typed_markup_and_huge_lines_are_just_bad_input(tmp_path):
+    """What a person types is text: "[/x]" is not rich markup, and a 100,000-digit line is refused
+    and shown back in a few characters, at once."""
+    import subprocess
+    import time
+
+    lines = "[/x]\n" + "9" * 100_000 + "\n"
+    started = time.monotonic()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wargame",
+            "play",
+            str(BASELINE),
+            "--as",
+            "seoul",
+            "--out",
+            str(tmp_path),
+            *FAST,
+        ],
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert time.monotonic() - started < 60
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "'[/x]' is not a number" in proc.stdout
+    assert "9" * 100 not in proc.stdout  # the rejected value is shown cut short
+    assert "input ended: the game so far is saved" in proc.stderr
+    _, t = _game(tmp_path)
+    assert t["status"] == "ended"
+
+
+def test_a_closed_keyboard_is_a_clear_error(tmp_path):
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "wargame", "play", str(BASELINE), "--as", "seoul", "--out", str(tmp_path)],
+        stdin=subprocess.DEVNULL if False else None,
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert (
+        proc.returncode == 2 and "standard input is closed" in proc.stderr and "Traceback" not in proc.stderr
+    )
+    assert not (tmp_path / "classroom").exists()
+
+
+def test_every_decision_is_saved_as_it_is_made(tmp_path):
+    """A crash (or a kill) in the middle of a round leaves the transcript of every move made so far."""
+
+    class CrashError(Exception):
+        pass
+
+    class Flaky:
+        """Proposes once, then breaks."""
+
+        def propose(self, view, round_):
+            if round_ > 0:
+                raise CrashError("the seat broke")
+            return np.array([3.2, 28.5, 5.0])
+
+        def respond(self, view, offer, round_):
+            return False
+
+        def act(self, view, round_, events):
+            return None
+
+    from wargame.classroom import terminal
+
+    original = terminal.TerminalSeat
+    terminal.TerminalSeat = lambda console, players: Flaky()
+    try:
+        with pytest.raises(CrashError):
+            classroom.play(_load(), ["seoul"], out=tmp_path, reference_runs=20, workers=1)
+    finally:
+        terminal.TerminalSeat = original
+    _, t = _game(tmp_path)
+    assert t["status"] == "failed"
+    assert [(d["round"], "propose" in d) for d in t["decisions"]] == [(0, True), (1, False)]
+    assert len(t["rounds"]) == 2  # round 0, and round 1 where Seoul rejected Washington's offer
+
+
+def test_ctrl_c_during_the_debrief_keeps_the_game_and_debrief_makes_it_later(tmp_path, monkeypatch):
+    moves = _moves(
+        tmp_path,
+        {
+            "seoul": [
+                {"propose": {"defense_spending": 3.2, "troop_level": 28.5, "tariff": 5}},
+                "reject",
+                {"propose": {"defense_spending": 3.5, "troop_level": 28.0, "tariff": 10}},
+                "accept",
+            ]
+        },
+    )
+    from wargame.classroom import terminal
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(terminal, "debrief", interrupted)
+    result = runner.invoke(
+        app,
+        ["play", str(BASELINE), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST],
+        env={"COLUMNS": "200"},
+    )
+    exited(result, 0)
+    text = " ".join(result.output.split())
+    assert "stopped early" not in text
+    assert "The game ended in a deal in round 3, but its debrief was not computed" in text
+    folder, t = _game(tmp_path)
+    assert t["status"] == "complete" and t["debrief"] is None and not (folder / "debrief.md").exists()
+    monkeypatch.undo()
+    again = runner.invoke(app, ["debrief", str(folder), "--workers", "1"], env={"COLUMNS": "200"})
+    exited(again, 0)  # the game is replayed from its transcript and the debrief made now
+    saved = yaml.safe_load((folder / "transcript.yaml").read_text())
+    assert (folder / "debrief.md").exists() and saved["debrief"]["reference"]["runs"] == 20
+    assert saved["episode"] == t["episode"]
+    assert "better than" in " ".join(again.output.split())

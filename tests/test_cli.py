@@ -5,6 +5,8 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from wargame.cli import app
@@ -206,3 +208,51 @@ def test_ctrl_c_during_a_command_is_quiet(monkeypatch):
     result = runner.invoke(app, ["run", str(BASELINE)])
     exited(result, 130)
     assert "interrupted" in result.output
+
+
+# -- regressions (issue 12) ---------------------------------------------------------------------
+
+
+def test_set_reads_numbers_as_a_scenario_file_does():
+    path = "actors.seoul.salience.tariff"
+    result = runner.invoke(app, ["run", str(BILATERAL), "--json", "--set", f"{path}=1e-15"])
+    exited(result, 2)  # read as the number 1e-15, which is too close to 0 to mean anything
+    assert "must be 0 or between 1e-12 and 1e12 in size (got 1e-15)" in result.output
+    for value in ("1e-9", "5E-1", "2.5e-1", "1e3"):
+        ok = runner.invoke(app, ["run", str(BILATERAL), "--json", "--set", f"{path}={value}"])
+        exited(ok, 0)
+        assert json.loads(ok.output)["scenario"] == "bilateral"
+
+
+def test_set_refuses_a_repeated_path_and_an_empty_value():
+    twice = runner.invoke(app, ["run", str(BILATERAL), "--set", "rounds=3", "--set", "rounds=5"])
+    exited(twice, 2)
+    assert "--set: rounds: given twice" in twice.output
+    empty = runner.invoke(app, ["run", str(BILATERAL), "--set", "name="])
+    exited(empty, 2)
+    assert "'name=' gives name no value" in empty.output
+
+
+def test_json_output_is_always_valid_json(tmp_path):
+    """No NaN or Infinity, which strict JSON parsers refuse: a value JSON cannot say is null."""
+    import math
+
+    result = runner.invoke(app, ["run", str(BASELINE), "--json"])
+    exited(result, 0)
+
+    def strict(text):
+        return json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in JSON output"))
+
+    strict(result.output)
+    from wargame.tables import to_json
+
+    assert strict(to_json({"a": math.nan, "b": [math.inf, -math.inf, 1.5], "c": np.float64(2)})) == {
+        "a": None,
+        "b": [None, None, 1.5],
+        "c": 2.0,
+    }
+    big = tmp_path / "big.csv"
+    big.write_text("actor,capability,position,salience\nA,1e308,0,50\nB,1,10,50\n")
+    refused = runner.invoke(app, ["forecast", str(big), "--format", "json"])
+    exited(refused, 2)
+    assert "A.capability" in refused.output

@@ -32,7 +32,7 @@ LAYERS = [
     ["wargame.model"],
     # experiments and how results look
     ["wargame.design", "wargame.experiment", "wargame.executors", "wargame.summary", "wargame.report"],
-    ["wargame.plots", "wargame.results", "wargame.montecarlo"],
+    ["wargame.plots", "wargame.results", "wargame.worker", "wargame.montecarlo"],
     ["wargame.sensitivity", "wargame.sweep", "wargame.classroom*"],
     ["wargame.cli*", "wargame.__main__"],
 ]

@@ -151,3 +151,50 @@ def test_episode_row_is_flat(baseline):
         "nash_distance",
     } <= set(row)
     assert all(np.isscalar(v) for v in row.values())
+
+
+def test_the_seed_an_episode_reports_replays_it(baseline):
+    """Whatever it was given (a seed, an int, a Generator, a SeedSequence, nothing), an episode's
+    ``seed`` is one that replays it."""
+    for kwargs in (
+        {"seed": 11},
+        {"rng": 11},
+        {"rng": np.random.default_rng(11)},
+        {"rng": np.random.SeedSequence(11)},
+        {},
+    ):
+        episode = NegotiationModel(baseline, **kwargs).run()
+        assert episode.seed is not None, kwargs
+        assert NegotiationModel(baseline, seed=episode.seed).run() == episode, kwargs
+    assert NegotiationModel(baseline, rng=11).run() == NegotiationModel(baseline, seed=11).run()
+    with pytest.raises(ValueError, match="seed or rng"):
+        NegotiationModel(baseline, seed=1, rng=1)
+
+
+def test_an_episode_measures_everything_with_the_payoffs_it_ended_with(baseline):
+    """Events change payoffs during the talks; utility, reservation, gain and the Nash point all use
+    the payoffs in force at the end (the moment the outcome was decided)."""
+    from wargame.payoffs import Payoffs
+    from wargame.solutions import Solutions
+
+    checked = 0
+    for seed in range(30):
+        model = NegotiationModel(baseline, seed=seed)
+        episode = model.run()
+        if not episode.events:
+            continue
+        checked += 1
+        end = Payoffs.from_scenario(model.scenario)
+        start = Payoffs.from_scenario(baseline)
+        outcome = np.array([episode.outcome[i] for i in model.issue_names])
+        reservation = end.reservations(model.no_deal)
+        assert list(episode.reservation.values()) == pytest.approx(list(reservation))
+        utility = end.utilities(outcome[None, :])[:, 0] - (0 if episode.deal else end.no_deal_cost)
+        assert list(episode.utility.values()) == pytest.approx(list(utility))
+        assert list(episode.gain.values()) == pytest.approx(list(utility - reservation))
+        rows = [0, 1]
+        U = model.grid_utilities(end.select(rows))
+        nash = Solutions.solve(model.candidates, U, reservation[rows]).nash
+        assert list(episode.nash.values()) == pytest.approx(list(nash))
+        assert not np.allclose(start.reservations(model.no_deal), reservation)  # the events mattered
+    assert checked >= 20

@@ -15,8 +15,9 @@ import pytest
 
 from wargame.errors import WargameError
 from wargame.experiment import load_experiment
-from wargame.montecarlo import episode_seeds, play_episode, run_experiment
+from wargame.montecarlo import run_experiment
 from wargame.results import load_run
+from wargame.worker import episode_seeds, play_episode
 
 from .conftest import EXPERIMENTS, SMALL
 
@@ -158,14 +159,21 @@ def test_resume_of_a_complete_run_changes_nothing(tmp_path):
 
 def test_resume_of_corrupt_run_directories(tmp_path):
     result = run_experiment(SMALL, executor="serial", out=tmp_path)
-    broken = tmp_path / "broken"
-    shutil.copytree(result.run_dir, broken)
-    (broken / "manifest.json").write_text("{not json")
-    with pytest.raises(WargameError, match="manifest.json is unreadable or corrupt"):
+    reference = (result.run_dir / "episodes.parquet").read_bytes()
+    # the manifest only records progress: lost or damaged, resuming rebuilds it from the config
+    for damage in ("garbage", "delete"):
+        broken = tmp_path / f"broken-{damage}"
+        shutil.copytree(result.run_dir, broken)
+        if damage == "garbage":
+            (broken / "manifest.json").write_text("{not json")
+        else:
+            (broken / "manifest.json").unlink()
+        with pytest.raises(WargameError, match="manifest.json is"):
+            load_run(broken)  # reading a run still needs it
         run_experiment(SMALL, executor="serial", resume=broken)
-    (broken / "manifest.json").unlink()
-    with pytest.raises(WargameError, match="manifest.json is missing"):
-        run_experiment(SMALL, executor="serial", resume=broken)
+        manifest = json.loads((broken / "manifest.json").read_text())
+        assert manifest["status"] == "complete" and "rebuilt" in manifest
+        assert (broken / "episodes.parquet").read_bytes() == reference
     with pytest.raises(WargameError, match="no such run directory"):
         run_experiment(SMALL, executor="serial", resume=tmp_path / "nowhere")
 
@@ -180,6 +188,28 @@ def test_resume_of_corrupt_run_directories(tmp_path):
     with pytest.raises(WargameError, match="saved chunk is corrupt"):
         run_experiment(SMALL, executor="serial", resume=partial)
     assert (partial / "chunks" / "episodes-000001.parquet").read_bytes() == b"garbage"
+
+
+def test_resume_refuses_a_chunk_that_is_not_its_own(tmp_path):
+    """A chunk with the right number of rows but other episodes (chunk 0 copied over chunk 1) would
+    give duplicated episodes and a wrong result: it is refused, and nothing is written."""
+    from wargame.worker import payload_of, run_chunk
+
+    plan = load_experiment(SMALL)
+    killed = run_experiment(SMALL, executor="serial", out=tmp_path).run_dir
+    (killed / "episodes.parquet").unlink()
+    manifest = json.loads((killed / "manifest.json").read_text())
+    (killed / "manifest.json").write_text(json.dumps({**manifest, "status": "running"}))
+    (killed / "chunks").mkdir()
+    first, _ = run_chunk(payload_of(plan), 0, 5)
+    first.to_parquet(killed / "chunks" / "episodes-000000.parquet", index=False)
+    first.to_parquet(killed / "chunks" / "episodes-000001.parquet", index=False)  # the copy
+    with pytest.raises(
+        WargameError, match="saved chunk 1 should hold episodes 5-9 in order but holds episodes 0-4"
+    ):
+        run_experiment(SMALL, executor="serial", resume=killed)
+    assert not (killed / "episodes.parquet").exists()
+    assert json.loads((killed / "manifest.json").read_text())["status"] == "running"
 
 
 def test_new_runs_never_overwrite(tmp_path):
@@ -200,7 +230,7 @@ def test_new_runs_never_overwrite(tmp_path):
         ("zero_runs.yaml", "runs: Input should be greater than or equal to 1"),
         ("missing_scenario.yaml", "scenario file not found"),
         ("unknown_dist.yaml", "'uniformm'"),
-        ("invalid_extreme.yaml", "uniform can draw 2.0, which is invalid here"),
+        ("invalid_extreme.yaml", "uniform can draw 2, which is invalid here"),
         ("unknown_key.yaml", "did you mean 'chunk_size'"),
     ],
 )
@@ -294,3 +324,288 @@ def test_drawn_strategies_are_copies(tmp_path):
     for k in range(5):
         play_episode(plan.base_scenario(), plan.experiment.uncertain, plan.experiment.seed, k)
     assert plan.fingerprint() == before
+
+
+# -- regressions (issue 12) ---------------------------------------------------------------------
+
+
+def _experiment(tmp_path, name="exp.yaml", **changes):
+    """small.yaml with top-level keys changed (None removes one), written to tmp_path."""
+    import yaml
+
+    data = yaml.safe_load(SMALL.read_text())
+    data["scenario"] = str(SMALL.parent / data["scenario"])
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_an_experiment_file_may_name_any_registered_protocol(tmp_path):
+    result = run_experiment(
+        _experiment(tmp_path, protocol="expected_utility", runs=4), executor="serial", out=tmp_path
+    )
+    assert result.scenario.protocol == "expected_utility" and (result.episodes["rounds_played"] == 12).all()
+
+
+def test_a_set_on_an_uncertain_path_wins_and_is_recorded(tmp_path):
+    base = run_experiment(SMALL, runs=12, executor="serial", out=tmp_path / "a")
+    fixed = run_experiment(
+        SMALL, runs=12, executor="serial", out=tmp_path / "b", overrides={"actors.seoul.no_deal_cost": 0.2}
+    )
+    assert "param.actors.seoul.no_deal_cost" in base.episodes.columns
+    assert "param.actors.seoul.no_deal_cost" not in fixed.episodes.columns  # no longer sampled
+    assert fixed.scenario.actors["seoul"].no_deal_cost == 0.2
+    assert "actors.seoul.no_deal_cost" not in fixed.plan.experiment.uncertain
+    assert any("fixes a parameter the experiment makes uncertain" in n for n in fixed.plan.notes)
+    assert not fixed.episodes["gain.seoul"].equals(base.episodes["gain.seoul"])
+    # the run directory records it, and resuming it needs no --set
+    again = run_experiment(None, resume=fixed.run_dir, executor="serial")
+    assert again.plan.notes == fixed.plan.notes
+
+
+def test_a_set_that_contradicts_the_file_or_the_design_is_refused(tmp_path):
+    both = _experiment(tmp_path, set={"actors.seoul.no_deal_cost": 0.1})
+    with pytest.raises(
+        WargameError, match="set.actors.seoul.no_deal_cost: 'actors.seoul.no_deal_cost' is also under"
+    ):
+        run_experiment(both, executor="serial", out=tmp_path / "o")
+    from wargame.sensitivity import run_sensitivity
+    from wargame.sweep import run_sweep
+
+    with pytest.raises(WargameError, match="fixed by set .or --set. and varied by the design"):
+        run_sensitivity(
+            EXPERIMENTS / "analytic.yaml", overrides={"actors.seoul.no_deal_cost": 0.1}, out=tmp_path / "o"
+        )
+    with pytest.raises(WargameError, match="is the parameter the sweep moves"):
+        run_sweep(
+            EXPERIMENTS.parents[2] / "configs" / "scenarios" / "bilateral.yaml",
+            "actors.seoul.no_deal_cost",
+            [0.0, 0.1],
+            runs=2,
+            overrides={"actors.seoul.no_deal_cost": 0.3},
+            out=tmp_path / "o",
+        )
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_distribution_that_can_leave_the_valid_range_is_refused(tmp_path):
+    """A normal can draw anything (numpy's reach: about 14 sd); on a bounded parameter, one
+    episode in thousands would be invalid and the run would die there, so it is refused up front."""
+    bad = {"events.pyongyang_provocation.trigger.base": {"dist": "normal", "mean": 0.04, "sd": 0.01}}
+    path = _experiment(tmp_path, uncertain=bad)
+    with pytest.raises(WargameError, match="normal can draw -0.36, which is invalid here.*use truncnormal"):
+        run_experiment(path, executor="serial", out=tmp_path / "o")
+    # an unbounded parameter (an event's effect size) takes a normal
+    fine = {"events.beijing_coercion.effects.0.value": {"dist": "normal", "mean": 0.03, "sd": 0.01}}
+    run_experiment(_experiment(tmp_path, uncertain=fine, runs=3), executor="serial", out=tmp_path / "o")
+
+
+def test_parameters_constrained_together_are_checked_at_their_extremes_together(tmp_path):
+    """Each value alone is fine; Washington's ideal at 4.0 with the issue's upper bound at 3.9 is not."""
+    uncertain = {
+        "issues.defense_spending.hi": {"dist": "uniform", "low": 3.9, "high": 5.0},
+        "actors.washington.ideal.defense_spending": {"dist": "uniform", "low": 3.5, "high": 4.0},
+    }
+    with pytest.raises(WargameError, match="these values together give an invalid scenario"):
+        run_experiment(_experiment(tmp_path, uncertain=uncertain), executor="serial", out=tmp_path / "o")
+
+
+def test_an_invalid_combination_of_draws_is_drawn_again_reproducibly(tmp_path):
+    """Constraints the up-front checks cannot see (here: spe needs exactly two principals, and
+    Beijing may join the table) make a draw invalid now and then: it is drawn again from the
+    episode's own generator, counted in ``redraws``, never a dead run."""
+    uncertain = {
+        "actors.beijing.role": {"dist": "choice", "values": ["stakeholder", "principal"]},
+        "actors.seoul.strategy": {
+            "dist": "choice",
+            "values": [{"name": "conceder", "e": 1.5}, {"name": "spe"}],
+        },
+    }
+    path = _experiment(tmp_path, uncertain=uncertain, runs=30)
+    serial = run_experiment(path, executor="serial", out=tmp_path / "a")
+    eps = serial.episodes
+    assert eps["redraws"].sum() > 0  # a quarter of draws are spe with three principals
+    spe = eps["param.actors.seoul.strategy"].str.contains("spe")
+    assert (eps.loc[spe, "param.actors.beijing.role"] == "stakeholder").all()
+    pooled = run_experiment(path, executor="process", workers=2, out=tmp_path / "b")
+    assert (serial.run_dir / "episodes.parquet").read_bytes() == (
+        pooled.run_dir / "episodes.parquet"
+    ).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("runs", True), ("seed", True), ("chunk_size", True), ("trace", 1), ("runs", 2.5), ("seed", "7")],
+)
+def test_experiment_numbers_are_strict(tmp_path, key, value):
+    with pytest.raises(WargameError, match=key):
+        run_experiment(_experiment(tmp_path, **{key: value}), executor="serial", out=tmp_path / "o")
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        {"dist": "uniform", "low": True, "high": 1},
+        {"dist": "truncnormal", "mean": 1e308, "sd": 0.1, "low": 0, "high": 0.2},
+        {"dist": "truncnormal", "mean": 0.05, "sd": True, "low": 0, "high": 0.2},
+        {"dist": "beta", "a": 1e-300, "b": 1, "low": 0, "high": 0.2},
+    ],
+)
+def test_distribution_parameters_are_strict_and_finite(tmp_path, dist):
+    path = _experiment(tmp_path, uncertain={"events.pyongyang_provocation.trigger.base": dist})
+    with pytest.raises(WargameError, match="uncertain.events.pyongyang_provocation.trigger.base"):
+        run_experiment(path, executor="serial", out=tmp_path / "o")
+
+
+SLOW_IMPORT = """
+import sys, time
+class Slow:
+    def find_spec(self, name, path=None, target=None):
+        if name == "wargame.worker":
+            time.sleep(60)
+sys.meta_path.insert(0, Slow())
+"""
+
+
+def test_the_run_directory_exists_before_the_engine_loads(tmp_path):
+    """A batch killed while it is still loading the engine (seconds on a busy machine) leaves a run
+    directory with its config, which --resume finishes: here the engine's import never ends."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(SLOW_IMPORT)
+    env = {**os.environ, "PYTHONPATH": str(hooks)}
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wargame", "batch", str(SMALL), "--executor", "serial", "--out", str(out)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(out.glob("small/*/manifest.json")):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    (run_dir,) = out.glob("small/*")
+    assert {p.name for p in run_dir.iterdir()} >= {"config.yaml", "manifest.json"}
+    assert not list(out.glob("small/.*"))  # nothing half made
+    resumed = run_experiment(None, resume=run_dir, executor="serial")
+    reference = run_experiment(SMALL, executor="serial", out=tmp_path / "ref")
+    assert (resumed.run_dir / "episodes.parquet").read_bytes() == (
+        reference.run_dir / "episodes.parquet"
+    ).read_bytes()
+
+
+def _batch_in_the_background(tmp_path, runs=4000):
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "wargame",
+            "batch",
+            str(SMALL),
+            "--runs",
+            str(runs),
+            "--workers",
+            "2",
+            "--out",
+            out,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a shell gives a foreground job
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(out.glob("small/*/chunks/episodes-*.parquet")):
+        time.sleep(0.05)
+    (run_dir,) = out.glob("small/*")
+    return proc, run_dir
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (from /proc: each stat's fourth field is its parent)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children + [d for c in children for d in _descendants(c)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_an_interrupted_batch_stops_at_once_and_can_be_resumed(tmp_path, how):
+    """Ctrl-C (SIGINT to the whole foreground group) or SIGTERM (to the main process only): within
+    2 s the run stops, its workers with it, the manifest says "interrupted", and the message names
+    the run directory to resume."""
+    proc, run_dir = _batch_in_the_background(tmp_path)
+    workers = _descendants(proc.pid)
+    assert workers, "the pool's workers are running"
+    started = time.monotonic()
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=30)
+    stopped = time.monotonic() - started
+    assert proc.returncode == 130, stderr
+    assert stopped < 2.0, f"took {stopped:.1f} s to stop"
+    assert f"resume with --resume {run_dir}" in " ".join(stderr.split())
+    assert "Traceback" not in stderr
+    time.sleep(0.5)
+    alive = [
+        p
+        for p in workers
+        if Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text()
+    ]
+    assert not alive, f"workers left behind: {alive}"
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted" and 0 < manifest["episodes_done"] < 4000
+    resumed = run_experiment(None, resume=run_dir, executor="process", workers=2)
+    assert len(resumed.episodes) == 4000 and list(resumed.episodes["episode"]) == list(range(4000))
+
+
+SCRIPT = """
+import wargame
+
+result = wargame.run_experiment({experiment!r}, runs=20, workers=2, out={out!r})
+print(result.summary()["deal_rate"]["deals"])
+"""
+
+
+def test_a_script_without_a_main_guard_gets_a_clear_error_and_leaves_nothing(tmp_path):
+    """Worker processes import the main script again; a script calling run_experiment at its top
+    level would start a run in every worker. It fails with a message that says how to fix it, and
+    no run directory is left behind for a run that never started."""
+    script = tmp_path / "script.py"
+    script.write_text(SCRIPT.format(experiment=str(SMALL), out=str(tmp_path / "runs")))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("wargame.errors.WargameError: the worker processes could not start")
+    assert 'if __name__ == "__main__":' in last
+    assert not list((tmp_path / "runs").glob("small/*"))
+    guarded = SCRIPT.replace("\nresult =", '\nif __name__ == "__main__":\n    result =').replace(
+        "\nprint(", "\n    print("
+    )
+    script.write_text(guarded.format(experiment=str(SMALL), out=str(tmp_path / "runs")))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((tmp_path / "runs").glob("small/*"))) == 1

@@ -181,6 +181,7 @@ def test_every_citation_names_a_source_and_every_source_is_cited(name):
     cited = {key.strip() for group in re.findall(r"\[([a-z, ]+)\]", text) for key in group.split(",")}
     assert cited <= set(scenario.sources), f"cited but not under sources: {cited - set(scenario.sources)}"
     assert set(scenario.sources) <= cited, f"listed but never cited: {set(scenario.sources) - cited}"
+    assert "DESIGN" not in text  # cite the articles; the project's design notes are not a source
 
 
 def test_every_problem_is_reported_together(bilateral):

@@ -208,3 +208,31 @@ def test_spe_replans_when_an_event_changes_the_payoffs(baseline):
     assert model.history[0].offer == dict(
         zip(model.issue_names, map(float, model.candidates[after.proposal[0]]), strict=True)
     )
+
+
+def test_aspirations_stay_on_the_utility_scale_whoever_discounts(bilateral):
+    """A subgame that ends in failure is worth the reservation, undiscounted: it must not be divided
+    by discount ** t like a deal's value (which gave aspirations of 15.2 on a 0-1 scale)."""
+    s = bilateral.with_values(
+        {
+            "actors.seoul.strategy": {"name": "spe"},
+            "actors.washington.strategy": {"name": "spe"},
+            "actors.seoul.discount": 0.5,
+            "actors.washington.discount": 0.5,
+            "actors.seoul.no_deal_cost": -0.2,  # failing pays Seoul: the plan ends in no deal
+        }
+    )
+    model = NegotiationModel(s, seed=0)
+    episode = model.run()
+    seoul = model.principals[0]
+    plan = seoul.strategy.plan(seoul)
+    for t in range(model.rounds):
+        a = seoul.strategy.aspiration(seoul, t)
+        assert 0 <= a <= 1
+        deals = [u for u in range(t, model.rounds) if plan.accepted[u]]
+        expected = seoul.reservation if not deals else plan.value[t, 0] / 0.5**t
+        assert a == pytest.approx(expected)
+    for record in episode.rounds:
+        assert all(0 <= v <= 1 for v in record.aspiration.values())
+    frame = model.datacollector.get_agent_vars_dataframe()
+    assert frame["aspiration"].dropna().between(0, 1).all()

@@ -10,14 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import math
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from wargame.errors import Problem, WargameError
+from wargame.schema import check_magnitude
 
 COLUMNS = ("actor", "capability", "position", "salience")
+MAX_BYTES = 10 * 2**20  # a table of a thousand actors is a few dozen KB
+MAX_ACTORS = 1000  # the model's work grows with actors cubed: 1,000 take about a minute for 10 rounds
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,13 @@ def load_actors_csv(path: str | Path) -> ActorTable:
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # tolerate the BOM spreadsheets write
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise WargameError(
+                Problem(source, "", f"is larger than {MAX_BYTES // 2**20} MB: not an actor table")
+            )
+        text = raw.decode("utf-8-sig")  # tolerate the BOM spreadsheets write
     except FileNotFoundError:
         raise WargameError(Problem(source, "", "no such file")) from None
     except IsADirectoryError:
@@ -87,6 +97,9 @@ def load_actors_csv(path: str | Path) -> ActorTable:
         name = row[col["actor"]].strip()
         if not name:
             bad("actor", "empty actor name", line_no)
+        elif any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in name):
+            bad("actor", f"the name {name!r} holds control characters", line_no)
+            continue
         elif name in names:
             bad(f"{name}.actor", f"actor '{name}' appears twice", line_no)
         parsed: dict[str, float] = {}
@@ -99,6 +112,11 @@ def load_actors_csv(path: str | Path) -> ActorTable:
                 continue
             if not math.isfinite(v):
                 bad(f"{name}.{c}", f"{cell} is not a finite number", line_no)
+                continue
+            try:
+                check_magnitude(v)
+            except ValueError as err:
+                bad(f"{name}.{c}", str(err), line_no)
                 continue
             parsed[c] = v
         if parsed.get("capability", 1.0) <= 0:
@@ -113,6 +131,14 @@ def load_actors_csv(path: str | Path) -> ActorTable:
     if len(names) < 2:
         raise WargameError(
             Problem(source, "", f"{len(names)} actor(s): a collective decision needs two or more")
+        )
+    if len(names) > MAX_ACTORS:
+        raise WargameError(
+            Problem(
+                source,
+                "",
+                f"{len(names):,} actors: at most {MAX_ACTORS:,} (the model's work grows with actors cubed)",
+            )
         )
 
     salience = np.array(values["salience"])

@@ -152,22 +152,37 @@ def _distances(x: np.ndarray, span: np.ndarray) -> np.ndarray:
     return np.abs(x[..., :, None] - x[..., None, :]) / span[..., None, None]
 
 
-def _votes(x: np.ndarray, weight: np.ndarray, r: np.ndarray, span: np.ndarray) -> np.ndarray:
-    """``v[..., k, i, j]``: how strongly voter ``k`` prefers ``x_i`` to ``x_j``."""
-    dr = _distances(x, span) ** r[..., :, None]  # dr[..., k, a]: voter k's distance to position a
-    return weight[..., :, None, None] * (dr[..., :, None, :] - dr[..., :, :, None])
+VOTE_BLOCK = 4_000_000  # votes computed at once (32 MB): memory stays flat however many actors
 
 
 def probabilities(
     x: np.ndarray, weight: np.ndarray, r: np.ndarray, span: np.ndarray, variant: str
 ) -> np.ndarray:
-    """``P[..., i, j]``: ``i``'s probability of prevailing over ``j``."""
-    v = _votes(x, weight, r, span)
-    pro = np.clip(v, 0.0, None).sum(axis=-3)
-    if variant == "scholz":
-        total = np.abs(v).sum(axis=(-3, -2, -1))[..., None, None]
-    else:
-        total = np.abs(v).sum(axis=-3)
+    """``P[..., i, j]``: ``i``'s probability of prevailing over ``j``.
+
+    The votes ``v[..., k, i, j] = w_k (d_kj ** r_k - d_ki ** r_k)`` (how strongly voter ``k``
+    prefers ``x_i`` to ``x_j``) are a table of actors cubed; they are summed over voters in blocks
+    of at most :data:`VOTE_BLOCK` numbers (one block, as one array, for tables that fit).
+    """
+    dr = _distances(x, span) ** r[..., :, None]  # dr[..., k, a]: voter k's distance to position a
+    n = x.shape[-1]
+    block = max(1, VOTE_BLOCK // max(int(np.prod(x.shape[:-1], dtype=np.int64)) * n * n, 1))
+    pro = np.zeros((*x.shape[:-1], n, n))
+    size = np.zeros_like(pro)  # sum of |v| over voters
+    for k in range(0, n, block):
+        v = weight[..., k : k + block, None, None] * (
+            dr[..., k : k + block, None, :] - dr[..., k : k + block, :, None]
+        )
+        if block >= n:  # the whole table: sums in the order they always had
+            pro = np.clip(v, 0.0, None).sum(axis=-3)
+            if variant == "scholz":
+                total = np.abs(v).sum(axis=(-3, -2, -1))[..., None, None]
+            else:
+                total = np.abs(v).sum(axis=-3)
+            return np.divide(pro, total, out=np.zeros_like(pro), where=total > 0)
+        pro += np.clip(v, 0.0, None).sum(axis=-3)
+        size += np.abs(v).sum(axis=-3)
+    total = size.sum(axis=(-2, -1), keepdims=True) if variant == "scholz" else size
     return np.divide(pro, total, out=np.zeros_like(pro), where=total > 0)
 
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from wargame import params
 from wargame.scenario import Scenario, clamp_parameter
+from wargame.schema import Number, Strict
 
 # the index that ranks parameters under each method, and its 95% half-width column
 RANKED_BY = {
@@ -31,15 +32,15 @@ RANKED_BY = {
 DUMMY = "(dummy: no effect)"
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+class _Spec(Strict):
+    """Strict, as every schema here is."""
 
 
 class Bounds(_Spec):
     """A parameter's range in a sensitivity analysis (sampled uniformly)."""
 
-    low: float
-    high: float
+    low: Number
+    high: Number
 
     @model_validator(mode="after")
     def _order(self) -> Bounds:
@@ -57,7 +58,7 @@ class Rule(_Spec):
     keys: list[Literal["ideal", "salience", "no_deal_cost", "capability", "risk", "discount"]] = Field(
         min_length=1
     )
-    within: float = Field(gt=0, le=1)
+    within: Number = Field(gt=0, le=1)
     issues: list[str] | None = Field(default=None, description="only these issues (default: all)")
 
 
@@ -122,7 +123,7 @@ class SweepSpec(_Spec):
     """One parameter through given values (``wargame sweep``); every value replays the same seeds."""
 
     path: str
-    values: list[float] = Field(min_length=1)
+    values: list[Number] = Field(min_length=1)
     runs: int = Field(ge=1, le=10_000_000, description="episodes per value (same seeds at every value)")
 
     @property

@@ -13,18 +13,25 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from wargame.schema import Number, Strict
 
 
-class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
+class _Dist(Strict):
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         raise NotImplementedError
 
     def support(self) -> tuple[Any, Any]:
         """The smallest and largest value a draw can take (for checking against the scenario)."""
         raise NotImplementedError
+
+    def draws_finite(self) -> bool:
+        """Whether a sample of draws is finite and inside the support (parameters near the limits
+        of floating point, or a truncation far out in a tail, could give NaN)."""
+        x = np.asarray(self.draw(np.random.default_rng(0), 1000), dtype=float)
+        lo, hi = self.support()
+        return bool(np.all(np.isfinite(x)) and np.all((x >= lo) & (x <= hi)))
 
 
 class _Bounded(_Dist):
@@ -47,8 +54,8 @@ class _Bounded(_Dist):
 
 class Uniform(_Bounded):
     dist: Literal["uniform"]
-    low: float
-    high: float
+    low: Number
+    high: Number
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, n)
@@ -58,23 +65,23 @@ class Normal(_Dist):
     """Unbounded; prefer ``truncnormal`` for parameters with limits."""
 
     dist: Literal["normal"]
-    mean: float
-    sd: float = Field(gt=0)
+    mean: Number
+    sd: Number = Field(gt=0)
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.normal(self.mean, self.sd, n)
 
     def support(self) -> tuple[float, float]:
-        # checked at +-4 sd: a draw beyond is a 1-in-16,000 event, and is still validated when drawn
-        return self.mean - 4 * self.sd, self.mean + 4 * self.sd
+        # numpy never draws a normal beyond about 14 sd (its tail algorithm's limit): +-40 sd holds all
+        return self.mean - 40 * self.sd, self.mean + 40 * self.sd
 
 
 class TruncNormal(_Bounded):
     dist: Literal["truncnormal"]
-    mean: float
-    sd: float = Field(gt=0)
-    low: float
-    high: float
+    mean: Number
+    sd: Number = Field(gt=0)
+    low: Number
+    high: Number
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         from scipy import stats  # here: scipy.stats takes most of a second to import
@@ -87,9 +94,9 @@ class TruncNormal(_Bounded):
 
 class Triangular(_Dist):
     dist: Literal["triangular"]
-    low: float
-    mode: float
-    high: float
+    low: Number
+    mode: Number
+    high: Number
 
     @model_validator(mode="after")
     def _order(self) -> Triangular:
@@ -110,10 +117,10 @@ class Beta(_Bounded):
     """Beta(a, b) rescaled to [low, high]."""
 
     dist: Literal["beta"]
-    a: float = Field(gt=0)
-    b: float = Field(gt=0)
-    low: float = 0.0
-    high: float = 1.0
+    a: Number = Field(gt=0)
+    b: Number = Field(gt=0)
+    low: Number = 0.0
+    high: Number = 1.0
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.low + (self.high - self.low) * rng.beta(self.a, self.b, n)
@@ -124,7 +131,7 @@ class Choice(_Dist):
 
     dist: Literal["choice"]
     values: list[Any] = Field(min_length=1)
-    weights: list[float] | None = None
+    weights: list[Number] | None = None
 
     @model_validator(mode="after")
     def _weights(self) -> Choice:
@@ -141,6 +148,9 @@ class Choice(_Dist):
         out = np.empty(n, dtype=object)
         out[:] = [self.values[i] for i in idx]
         return out
+
+    def draws_finite(self) -> bool:
+        return True  # it draws the values given, which the schema checked
 
     def support(self) -> tuple[Any, Any]:
         numeric = [v for v in self.values if isinstance(v, int | float) and not isinstance(v, bool)]

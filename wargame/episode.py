@@ -34,13 +34,14 @@ class RoundRecord:
 class Episode:
     """One negotiation, start to finish.
 
-    ``utility`` and ``reservation`` are measured with the payoffs in force when the episode ended
-    (events may have changed them). Without a deal, ``utility`` is the no-deal outcome's utility
-    minus ``no_deal_cost`` (which is the reservation value, so the gain is 0).
-    ``gain = utility - reservation``; ``discounted = discount ** deal_round * utility`` is what the
-    deal is worth from round 0 (a failure is not discounted: it is the reference point). ``nash`` is the Nash
-    bargaining point of the scenario as it stood at the start; ``nash_distance`` the distance of
-    the outcome from it in the normalized issue space (0 = same package, 1 = opposite corners).
+    Everything is measured with one set of payoffs: those in force when the episode ended, which
+    is when the outcome was decided (events during the talks may have changed them). ``utility``
+    is each actor's utility of the outcome; without a deal, the no-deal outcome's utility minus
+    ``no_deal_cost``, which is the reservation value, so the gain is 0. ``gain = utility -
+    reservation``; ``discounted = discount ** deal_round * utility`` is what the deal is worth from
+    round 0 (a failure is not discounted: it is the reference point). ``nash`` is the Nash
+    bargaining point of the game as it ended; ``nash_distance`` the distance of the outcome from it
+    in the normalized issue space (0 = same package, 1 = opposite corners).
     """
 
     scenario: str

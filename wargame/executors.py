@@ -9,8 +9,9 @@ flight, so results stream back steadily and memory does not grow with the number
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
@@ -36,18 +37,28 @@ def _process(
     pending: dict[Any, int] = {}
     queue = deque(todo)
     workers = min(workers, len(todo))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        try:
-            while queue or pending:
-                while queue and len(pending) < 2 * workers:
-                    i, a, b = queue.popleft()
-                    pending[pool.submit(work, payload, a, b)] = i
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield pending.pop(future), future.result()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_interrupts)
+    finished = False
+    try:
+        while queue or pending:
+            while queue and len(pending) < 2 * workers:
+                i, a, b = queue.popleft()
+                pending[pool.submit(work, payload, a, b)] = i
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield pending.pop(future), future.result()
+        finished = True
+    finally:
+        if not finished:  # interrupted or failed: stop the workers now, not after their chunks
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _leave_interrupts() -> None:
+    """In a worker: Ctrl-C reaches the whole process group; the main process handles it (and stops
+    the workers), so the workers ignore it rather than each printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _dask(
@@ -107,8 +118,8 @@ EXECUTORS = tuple(_EXECUTORS)
 
 def execute(
     executor: str, work: Work, payload: str, todo: list[Chunk], workers: int, scheduler: str | None = None
-) -> Iterator[tuple[int, Any]]:
-    """``(chunk index, work(payload, start, stop))`` for every chunk in ``todo``, as they finish."""
-    if not todo:
-        return iter(())
-    return _EXECUTORS[executor](work, payload, todo, workers, scheduler)
+) -> Generator[tuple[int, Any], None, None]:
+    """``(chunk index, work(payload, start, stop))`` for every chunk in ``todo``, as they finish.
+    Closing the generator early (an interrupt, an error) stops the workers."""
+    if todo:
+        yield from _EXECUTORS[executor](work, payload, todo, workers, scheduler)

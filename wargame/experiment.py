@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,15 +25,13 @@ from wargame.distributions import Choice, Distribution
 from wargame.errors import Problem, WargameError
 from wargame.protocols import PROTOCOLS
 from wargame.scenario import Scenario, load_scenario, validate_scenario
-from wargame.schema import line_index, locate, read_yaml, unknown_name, validation_problems
+from wargame.schema import Strict, line_index, locate, read_yaml, unknown_name, validation_problems
 
 MAX_RUNS = 100_000_000  # episodes in one run
 
 
-class Experiment(BaseModel):
+class Experiment(Strict):
     """The experiment file's schema."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="names the runs/<name>/ folder")
     description: str = ""
@@ -72,12 +71,20 @@ class Plan(BaseModel):
 
     experiment: Experiment
     scenario: dict[str, Any]
+    notes: list[str] = Field(default_factory=list, description="what the command line changed")
 
     def base_scenario(self) -> Scenario:
         return validate_scenario(self.scenario, "config.yaml: scenario")
 
     def config(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+    def differences(self, other: Plan) -> list[tuple[str, Any, Any]]:
+        """``(dotted path, value here, value there)`` for every setting the two plans differ in
+        (None where one has no such setting), sorted by path."""
+        mine, theirs = dict(params.iter_leaves(self.config())), dict(params.iter_leaves(other.config()))
+        paths = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+        return [(k, mine.get(k), theirs.get(k)) for k in paths]
 
     def fingerprint(self) -> str:
         """A hash of everything that determines the results (resume refuses a mismatch)."""
@@ -87,7 +94,10 @@ class Plan(BaseModel):
 
 
 def _check_uncertain(exp: Experiment, base: Scenario, source: str, lines: Mapping) -> list[Problem]:
-    """Every uncertain path must exist, and each distribution's extremes must give a valid scenario."""
+    """Every uncertain path must exist, and no distribution may draw a value the scenario refuses:
+    not at its extremes (a normal's are 40 sd out: numpy never draws further), not with the
+    parameters constrained together with it at theirs (an issue's bounds and every value on that
+    issue; an actor's saliences)."""
     problems: list[Problem] = []
     data = base.data()
     for path, dist in exp.uncertain.items():
@@ -106,30 +116,78 @@ def _check_uncertain(exp: Experiment, base: Scenario, source: str, lines: Mappin
             message = "only a strategy may be drawn as a whole mapping; draw numbers"
             problems.append(Problem(source, where, message, line))
             continue
+        if not dist.draws_finite():
+            problems.append(
+                Problem(source, where, f"{dist.dist} with these parameters draws NaN or infinity", line)
+            )
+            continue
         extremes = dist.values if isinstance(dist, Choice) else dist.support()
         for value in extremes:
             try:
                 base.with_values({path: value}, source=source)
             except WargameError as err:
                 reason = "; ".join(p.message for p in err.problems)
-                problems.append(
-                    Problem(
-                        source,
-                        where,
-                        f"{dist.dist} can draw {value!r}, which is invalid here: {reason}",
-                        line,
-                    )
+                hint = (
+                    "; use truncnormal with low and high inside the valid range"
+                    if dist.dist == "normal"
+                    else ""
                 )
+                shown = f"{value:.6g}" if isinstance(value, float) else repr(value)
+                message = f"{dist.dist} can draw {shown}, which is invalid here: {reason}{hint}"
+                problems.append(Problem(source, where, message, line))
                 break
-    if not problems:  # the parameters' extremes together, not only one at a time
-        numeric = {p: d.support() for p, d in exp.uncertain.items() if not isinstance(d, Choice)}
-        for side, label in ((0, "lowest"), (1, "highest")):
-            try:
-                base.with_values({p: bounds[side] for p, bounds in numeric.items()}, source=source)
-            except WargameError as err:
-                reason = "; ".join(f"{p.path}: {p.message}" for p in err.problems)
-                problems.append(Problem(source, "uncertain", f"all at their {label} values: {reason}", None))
+    if not problems:
+        ranges = {p: d.support() for p, d in exp.uncertain.items() if not isinstance(d, Choice)}
+        problems += joint_problems(base, ranges, source, "uncertain")
     return problems
+
+
+def _constrained_together(path: str) -> tuple[str, str] | None:
+    """The group whose values constrain one another: an issue (its bounds, status quo, no-deal value,
+    step, every ideal and linkage target on it) or an actor's saliences (not all zero)."""
+    parts = path.split(".")
+    if parts[0] == "issues" and len(parts) == 3:
+        return ("issue", parts[1])
+    if parts[0] == "actors" and len(parts) == 4 and parts[2] == "ideal":
+        return ("issue", parts[3])
+    if parts[0] == "actors" and len(parts) == 6 and parts[4] == "targets":
+        return ("issue", parts[5])
+    if parts[0] == "actors" and len(parts) == 4 and parts[2] == "salience":
+        return ("salience", parts[1])
+    return None
+
+
+MAX_CORNERS = 4096  # 12 parameters constrained together
+
+
+def joint_problems(
+    base: Scenario, ranges: Mapping[str, tuple[float, float]], source: str, where: str
+) -> list[Problem]:
+    """Parameters that constrain one another checked at every combination of their extremes, and
+    all parameters at their lowest and at their highest together."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for path in ranges:
+        group = _constrained_together(path)
+        if group is not None:
+            groups.setdefault(group, []).append(path)
+    combos = [
+        dict(zip(paths, corner, strict=True))
+        for paths in groups.values()
+        if 1 < len(paths) and 2 ** len(paths) <= MAX_CORNERS
+        for corner in itertools.product(*[ranges[p] for p in paths])
+    ]
+    for side in (0, 1):
+        combos.append({p: bounds[side] for p, bounds in ranges.items()})
+    for combo in combos:
+        try:
+            base.with_values(combo, source=source)
+        except WargameError as err:
+            at = ", ".join(f"{p}={v:g}" for p, v in combo.items())
+            reason = "; ".join(f"{p.path}: {p.message}" for p in err.problems)
+            return [
+                Problem(source, where, f"these values together give an invalid scenario ({at}): {reason}")
+            ]
+    return []
 
 
 def load_experiment(
@@ -150,8 +208,6 @@ def load_experiment(
         data["runs"] = runs
     if seed is not None:
         data["seed"] = seed
-    if overrides:
-        data["set"] = {**(data.get("set") or {}), **overrides}
     try:
         exp = Experiment.model_validate(data)
     except ValidationError as err:
@@ -166,6 +222,16 @@ def load_experiment(
     if not scenario_path.is_file():
         where, line = locate(("scenario",), lines)
         raise WargameError(Problem(source, where, f"scenario file not found: {scenario_path}", line))
+    clashes = []
+    for both in exp.set:
+        if both in exp.uncertain:
+            where, line = locate(("set", both), lines)
+            clashes.append(
+                Problem(source, where, f"'{both}' is also under uncertain: fix it or vary it", line)
+            )
+    if clashes:
+        raise WargameError(clashes)
+    exp, notes = with_command_line(exp, overrides or {})
     fixed: dict[str, Any] = dict(exp.set)
     if exp.protocol is not None:
         fixed["protocol"] = exp.protocol
@@ -177,7 +243,43 @@ def load_experiment(
         problems += check_sensitivity(exp, base, source, lines)
     if problems:
         raise WargameError(problems)
-    return Plan(experiment=exp, scenario=base.data())
+    return Plan(experiment=exp, scenario=base.data(), notes=notes)
+
+
+def with_command_line(exp: Experiment, overrides: Mapping[str, Any]) -> tuple[Experiment, list[str]]:
+    """The experiment with ``--set`` values, which win over the file: a parameter the file makes
+    uncertain is then fixed (no longer sampled), and ``--set protocol=`` or ``rounds=`` replaces the
+    file's own. Returns notes that say so; the run keeps them in its config and prints them."""
+    if not overrides:
+        return exp, []
+    notes = []
+    uncertain = dict(exp.uncertain)
+    changes: dict[str, Any] = {"set": {**exp.set, **overrides}}
+    for path, value in overrides.items():
+        if path in uncertain:
+            del uncertain[path]
+            notes.append(
+                f"--set {path}={value!r} fixes a parameter the experiment makes uncertain: not sampled"
+            )
+        if path in ("protocol", "rounds") and getattr(exp, path) is not None:
+            notes.append(f"--set {path}={value!r} replaces the experiment's {path}: {getattr(exp, path)!r}")
+            changes[path] = value
+    changes["uncertain"] = uncertain
+    return exp.model_copy(update=changes), notes
+
+
+def override(plan: Plan, overrides: Mapping[str, Any]) -> Plan:
+    """A resolved plan with ``--set`` values applied as :func:`with_command_line` says."""
+    if not overrides:
+        return plan
+    exp, notes = with_command_line(plan.experiment, overrides)
+    scenario = plan.base_scenario().with_values(overrides, source="--set")
+    problems = _check_uncertain(exp, scenario, "--set", {})
+    if exp.sensitivity is not None:
+        problems += check_sensitivity(exp, scenario, "--set", {})
+    if problems:
+        raise WargameError(problems)
+    return Plan(experiment=exp, scenario=scenario.data(), notes=[*plan.notes, *notes])
 
 
 def check_sensitivity(exp: Experiment, base: Scenario, source: str, lines: Mapping) -> list[Problem]:
@@ -211,6 +313,12 @@ def check_sensitivity(exp: Experiment, base: Scenario, source: str, lines: Mappi
     for p in found:
         if p.path in exp.uncertain:
             bad(("parameters", p.path), f"'{p.path}' is also under uncertain: vary it in one place only")
+            continue
+        if p.path in exp.set:
+            bad(
+                ("parameters", p.path),
+                f"'{p.path}' is fixed by set (or --set) and varied by the design: one or the other",
+            )
             continue
         for value in (p.low, p.high):
             try:

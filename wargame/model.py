@@ -52,15 +52,13 @@ class NegotiationModel(mesa.Model):
         collect: bool = True,
         humans: Mapping[str, Seat] | None = None,
     ) -> None:
-        if seed is None and rng is None:
-            # draw a seed and keep it, so every episode can be replayed (Episode.seed)
-            seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
-        super().__init__(seed=seed, rng=rng)
+        seed = replayable_seed(seed, rng)
+        super().__init__(seed=seed)
         values = dict(overrides or {})
         if rounds is not None:
             values["rounds"] = rounds
         self.scenario: Scenario = as_scenario(scenario).with_values(values)
-        self.seed_value = seed if seed is not None else getattr(self, "_seed", None)
+        self.seed_value = seed  # NegotiationModel(scenario, seed=seed_value) replays the episode
         self.collect = collect
         self.humans: dict[str, Seat] = dict(humans or {})
         unknown = sorted(set(self.humans) - set(self.scenario.actors))
@@ -83,8 +81,6 @@ class NegotiationModel(mesa.Model):
         self.principal_names = tuple(self.scenario.principals)
         self._principal_rows = [self.payoffs.index(a) for a in self.principal_names]
         self._update_payoffs()
-        U = self.candidate_utility[self._principal_rows]
-        self.solutions = Solutions.solve(self.candidates, U, self.reservations[self._principal_rows])
 
         self.offers: list[Offer] = []
         self.history: list[RoundRecord] = []
@@ -133,12 +129,24 @@ class NegotiationModel(mesa.Model):
 
     def _update_payoffs(self) -> None:
         self.payoffs = Payoffs.from_scenario(self.scenario)
+        self._solutions: Solutions | None = None
         self._utility_memo: dict[bytes, np.ndarray] = {}
         self.reservations = self.payoffs.reservations(self.no_deal)
         full = np.full((len(self.actor_names), len(self.candidates)), np.nan)
         # only principals choose among candidates; stakeholders are scored offer by offer
         full[self._principal_rows] = self.grid_utilities(self.payoffs.select(self._principal_rows))
         self.candidate_utility = full
+
+    @property
+    def solutions(self) -> Solutions:
+        """The Nash, Kalai-Smorodinsky and utilitarian packages under the payoffs as they stand now
+        (computed when asked, once per change of payoffs)."""
+        if self._solutions is None:
+            rows = self._principal_rows
+            self._solutions = Solutions.solve(
+                self.candidates, self.candidate_utility[rows], self.reservations[rows]
+            )
+        return self._solutions
 
     def grid_utilities(self, payoffs: Payoffs) -> np.ndarray:
         """Utilities of every candidate package under ``payoffs`` (any subset of actors): ``(rows, B)``."""
@@ -276,6 +284,22 @@ class NegotiationModel(mesa.Model):
     def by_actor(self, values: np.ndarray) -> dict[str, float]:
         """Actor name -> value."""
         return {k: float(v) for k, v in zip(self.actor_names, values, strict=True)}
+
+
+def replayable_seed(seed: int | None, rng: np.random.Generator | np.random.SeedSequence | int | None) -> int:
+    """The one seed an episode runs from, whatever it was given, so that ``Episode.seed`` replays it:
+    a seed as it is; an int ``rng`` as that seed; a Generator or SeedSequence gives one draw; neither
+    gives a fresh seed from the operating system."""
+    if seed is not None and rng is not None:
+        raise ValueError("give seed or rng, not both")
+    if seed is not None:
+        return int(seed)
+    if isinstance(rng, int | np.integer):
+        return int(rng)
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(0, 2**63 - 1))
+    sequence = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence()
+    return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1))  # fits int64
 
 
 def _offer_reporter(i: int) -> Callable[[NegotiationModel], float]:

@@ -1,136 +1,52 @@
 """Monte Carlo experiments: many episodes with sampled parameters, reproducible at any scale.
 
-Episode ``k`` of an experiment with seed ``s`` draws everything from
-``SeedSequence(s).spawn(runs)[k]`` (built directly as ``SeedSequence(s, spawn_key=(k,))``): its
-first child samples the uncertain parameters, its second seeds the Mesa model. So episode ``k``
-has the same parameters and the same result whether it runs alone, serially, in a process pool or
-on a Dask cluster, in any chunking and any order.
+Episode ``k`` is the same wherever it runs (see :mod:`wargame.worker`). Work goes out in chunks of
+``chunk_size`` episodes. Each finished chunk is saved atomically under ``chunks/``; the final
+``episodes.parquet`` streams the chunks in order.
 
-Work goes out in chunks of ``chunk_size`` episodes. Each finished chunk is saved atomically under
-``chunks/``; the final ``episodes.parquet`` streams the chunks in order. A run killed at any moment
-loses at most the chunks in flight, and :func:`run_experiment` with ``resume=`` computes only the
-missing ones, giving a byte-identical result.
+A run directory exists, with its ``config.yaml`` and ``manifest.json``, before the first episode
+starts (before the engine's heavy libraries even load): a run killed at any moment after that, even
+by SIGKILL, loses at most the chunks in flight, and :func:`run_experiment` with ``resume=``
+computes only the missing ones, giving a byte-identical result. Ctrl-C and SIGTERM stop the
+workers and mark the manifest "interrupted" within a couple of seconds.
 """
 
 from __future__ import annotations
 
-import json
+import inspect
+import multiprocessing
 import os
-from collections.abc import Callable, Mapping
+import shutil
+import signal
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
-from functools import lru_cache
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from wargame import rundir
-from wargame.design import Design, sensitivity_design, sweep_design
-from wargame.distributions import Choice, Distribution, is_number, sample_parameters
-from wargame.episode import Episode
 from wargame.errors import Problem, WargameError
 from wargame.executors import EXECUTORS, Chunk, execute
-from wargame.experiment import Experiment, Plan, load_experiment
-from wargame.model import NegotiationModel
-from wargame.params import iter_leaves
+from wargame.experiment import Experiment, Plan, load_experiment, override
 from wargame.results import EPISODES, ROUNDS, ExperimentResult, load_run, write_summary
-from wargame.scenario import Scenario, validate_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHUNKS = "chunks"
 Progress = Callable[[int, int], None]
 
 
-# --------------------------------------------------------------------------- one episode
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a run; ``run_dir`` holds what was saved (``--resume`` it)."""
+
+    def __init__(self, run_dir: Path):
+        super().__init__(str(run_dir))
+        self.run_dir = run_dir
 
 
-def episode_seeds(seed: int, k: int) -> tuple[np.random.Generator, int]:
-    """Episode ``k``'s parameter generator and model seed, from ``SeedSequence(seed).spawn(.)[k]``."""
-    child = np.random.SeedSequence(seed, spawn_key=(k,))
-    params_seq, model_seq = child.spawn(2)
-    model_seed = int(model_seq.generate_state(1, np.uint64)[0] >> np.uint64(1))  # fits int64
-    return np.random.default_rng(params_seq), model_seed
-
-
-def _cell(value: Any, dist: Distribution) -> Any:
-    """A sampled value as a table cell of a fixed type (so every chunk has the same schema)."""
-    if isinstance(dist, Choice) and not all(is_number(v) for v in dist.values):
-        return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    return float(value)
-
-
-def play_episode(
-    base: Scenario,
-    uncertain: Mapping[str, Distribution],
-    seed: int,
-    k: int,
-    trace: bool = False,
-    design: Design | None = None,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Sample, play and flatten episode ``k``: its row and (with ``trace``) its rounds.
-
-    With a ``design``, episode ``k`` is replicate ``r`` of point ``p`` (``k = p * per_point + r``):
-    the point fixes the design's parameters and :meth:`Design.point` says which seed stream the
-    episode draws from (``r`` with common random numbers, else ``k``).
-    """
-    fixed: dict[str, float] = {}
-    head: dict[str, Any] = {"episode": k}
-    draw = k
-    if design is not None:
-        point, replicate, draw, fixed = design.point(k)
-        head.update(point=point, replicate=replicate)
-    rng, model_seed = episode_seeds(seed, draw)
-    values = sample_parameters(uncertain, rng)
-    scenario = base.with_values({**values, **fixed}, source=f"episode {k} (sampled parameters)")
-    episode: Episode = NegotiationModel(scenario, seed=model_seed, collect=False).run()
-    row: dict[str, Any] = {**head, "seed": model_seed}
-    row.update({f"param.{path}": v for path, v in fixed.items()})
-    row.update({f"param.{path}": _cell(v, uncertain[path]) for path, v in values.items()})
-    row.update(episode.to_row())
-    rounds = [{"episode": k, **r} for r in episode.round_rows()] if trace else []
-    return row, rounds
-
-
-# --------------------------------------------------------------------------- one chunk
-
-
-def design_of(exp: Experiment, scenario: Scenario) -> Design | None:
-    """The experiment's design (sensitivity or sweep), rebuilt from its spec; None for a batch."""
-    if exp.sensitivity is not None:
-        return sensitivity_design(exp.sensitivity, scenario, exp.seed)
-    if exp.sweep is not None:
-        return sweep_design(exp.sweep)
-    return None
-
-
-@lru_cache(maxsize=4)
-def _prepare(payload: str) -> tuple[Scenario, dict[str, Distribution], int, bool, Design | None]:
-    data = json.loads(payload)
-    scenario = validate_scenario(data["scenario"], "config.yaml: scenario")
-    exp = Experiment.model_validate(data["experiment"])
-    return scenario, exp.uncertain, exp.seed, exp.trace, design_of(exp, scenario)
-
-
-def run_chunk(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Episodes ``start .. stop-1``: a top-level function so process pools and Dask can ship it."""
-    base, uncertain, seed, trace, design = _prepare(payload)
-    rows, rounds = [], []
-    for k in range(start, stop):
-        row, trace_rows = play_episode(base, uncertain, seed, k, trace, design)
-        rows.append(row)
-        rounds.extend(trace_rows)
-    return pd.DataFrame(rows), (pd.DataFrame(rounds) if trace else None)
-
-
-def payload_of(plan: Plan) -> str:
-    """What a worker needs, as one string (cached per process by :func:`_prepare`)."""
-    # key order is meaning here (actors' order is the proposing order): never sort it
-    return json.dumps({"experiment": plan.experiment.model_dump(mode="json"), "scenario": plan.scenario})
-
-
-# --------------------------------------------------------------------------- the runner
+# --------------------------------------------------------------------------- saved chunks
 
 
 def _chunk_path(run_dir: Path, i: int, kind: str = "episodes") -> Path:
@@ -138,26 +54,35 @@ def _chunk_path(run_dir: Path, i: int, kind: str = "episodes") -> Path:
 
 
 def _done_chunks(run_dir: Path, chunks: list[Chunk], trace: bool) -> set[int]:
-    """Chunks already saved (and intact) by an earlier, interrupted attempt."""
+    """Chunks already saved by an earlier, interrupted attempt, each checked to be the one its name
+    says: readable, and holding exactly its own episodes (a chunk copied over another is refused)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     done = set()
     for i, a, b in chunks:
         paths = [_chunk_path(run_dir, i)] + ([_chunk_path(run_dir, i, "rounds")] if trace else [])
         if not all(p.exists() for p in paths):
             continue
         try:
-            rows = pq.read_metadata(paths[0]).num_rows
-            if trace:
-                pq.read_metadata(paths[1])
-        except (OSError, pa.ArrowException) as err:
+            episodes = pq.read_table(paths[0], columns=["episode"])["episode"].to_pylist()
+            in_rounds = (
+                set(pq.read_table(paths[1], columns=["episode"])["episode"].to_pylist()) if trace else set()
+            )
+        except (OSError, pa.ArrowException, KeyError) as err:
             raise WargameError(
                 Problem(
                     str(paths[0]), "", f"saved chunk is corrupt ({err}); delete it and resume to recompute it"
                 )
             ) from None
-        if rows != b - a:
+        if episodes != list(range(a, b)) or not in_rounds <= set(range(a, b)):
+            held = f"episodes {min(episodes)}-{max(episodes)}" if episodes else "no episodes"
             raise WargameError(
                 Problem(
-                    str(paths[0]), "", f"saved chunk has {rows} rows, expected {b - a}; delete it and resume"
+                    str(paths[0]),
+                    "",
+                    f"saved chunk {i} should hold episodes {a}-{b - 1} in order but holds {held}: "
+                    "it is not this run's chunk; delete it and resume to recompute it",
                 )
             )
         done.add(i)
@@ -166,6 +91,7 @@ def _done_chunks(run_dir: Path, chunks: list[Chunk], trace: bool) -> set[int]:
 
 def _assemble(run_dir: Path, chunks: list[Chunk], kind: str, target: str) -> None:
     """Stream the saved chunks, in order, into one Parquet file (atomically)."""
+    import pyarrow.parquet as pq
 
     def write(tmp: Path) -> None:
         writer = None
@@ -187,13 +113,16 @@ def _save_chunk(run_dir: Path, i: int, frame: pd.DataFrame, kind: str) -> None:
     rundir.atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
+# --------------------------------------------------------------------------- planning
+
+
 def _check_resume(run_dir: Path, plan: Plan) -> dict[str, Any]:
-    stored = load_run(run_dir)
-    if stored.plan.fingerprint() != plan.fingerprint():
-        mine = dict(iter_leaves(plan.config()))
-        theirs = dict(iter_leaves(stored.plan.config()))
-        diff = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
-        shown = ", ".join(f"{k} ({theirs.get(k)!r} there, {mine.get(k)!r} now)" for k in diff[:4])
+    """The run's manifest, if ``plan`` is the run's own; a lost or damaged manifest (it only records
+    progress) is rebuilt from the run's config."""
+    stored_plan = load_run(run_dir, need_manifest=False).plan
+    if stored_plan.fingerprint() != plan.fingerprint():
+        diff = plan.differences(stored_plan)
+        shown = ", ".join(f"{k} ({there!r} there, {now!r} now)" for k, now, there in diff[:4])
         more = f" and {len(diff) - 4} more" if len(diff) > 4 else ""
         raise WargameError(
             Problem(
@@ -202,7 +131,13 @@ def _check_resume(run_dir: Path, plan: Plan) -> dict[str, Any]:
                 f"refusing to resume: that run was made with a different configuration: {shown}{more}",
             )
         )
-    return stored.manifest
+    try:
+        return rundir.read_json(run_dir / rundir.MANIFEST, "manifest.json")
+    except WargameError:
+        exp = plan.experiment
+        return rundir.new_manifest(
+            None, runs=exp.runs, seed=exp.seed, config_sha256=plan.fingerprint(), rebuilt=rundir.utc_now()
+        )
 
 
 def _replan(plan: Plan, changes: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> Plan:
@@ -215,10 +150,46 @@ def _replan(plan: Plan, changes: Mapping[str, Any], overrides: Mapping[str, Any]
         first = err.errors()[0]
         where = "--" + str(first["loc"][0]) if first["loc"] else ""
         raise WargameError(Problem(where, "", f"{first['msg']} (got {first.get('input')!r})")) from None
-    scenario = plan.scenario
-    if overrides:
-        scenario = plan.base_scenario().with_values(overrides, source="--set").data()
-    return Plan(experiment=exp, scenario=scenario)
+    return override(Plan(experiment=exp, scenario=plan.scenario, notes=plan.notes), overrides or {})
+
+
+def _refuse_in_a_starting_worker() -> None:
+    """A worker process starts by importing the main script again (multiprocessing's "spawn"). A
+    script that calls :func:`run_experiment` at its top level, without ``if __name__ ==
+    "__main__":``, would start a run inside every worker: end that worker quietly instead; the run
+    that started it reports why its workers could not start."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise SystemExit(1)
+
+
+def _called_from_a_script_top_level() -> bool:
+    """Whether the call came from the top level of a script (where a missing __main__ guard bites)."""
+    for frame in inspect.stack()[2:]:
+        if frame.function == "<module>" and frame.frame.f_globals.get("__name__") == "__main__":
+            return hasattr(sys.modules["__main__"], "__file__")
+    return False
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a scheduler's stop) interrupts the run like Ctrl-C: workers stopped,
+    manifest marked, the saved chunks kept for ``--resume``."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --------------------------------------------------------------------------- the runner
 
 
 def run_experiment(
@@ -244,8 +215,10 @@ def run_experiment(
     ``process`` (``workers`` processes, default all cores) or ``dask`` (a LocalCluster of
     ``workers``, or the cluster at ``scheduler``). ``progress(done, total)`` is called as episodes finish.
     ``finalize(result)`` writes the summary once every episode is in (default: the Monte Carlo
-    summary; sensitivity analyses and sweeps bring their own).
+    summary; sensitivity analyses and sweeps bring their own). From a script, call it under
+    ``if __name__ == "__main__":`` (worker processes import the script again).
     """
+    _refuse_in_a_starting_worker()
     if executor not in EXECUTORS:
         raise WargameError(
             Problem("--executor", "", f"unknown executor '{executor}' (known: {', '.join(EXECUTORS)})")
@@ -256,7 +229,7 @@ def run_experiment(
         raise WargameError(Problem("--workers", "", f"must be at least 1 (got {workers})"))
     workers = workers or os.cpu_count() or 1
     if resume is not None and experiment is None:
-        experiment = load_run(resume).plan  # the run's own config; options given must agree with it
+        experiment = load_run(resume, need_manifest=False).plan  # options given must agree with it
     if experiment is None:
         raise WargameError(Problem("EXPERIMENT", "", "name an experiment file, or --resume a run directory"))
     if isinstance(experiment, Plan):
@@ -277,11 +250,26 @@ def run_experiment(
     if exp.runs is None:
         raise WargameError(Problem("--runs", "", "the experiment file gives no runs: say how many episodes"))
 
-    run_dir = rundir.require_dir(resume) if resume is not None else rundir.create(out, exp.name)
-    with rundir.locked(run_dir):
-        return _execute(
-            run_dir, plan, resume is not None, executor, workers, scheduler, progress, command, finalize
+    if resume is not None:
+        run_dir = rundir.require_dir(resume)
+    else:
+        manifest = rundir.new_manifest(
+            command, runs=exp.runs, seed=exp.seed, episodes_done=0, config_sha256=plan.fingerprint()
         )
+        files = {rundir.CONFIG: rundir.yaml_text(plan.config()), rundir.MANIFEST: rundir.json_text(manifest)}
+        run_dir = rundir.create(out, exp.name, files=files)
+    with rundir.locked(run_dir), _terminate_as_interrupt():
+        try:
+            return _execute(
+                run_dir, plan, resume is not None, executor, workers, scheduler, progress, command, finalize
+            )
+        except _NeverStarted as why:
+            shutil.rmtree(run_dir, ignore_errors=True)  # no episode was played: nothing to resume
+            raise WargameError(str(why)) from None
+
+
+class _NeverStarted(Exception):  # noqa: N818 (a reason, carried to where the directory is removed)
+    """The worker processes could not start: the run directory holds nothing worth keeping."""
 
 
 def _execute(
@@ -298,6 +286,7 @@ def _execute(
     """Compute the missing chunks of ``run_dir`` (holding its lock) and write the results."""
     exp = plan.experiment
     assert exp.runs is not None
+    manifest = rundir.read_json(run_dir / rundir.MANIFEST, "manifest.json") if not resuming else {}
     if resuming:
         manifest = _check_resume(run_dir, plan)
         if manifest.get("status") == "complete" and (run_dir / EPISODES).exists():
@@ -305,13 +294,10 @@ def _execute(
         manifest.update(
             status="running", resumed=rundir.utc_now(), command=command or manifest.get("command")
         )
-    else:
-        rundir.write_yaml(run_dir / rundir.CONFIG, plan.config())
-        manifest = rundir.new_manifest(
-            command, runs=exp.runs, seed=exp.seed, episodes_done=0, config_sha256=plan.fingerprint()
-        )
     manifest.update(executor=executor, workers=workers if executor != "serial" else 1)
     rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+
+    from wargame.worker import payload_of, run_chunk  # the engine's heavy libraries load here
 
     (run_dir / CHUNKS).mkdir(exist_ok=True)
     rundir.clean_temporaries(run_dir)
@@ -322,27 +308,46 @@ def _execute(
     todo = [c for c in chunks if c[0] not in done]
     sizes = {i: b - a for i, a, b in chunks}
     finished = sum(sizes[i] for i in done)
+    manifest["episodes_done"] = finished
     if progress:
         progress(finished, exp.runs)
 
+    def stopped(status: str, error: str | None = None) -> None:
+        manifest.update(status=status, finished=rundir.utc_now(), episodes_done=finished)
+        if error is not None:
+            manifest["error"] = error
+        rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+
     results = execute(executor, run_chunk, payload_of(plan), todo, workers, scheduler)
     try:
-        for i, (episodes, rounds) in results:
-            if rounds is not None:
-                _save_chunk(run_dir, i, rounds, "rounds")
-            _save_chunk(run_dir, i, episodes, "episodes")  # last: its presence marks the chunk done
-            finished += sizes[i]
-            manifest["episodes_done"] = finished
-            rundir.write_json(run_dir / rundir.MANIFEST, manifest)
-            if progress:
-                progress(finished, exp.runs)
+        with closing(results):  # on any way out, the executor stops its workers before we go on
+            for i, (episodes, rounds) in results:
+                if rounds is not None:
+                    _save_chunk(run_dir, i, rounds, "rounds")
+                _save_chunk(run_dir, i, episodes, "episodes")  # last: its presence marks the chunk done
+                finished += sizes[i]
+                manifest["episodes_done"] = finished
+                rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+                if progress:
+                    progress(finished, exp.runs)
     except KeyboardInterrupt:
-        manifest.update(status="interrupted", finished=rundir.utc_now())
-        rundir.write_json(run_dir / rundir.MANIFEST, manifest)
-        raise
-    except (WargameError, OSError, BrokenProcessPool) as err:
-        manifest.update(status="failed", finished=rundir.utc_now(), error=str(err))
-        rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+        stopped("interrupted")
+        raise Interrupted(run_dir) from None
+    except BrokenProcessPool as err:
+        if finished == 0 and not resuming:
+            hint = (
+                ": your script calls run_experiment at its top level; put the call under "
+                '`if __name__ == "__main__":` (workers import the script again), or use executor="serial"'
+                if _called_from_a_script_top_level()
+                else ""
+            )
+            raise _NeverStarted(f"the worker processes could not start{hint}") from None
+        stopped("failed", str(err))
+        raise WargameError(
+            Problem(str(run_dir), "", f"a worker process died ({err}); fix the cause and --resume it")
+        ) from None
+    except (WargameError, OSError) as err:
+        stopped("failed", str(err))
         if isinstance(err, WargameError):
             raise
         raise WargameError(
@@ -353,8 +358,7 @@ def _execute(
             )
         ) from None
     except Exception as err:  # a bug: keep the traceback, but leave an honest manifest
-        manifest.update(status="failed", finished=rundir.utc_now(), error=repr(err))
-        rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+        stopped("failed", repr(err))
         raise
 
     _assemble(run_dir, chunks, "episodes", EPISODES)

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from wargame.schema import parse_yaml
+
 Key = str | int
 
 
@@ -114,14 +116,17 @@ def nearest_paths(data: Any, path: str, n: int = 3) -> list[str]:
 def parse_assignment(text: str) -> tuple[str, Any]:
     """``"actors.seoul.salience.tariff=0.6"`` -> ``("actors.seoul.salience.tariff", 0.6)``.
 
-    The value is read as YAML, so numbers become numbers and ``expected_utility`` stays a string.
+    The value is read as YAML (as a scenario file is), so numbers, ``1e-9`` included, become
+    numbers, ``{name: hardliner}`` a mapping, and ``expected_utility`` stays a string.
     """
     path, sep, raw = text.partition("=")
     path = path.strip()
     if not sep or not path:
         raise ValueError(f"'{text}' is not PATH=VALUE")
+    if not raw.strip():
+        raise ValueError(f"'{text}' gives {path} no value")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else raw
+        value = parse_yaml(raw)
     except yaml.YAMLError:
         value = raw
     return path, value

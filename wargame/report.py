@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from agents.strategies import DEFAULT
 from wargame.design import RANKED_BY
-from wargame.tables import Styled, Table, bold, markdown, num, short
+from wargame.tables import Styled, Table, bold, markdown, num, rate, short
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,7 +41,7 @@ def _gain(x: float | None) -> Styled:
 
 def print_tables(console: Console, tables: list[Table]) -> None:
     for table in tables:
-        console.print(table.rich())
+        console.print(table.rich(console.width))
 
 
 def print_problems(console: Console, err: WargameError) -> None:
@@ -56,22 +56,24 @@ def print_problems(console: Console, err: WargameError) -> None:
 
 
 def transcript_table(episode: Episode, scenario: Scenario) -> Table:
-    """Round by round: who proposed what, who accepted, what stakeholders said, what fired."""
+    """Round by round: who proposed what, how the others answered, which stakeholders backed it
+    (the events of each round are in :func:`events_table`)."""
     with_positions = any(r.positions for r in episode.rounds)  # expected_utility rounds
-    columns = ["round", "proposer", *scenario.issues, *(["moves"] if with_positions else [])]
-    columns += ["principals", "backed by", "events"]
-    align = "rl" + "r" * len(scenario.issues) + ("r" if with_positions else "") + "lll"
+    one_answer = all(len(r.responses) == 1 for r in episode.rounds)
+    labels = [issue.label or name for name, issue in scenario.issues.items()]
+    columns = ["round", "proposer", *labels, *(["moves"] if with_positions else [])]
+    columns += ["answer" if one_answer else "answers", "backed by"]
+    align = "rl" + "r" * len(labels) + ("r" if with_positions else "") + "ll"
     table = Table(f"{scenario.name}: round by round", columns, align)
-    table.caption = "units: " + "; ".join(f"{n} {i.unit}" for n, i in scenario.issues.items())
+    table.caption = "units: " + "; ".join(f"{i.label or n} {i.unit}" for n, i in scenario.issues.items())
     for r in episode.rounds:
         table.add_row(
             str(r.round),
             r.proposer,
             *[num(r.offer[name], 2) for name in scenario.issues],
             *([str(len(r.moves))] if with_positions else []),
-            _answers(r.responses),
+            _tick(next(iter(r.responses.values()))) if one_answer else _answers(r.responses),
             ", ".join(a for a, ok in r.support.items() if ok) or "-",
-            "\n".join(r.events),
         )
     return table
 
@@ -172,14 +174,14 @@ def summary_tables(s: Mapping[str, Any]) -> list[Table]:
     d = s["deal_rate"]
     head = Table(
         f"{s['experiment'] or s['scenario']}: {s['episodes']} episodes",
-        ["deal rate", "95% interval", "deals", "rounds to deal (p50)", "distance from Nash (mean)"],
+        ["deal rate", "95% interval", "deals", "rounds to a deal (mean)", "distance from Nash (mean)"],
         "rrrrr",
     )
     head.add_row(
-        bold(num(d["rate"])),
-        f"{num(d['low'])} - {num(d['high'])}",
-        str(d["deals"]),
-        num(s["rounds_to_deal"]["p50"], 0),
+        bold(rate(d["rate"])),
+        f"{rate(d['low'])} - {rate(d['high'])}",
+        f"{d['deals']:,}",
+        num(s["rounds_to_deal"]["mean"], 2),
         num(s["nash_distance"]["mean"]),
     )
     issues = Table(
@@ -251,9 +253,11 @@ def summary_tables(s: Mapping[str, Any]) -> list[Table]:
     by_round = s["rounds_to_deal"]["by_round"]
     if by_round:
         rounds = Table(
-            "When deals were made (share of all episodes)", [f"r{r}" for r in by_round], "r" * len(by_round)
+            "When deals were made: share of all episodes, by round (the first round is round 0)",
+            [f"r{r}" for r in by_round],
+            "r" * len(by_round),
         )
-        rounds.add_row(*[num(v) for v in by_round.values()])
+        rounds.add_row(*[rate(v) for v in by_round.values()])
         tables.append(rounds)
     return tables
 
@@ -264,15 +268,19 @@ def summary_markdown(s: Mapping[str, Any]) -> str:
     lines = [
         f"# {s['experiment'] or s['scenario']}: {s['episodes']} episodes",
         "",
-        f"Deal rate **{num(d['rate'])}** (95% interval {num(d['low'])} - {num(d['high'])}; "
-        f"{d['deals']} deals).",
+        f"Deal rate **{rate(d['rate'])}** (95% interval {rate(d['low'])} - {rate(d['high'])}; "
+        f"{d['deals']:,} deals in {s['episodes']:,} episodes).",
         "",
-        f"Rounds to deal (deals only): mean {num(r['mean'], 2)}, p5 {num(r['p5'], 0)}, "
+        f"Rounds it took to reach a deal (deals only; a deal in the first round took 1): "
+        f"mean {num(r['mean'], 2)}, p5 {num(r['p5'], 0)}, "
         f"p50 {num(r['p50'], 0)}, p95 {num(r['p95'], 0)}. Distance from the Nash point (0 = same "
         f"package, 1 = opposite corners): mean {num(nd['mean'])}, p5 {num(nd['p5'])}, p95 {num(nd['p95'])}.",
         "",
     ]
-    return "\n".join(lines) + markdown(summary_tables(s)[1:])
+    text = "\n".join(lines) + markdown(summary_tables(s)[1:])
+    if s.get("warnings"):
+        text += "\n## Warnings\n\n" + "".join(f"- {w}\n" for w in s["warnings"])
+    return text
 
 
 PROTOCOL_NOTE = (
@@ -280,6 +288,21 @@ PROTOCOL_NOTE = (
     "expected_utility the final weighted median, whether or not the principals accepted it. "
     "deal_round under expected_utility is always the last round (a forecast is judged at the end)."
 )
+
+
+def differences_table(differences: list[tuple[str, Any, Any]]) -> Table:
+    """What two runs' configurations differ in (from :meth:`wargame.experiment.Plan.differences`)."""
+    settings = [d for d in differences if d[0] not in ("experiment.name", "experiment.description")]
+    if not settings:
+        title = "The two runs have the same configuration, seed included: they are the same episodes"
+    elif [path for path, _, _ in settings] == ["experiment.seed"]:
+        title = "The two runs differ only in their seed: any difference below is sampling noise"
+    else:
+        title = f"The two runs' configurations differ in {len(settings)} setting(s)"
+    table = Table(title, ["setting", "A", "B"], "lll")
+    for path, in_a, in_b in settings:
+        table.add_row(path, "-" if in_a is None else str(in_a), "-" if in_b is None else str(in_b))
+    return table
 
 
 def compare_table(frame: pd.DataFrame, name_a: str, name_b: str, note: str = "") -> Table:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from wargame import rundir
 from wargame.errors import Problem, WargameError
 from wargame.experiment import Plan
 from wargame.report import summary_markdown
 from wargame.scenario import Scenario
-from wargame.summary import summarize
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EPISODES = "episodes.parquet"
 ROUNDS = "rounds.parquet"
@@ -48,6 +47,8 @@ class ExperimentResult:
 
     def summary(self) -> dict[str, Any]:
         """Deal rate with its 95% interval and per-outcome statistics (what summary.json holds)."""
+        from wargame.summary import summarize  # pandas: only once there are episodes to read
+
         return summarize(self.episodes, self.scenario, self.plan.experiment.name)
 
 
@@ -59,6 +60,9 @@ def write_summary(result: ExperimentResult) -> None:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
+    import pandas as pd
+    import pyarrow as pa
+
     try:
         return pd.read_parquet(path)
     except FileNotFoundError:
@@ -67,11 +71,17 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise WargameError(Problem(str(path), "", f"unreadable or corrupt: {err}")) from None
 
 
-def load_run(path: str | Path) -> ExperimentResult:
-    """Open an existing run directory."""
+def load_run(path: str | Path, need_manifest: bool = True) -> ExperimentResult:
+    """Open an existing run directory (without ``need_manifest``, one whose manifest.json, which
+    only records progress, is lost or damaged: resuming rebuilds it)."""
     run_dir = rundir.require_dir(path)
     config = rundir.read_yaml_mapping(run_dir / rundir.CONFIG, "config.yaml")
-    manifest = rundir.read_json(run_dir / rundir.MANIFEST, "manifest.json")
+    try:
+        manifest = rundir.read_json(run_dir / rundir.MANIFEST, "manifest.json")
+    except WargameError:
+        if need_manifest:
+            raise
+        manifest = {}
     try:
         plan = Plan.model_validate(config)
     except ValueError as err:

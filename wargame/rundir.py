@@ -14,8 +14,9 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 import yaml
 
 from wargame.errors import Problem, WargameError
+from wargame.tables import to_json
 
 MANIFEST = "manifest.json"
 CONFIG = "config.yaml"
@@ -53,12 +55,20 @@ def write_text(path: Path, text: str) -> None:
     atomic_write(path, write)
 
 
+def json_text(data: Any) -> str:
+    return to_json(data) + "\n"
+
+
+def yaml_text(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
 def write_json(path: Path, data: Any) -> None:
-    write_text(path, json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+    write_text(path, json_text(data))
 
 
 def write_yaml(path: Path, data: Any) -> None:
-    write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    write_text(path, yaml_text(data))
 
 
 def clean_temporaries(folder: Path) -> None:
@@ -77,9 +87,12 @@ def versions() -> dict[str, str]:
     return out
 
 
-def create(out: str | Path, experiment: str, label: str | None = None) -> Path:
-    """Make a new, empty run directory ``<out>/<experiment>/<UTC time>-<id>/`` (``<UTC time>-<label>``
-    when a label is given and free)."""
+def create(
+    out: str | Path, experiment: str, label: str | None = None, files: Mapping[str, str] | None = None
+) -> Path:
+    """Make a new run directory ``<out>/<experiment>/<UTC time>-<id>/`` (``<UTC time>-<label>``
+    when a label is given and free) holding ``files`` (name -> text) from the moment it exists: it
+    is filled under a hidden name and renamed into place, so no run directory is ever half made."""
     base = Path(out) / experiment
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     try:
@@ -87,11 +100,20 @@ def create(out: str | Path, experiment: str, label: str | None = None) -> Path:
         for attempt in range(10):
             tail = label if label and attempt == 0 else "-".join(filter(None, [label, secrets.token_hex(3)]))
             run_dir = base / f"{stamp}-{tail}"
+            if run_dir.exists():
+                continue  # never reuse an existing directory
+            building = base / f".{run_dir.name}.{os.getpid()}.tmp"
+            building.mkdir()
             try:
-                run_dir.mkdir()  # exclusive: fails rather than reuse an existing directory
+                for name, text in (files or {}).items():
+                    write_text(building / name, text)
+                os.rename(building, run_dir)  # fails if the name was taken meanwhile (not empty)
                 return run_dir
-            except FileExistsError:
-                continue
+            except OSError:
+                shutil.rmtree(building, ignore_errors=True)
+                if run_dir.exists():
+                    continue
+                raise
     except OSError as err:
         raise WargameError(
             Problem(str(out), "--out", f"cannot create a run directory there: {err.strerror}")

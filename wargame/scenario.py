@@ -22,7 +22,17 @@ from agents.strategies import STRATEGIES, StrategyField
 from wargame import params
 from wargame.errors import Problem, WargameError
 from wargame.protocols import PROTOCOLS, all_variants
-from wargame.schema import Strict, line_index, locate, read_yaml, unknown_name, validation_problems
+from wargame.schema import (
+    MAX_MAGNITUDE,
+    MIN_MAGNITUDE,
+    Number,
+    Strict,
+    line_index,
+    locate,
+    read_yaml,
+    unknown_name,
+    validation_problems,
+)
 
 # names of issues, actors and events are parts of dotted paths: no dots, no spaces, not empty
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
@@ -37,11 +47,11 @@ class Issue(Strict):
 
     label: str = ""
     unit: str
-    lo: float
-    hi: float
-    status_quo: float
-    no_deal: float = Field(description="the value the issue takes if talks fail")
-    step: float = Field(gt=0, description="granularity of offers")
+    lo: Number
+    hi: Number
+    status_quo: Number
+    no_deal: Number = Field(description="the value the issue takes if talks fail")
+    step: Number = Field(gt=0, description="granularity of offers")
     description: str = ""
 
     @property
@@ -60,8 +70,8 @@ class Linkage(Strict):
     utility unless both land there. The weight joins the salience budget, so utility stays in [0, 1].
     """
 
-    targets: dict[str, float] = Field(description="exactly two issues -> target value")
-    weight: float = Field(ge=0)
+    targets: dict[str, Number] = Field(description="exactly two issues -> target value")
+    weight: Number = Field(ge=0)
     kind: Literal["complement", "substitute"] = "complement"
     description: str = ""
 
@@ -71,15 +81,15 @@ class Actor(Strict):
 
     name: str = ""
     role: Literal["principal", "stakeholder"]
-    capability: float = Field(gt=0, description="relative clout")
-    ideal: dict[str, float]
-    salience: dict[str, float]
-    risk: float = Field(default=1.0, ge=1, le=10, description="utility exponent p >= 1")
-    discount: float = Field(default=1.0, gt=0, le=1, description="per-round factor")
-    no_deal_cost: float = Field(
+    capability: Number = Field(gt=0, description="relative clout")
+    ideal: dict[str, Number]
+    salience: dict[str, Number]
+    risk: Number = Field(default=1.0, ge=1, le=10, description="utility exponent p >= 1")
+    discount: Number = Field(default=1.0, gt=0, le=1, description="per-round factor")
+    no_deal_cost: Number = Field(
         default=0.0, ge=-1, le=1, description="utility lost if talks fail (negative: gained, e.g. at home)"
     )
-    perception_noise: float = Field(
+    perception_noise: Number = Field(
         default=0.0, ge=0, le=1, description="sd of its errors about others' ideals and saliences"
     )
     strategy: StrategyField | None = None
@@ -92,8 +102,8 @@ class Actor(Strict):
 class Trigger(Strict):
     """Per-round hazard: ``clip(base + slope * (1 - U_actor(standing offer)), 0, 1)``."""
 
-    base: float = Field(ge=0, le=1)
-    slope: float = Field(default=0.0, ge=-1, le=1)
+    base: Number = Field(ge=0, le=1)
+    slope: Number = Field(default=0.0, ge=-1, le=1)
 
 
 class Effect(Strict):
@@ -101,8 +111,8 @@ class Effect(Strict):
 
     path: str
     op: Literal["add", "multiply", "set", "toward"]
-    value: float
-    fraction: float = Field(default=0.5, gt=0, le=1, description="for 'toward': share of the gap")
+    value: Number
+    fraction: Number = Field(default=0.5, gt=0, le=1, description="for 'toward': share of the gap")
 
 
 class Event(Strict):
@@ -400,7 +410,8 @@ def as_scenario(scenario: Scenario | str | Path | Mapping[str, Any]) -> Scenario
 
 
 def clamp_parameter(scenario: Scenario, path: str, value: float) -> float:
-    """Keep a value an event wrote at ``path`` inside what the schema allows there."""
+    """Keep a value an event wrote at ``path`` inside what the schema allows there (an event that
+    halves a salience every round never makes it invalid)."""
     parts = path.split(".")
     field = parts[2] if len(parts) > 2 else ""
     if field == "ideal" and len(parts) == 4 and parts[3] in scenario.issues:
@@ -416,5 +427,6 @@ def clamp_parameter(scenario: Scenario, path: str, value: float) -> float:
     }
     if field == "linkages":
         limits = {"linkages": (0.0, math.inf)} if parts[-1] == "weight" else {}
-    lo, hi = limits.get(field, (-math.inf, math.inf))
-    return min(max(value, lo), hi)
+    lo, hi = limits.get(field, (-MAX_MAGNITUDE, MAX_MAGNITUDE))
+    value = min(max(value, lo, -MAX_MAGNITUDE), hi, MAX_MAGNITUDE)
+    return 0.0 if abs(value) < MIN_MAGNITUDE else value  # what a file may hold (schema.Number)

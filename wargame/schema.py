@@ -10,17 +10,34 @@ registered elsewhere (strategy parameters) lists them through a ``variants()`` c
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from wargame.errors import Problem, WargameError
 
 Loc = tuple[Any, ...]
+
+# What the arithmetic holds: sums, products and powers of numbers up to 1e12 stay finite and far
+# from underflow; a number nearer 0 than 1e-12 is noise (write 0).
+MAX_MAGNITUDE = 1e12
+MIN_MAGNITUDE = 1e-12
+
+
+def check_magnitude(value: float) -> float:
+    """``value`` if it is 0 or between 1e-12 and 1e12 in size, else ValueError."""
+    if value != 0 and not MIN_MAGNITUDE <= abs(value) <= MAX_MAGNITUDE:
+        raise ValueError(f"must be 0 or between 1e-12 and 1e12 in size (got {value!r})")
+    return value
+
+
+# a float a config file may hold
+Number = Annotated[float, AfterValidator(check_magnitude)]
 
 
 class Strict(BaseModel):
@@ -54,6 +71,14 @@ class StrictLoader(yaml.SafeLoader):
                 )
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
+
+
+# YAML 1.1 reads 1e9 and 1e-9 (no decimal point) as text; read them as numbers, as YAML 1.2 does
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 def parse_yaml(text: str) -> Any:

@@ -39,7 +39,7 @@ from wargame.design import (
     sensitivity_design,
 )
 from wargame.errors import Problem, WargameError
-from wargame.experiment import MAX_RUNS, Experiment, Plan, check_sensitivity, load_experiment
+from wargame.experiment import MAX_RUNS, Experiment, Plan, check_sensitivity, load_experiment, override
 from wargame.montecarlo import Progress, run_experiment
 from wargame.report import sensitivity_markdown
 from wargame.results import ExperimentResult, load_run
@@ -359,10 +359,7 @@ def sensitivity_plan(
 ) -> Plan:
     """The experiment's plan with the command line's method, samples and outputs, and its run count."""
     if isinstance(experiment, Plan):
-        plan = experiment
-        if overrides:
-            scenario = plan.base_scenario().with_values(overrides, source="--set").data()
-            plan = Plan(experiment=plan.experiment, scenario=scenario)
+        plan = override(experiment, overrides or {})
     else:
         plan = load_experiment(experiment, overrides=overrides)
     exp = plan.experiment
@@ -398,7 +395,9 @@ def sensitivity_plan(
             Problem("--samples", "", f"the design needs {runs:,} episodes; at most {MAX_RUNS:,}")
         )
     return Plan(
-        experiment=Experiment.model_validate({**exp.model_dump(), "runs": runs}), scenario=plan.scenario
+        experiment=Experiment.model_validate({**exp.model_dump(), "runs": runs}),
+        scenario=plan.scenario,
+        notes=plan.notes,
     )
 
 

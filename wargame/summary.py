@@ -93,11 +93,20 @@ def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> dict[str,
         }
     dealt = df.loc[df["deal"], "deal_round"]
     by_round = dealt.value_counts().sort_index()
-    out["rounds_to_deal"] = {
-        **describe(dealt),
-        "by_round": {str(int(r)): _num(c / n) for r, c in by_round.items()},  # JSON keys
+    out["rounds_to_deal"] = {  # how many rounds it took: a deal in round 0 took 1
+        **describe(dealt + 1),
+        # share of all episodes ending in a deal in each round (rounds count from 0); JSON keys
+        "by_round": {str(int(r)): _num(c / n) for r, c in by_round.items()},
     }
     out["nash_distance"] = describe(df["nash_distance"])
+    out["warnings"] = []
+    redrawn = df["redraws"] if "redraws" in df else pd.Series(dtype=int)
+    if redrawn.sum() > 0:
+        out["warnings"].append(
+            f"{int((redrawn > 0).sum()):,} of {n:,} episodes drew parameters that together gave an invalid "
+            f"scenario and drew again ({int(redrawn.sum()):,} redraws in all): the distributions act as "
+            "truncated to the valid scenarios"
+        )
     if any(c.startswith("forecast_mean.") for c in df.columns):
         # expected_utility: the model's forecast stands whether or not the principals accept it
         out["forecasts"] = {

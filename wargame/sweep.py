@@ -22,7 +22,7 @@ from wargame.design import SweepSpec
 from wargame.errors import Problem, WargameError
 from wargame.experiment import MAX_RUNS, Experiment, Plan
 from wargame.montecarlo import Progress, run_experiment
-from wargame.results import ExperimentResult
+from wargame.results import ExperimentResult, load_run
 from wargame.scenario import load_scenario
 from wargame.summary import wilson
 
@@ -40,6 +40,17 @@ class SweepResult:
     @property
     def run_dir(self) -> Path:
         return self.run.run_dir
+
+
+def load_sweep(path: str | Path) -> SweepResult:
+    """Open a finished sweep's run directory."""
+    run = load_run(path)
+    if run.plan.experiment.sweep is None:
+        raise WargameError(Problem(str(run.run_dir), "", "not a sweep run"))
+    table = run.run_dir / f"{SWEEP}.parquet"
+    if not table.exists():
+        raise WargameError(Problem(str(table), "", "missing: the sweep has not finished"))
+    return SweepResult(run, pd.read_parquet(table))
 
 
 def sweep_table(
@@ -119,6 +130,8 @@ def run_sweep(
     **options: Any,
 ) -> SweepResult:
     """Play ``runs`` episodes at each value of one parameter (the same seeds at every value)."""
+    if overrides and path in overrides:
+        raise WargameError(Problem("--set", path, "is the parameter the sweep moves: it cannot be fixed too"))
     base = load_scenario(scenario, overrides)
     problems: list[Problem] = []
     for value in values:

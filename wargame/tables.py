@@ -8,6 +8,7 @@ written. Long cells wrap rather than being cut off.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import rich.table
+
+
+def to_json(data: Any, indent: int | None = 2) -> str:
+    """``data`` as JSON that every parser accepts: NaN and infinities (which JSON has no words for)
+    become null, and anything else JSON cannot hold becomes its text."""
+
+    def plain(x: Any) -> Any:
+        if isinstance(x, float):
+            return x if math.isfinite(x) else None
+        if isinstance(x, dict):
+            return {str(k): plain(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [plain(v) for v in x]
+        if x is None or isinstance(x, bool | int | str):
+            return x
+        return plain(x.item()) if hasattr(x, "item") else str(x)
+
+    return json.dumps(plain(data), indent=indent, allow_nan=False)
 
 
 def num(x: Any, digits: int = 3, signed: bool = False) -> str:
@@ -27,11 +46,38 @@ def num(x: Any, digits: int = 3, signed: bool = False) -> str:
     return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
+def rate(x: Any, digits: int = 3) -> str:
+    """A share in [0, 1] to ``digits`` decimals, or more where fewer would show a share that is not
+    0 or 1 as 0 or 1 (1,999 deals in 2,000 is 0.9995, not 1.000)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    value = float(x)
+    text = f"{value:.{digits}f}"
+    while 0 < value < 1 and float(text) in (0.0, 1.0) and digits < 9:
+        digits += 1
+        text = f"{value:.{digits}f}"
+    return text
+
+
 def short(x: Any) -> str:
     """``x`` in the fewest digits that show it (``%g``); "-" when there is no number."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     return f"{float(x):g}"
+
+
+def line(*parts: str | tuple[str, str]) -> Any:
+    """A line for the terminal from plain strings and ``(text, style)`` pairs. Nothing in it is read
+    as markup: a scenario's "[wire, cfr]" or a player's "[/x]" prints as written."""
+    from rich.text import Text
+
+    return Text.assemble(*parts)
+
+
+def echo(text: str, most: int = 40) -> str:
+    """What a person typed, to show back: at most ``most`` characters (a pasted novel is not)."""
+    text = text.replace("\n", " ")
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -80,7 +126,10 @@ class Table:
     def add_section(self) -> None:
         self.sections.add(len(self.rows))
 
-    def rich(self) -> rich.table.Table:
+    def rich(self, width: int | None = None) -> rich.table.Table:
+        """The table for a terminal ``width`` characters wide: columns are as wide as their longest
+        word where they fit (names and paths wrap between words), and the longest words are folded
+        first where they do not."""
         from rich import box
         from rich.table import Table as RichTable
 
@@ -90,15 +139,36 @@ class Table:
             caption=self.caption or None,
             box=box.SIMPLE_HEAD if self.compact else box.HEAVY_HEAD,
         )
-        for name, a in zip(self.columns, self.align, strict=True):
+        widths = self._widths(width)
+        for name, a, w in zip(self.columns, self.align, widths, strict=True):
             table.add_column(
-                name, justify="left" if a == "l" else "right", overflow="fold", no_wrap=self.compact
+                name, justify="left" if a == "l" else "right", overflow="fold", no_wrap=self.compact, width=w
             )
         for i, (cells, style) in enumerate(self.rows):
             if i in self.sections:
                 table.add_section()
             table.add_row(*[_text(c) for c in cells], style=style)
         return table
+
+    def _widths(self, width: int | None) -> list[int | None]:
+        """Column widths for a terminal ``width`` wide: every column as wide as its longest line if
+        that fits; else columns wrap between words, those with the most to spare first; only when
+        that is not enough are the longest words folded."""
+        if width is None or self.compact:
+            return [None] * len(self.columns)
+        texts = [[name, *(_plain(cells[i]) for cells, _ in self.rows)] for i, name in enumerate(self.columns)]
+        natural = [max(len(line) for t in col for line in t.split("\n")) for col in texts]
+        words = [max((len(w) for t in col for w in t.split()), default=1) for col in texts]
+        fixed = list(natural)
+        budget = max(width - 3 * len(fixed) - 1, len(fixed))  # rules and padding
+        while sum(fixed) > budget:
+            spare = [w - least for w, least in zip(fixed, words, strict=True)]
+            if max(spare) > 0:
+                fixed[spare.index(max(spare))] -= 1  # wrap between words
+            else:
+                fixed[fixed.index(max(fixed))] -= 1  # fold the longest words
+                words = [min(w, least) for w, least in zip(fixed, words, strict=True)]
+        return list[int | None](fixed)
 
     def markdown(self, level: int = 2) -> str:
         """The table in markdown, under a heading of ``level`` (0: no heading)."""
@@ -111,6 +181,10 @@ class Table:
         if self.caption:
             out += ["", self.caption]
         return "\n".join(out) + "\n"
+
+
+def _plain(cell: Cell) -> str:
+    return "".join(str(p) for p in cell) if isinstance(cell, tuple) else str(cell)
 
 
 def _text(cell: Cell) -> Any:

@@ -8,6 +8,7 @@ import numpy as np
 from pydantic import Field
 
 from agents.strategies.base import Strategy, StrategyParams
+from wargame.schema import Number
 
 if TYPE_CHECKING:
     from agents.view import NegotiatorView
@@ -20,7 +21,7 @@ class Hardliner(Strategy):
 
     class Params(StrategyParams):
         name: Literal["hardliner"]
-        level: float = Field(default=0.9, gt=0, le=1)
+        level: Number = Field(default=0.9, gt=0, le=1)
 
     params: Params
 

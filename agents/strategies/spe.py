@@ -49,10 +49,14 @@ class Spe(Strategy):
         return self._plan
 
     def aspiration(self, view: NegotiatorView, round_: int) -> float:
-        """The value of the subgame starting at ``round_``, in that round's utility."""
-        if round_ >= view.rounds:
+        """The value of the subgame starting at ``round_``, in that round's utility: a deal in round
+        ``t >= round_`` worth ``U`` is worth ``discount ** (t - round_) * U`` then; failure, which is
+        not discounted, is worth the reservation."""
+        plan = self.plan(view)
+        deals = [t for t in range(round_, view.rounds) if plan.accepted[t]]
+        if not deals:
             return view.reservation
-        return float(self.plan(view).value[round_, view.turn] / view.discount**round_)
+        return float(plan.value[round_, view.turn] / view.discount**round_)
 
     def propose(self, view: NegotiatorView, round_: int) -> np.ndarray:
         return np.array(view.candidates[self.plan(view).proposal[round_]])

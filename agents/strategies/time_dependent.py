@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from agents.strategies.base import Strategy, StrategyParams
+from wargame.schema import Number
 
 if TYPE_CHECKING:
     from agents.view import NegotiatorView
@@ -22,7 +23,7 @@ class ExponentParams(StrategyParams):
     """Parameters of a time-dependent strategy: the concession exponent ``e``, which each of the
     three kinds bounds in its own way (``allowed``: a test of ``e`` and what to say when it fails)."""
 
-    e: float = Field(gt=0, le=50)
+    e: Number = Field(gt=0, le=50)
     allowed: ClassVar[tuple[Callable[[float], bool], str]]
 
     @model_validator(mode="after")
@@ -52,7 +53,7 @@ class Boulware(TimeDependent):
 
     class Params(ExponentParams):
         name: Literal["boulware"]
-        e: float = Field(default=0.2, gt=0, le=50)
+        e: Number = Field(default=0.2, gt=0, le=50)
         allowed = (lambda e: e < 1, "boulware needs e < 1 (got {e}); use conceder for e > 1")
 
 
@@ -63,7 +64,7 @@ class Linear(TimeDependent):
 
     class Params(ExponentParams):
         name: Literal["linear"]
-        e: float = Field(default=1.0, gt=0, le=50)
+        e: Number = Field(default=1.0, gt=0, le=50)
         allowed = (lambda e: e == 1, "linear has e = 1 (got {e}); use boulware or conceder")
 
 
@@ -74,5 +75,5 @@ class Conceder(TimeDependent):
 
     class Params(ExponentParams):
         name: Literal["conceder"]
-        e: float = Field(default=3.0, gt=0, le=50)
+        e: Number = Field(default=3.0, gt=0, le=50)
         allowed = (lambda e: e > 1, "conceder needs e > 1 (got {e}); use boulware for e < 1")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from agents.strategies.base import Strategy, StrategyParams
+from wargame.schema import Number
 
 if TYPE_CHECKING:
     from agents.view import NegotiatorView
@@ -22,8 +23,8 @@ class TitForTat(Strategy):
 
     class Params(StrategyParams):
         name: Literal["tit_for_tat"]
-        reciprocity: float = Field(default=1.0, gt=0, le=5)
-        opening: float = Field(default=0.05, ge=0, lt=1, description="first, unreciprocated concession")
+        reciprocity: Number = Field(default=1.0, gt=0, le=5)
+        opening: Number = Field(default=0.05, ge=0, lt=1, description="first, unreciprocated concession")
 
     params: Params
 

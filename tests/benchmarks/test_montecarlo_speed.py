@@ -16,8 +16,9 @@ import pytest
 
 from wargame.experiment import Experiment, Plan
 from wargame.model import NegotiationModel
-from wargame.montecarlo import episode_seeds, run_experiment
+from wargame.montecarlo import run_experiment
 from wargame.scenario import load_scenario
+from wargame.worker import episode_seeds
 
 from ..conftest import BASELINE
 

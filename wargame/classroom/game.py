@@ -8,11 +8,12 @@ and driven (a terminal loop, a web page) is up to the caller: see :mod:`wargame.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wargame import rundir
+from wargame.classroom import REFERENCE_RUNS
 from wargame.errors import Problem, WargameError
 from wargame.model import NegotiationModel
 from wargame.protocols import PROTOCOLS
@@ -93,16 +94,57 @@ class Game:
     model: NegotiationModel | None = None
     decisions: list[dict[str, Any]] = field(default_factory=list)
     started: str = field(default_factory=rundir.utc_now)
+    reference_runs: int = REFERENCE_RUNS  # agent-played runs the debrief compares with
+    on_decision: Callable[[], None] | None = field(default=None, repr=False)  # e.g. save the game
 
     @classmethod
-    def start(cls, scenario: Scenario, humans: list[str], seats: Mapping[str, Seat], seed: int = 0) -> Game:
+    def start(
+        cls,
+        scenario: Scenario,
+        humans: list[str],
+        seats: Mapping[str, Seat],
+        seed: int = 0,
+        reference_runs: int = REFERENCE_RUNS,
+    ) -> Game:
         """A game of ``scenario`` (as written: the classroom injects are merged here) with a model
         whose human governments decide through ``seats``."""
         played = classroom_scenario(scenario, humans)
-        game = cls(played, list(humans), seed)
+        game = cls(played, list(humans), seed, reference_runs=reference_runs)
         recording = {a: _Recording(seat, a, game) for a, seat in seats.items()}
         game.model = NegotiationModel(played, seed=seed, humans=recording)
         return game
+
+    @classmethod
+    def replay(cls, transcript: Mapping[str, Any]) -> Game:
+        """The game a transcript records, played again to where it stopped: the same scenario,
+        seed and decisions give the same game (the agents' luck comes from the seed)."""
+        from wargame.classroom.moves import ScriptedSeat
+        from wargame.scenario import validate_scenario
+
+        scenario = validate_scenario(transcript["scenario_data"], "transcript.yaml: scenario_data")
+        humans = list(transcript["humans"])
+        moves: dict[str, list[Any]] = {a: [] for a in humans}
+        for d in transcript["decisions"]:
+            if "propose" in d:
+                moves[d["actor"]].append({"propose": d["propose"]})
+            elif "trigger" in d:
+                moves[d["actor"]].append("pass" if d["trigger"] is None else {"trigger": d["trigger"]})
+            else:
+                moves[d["actor"]].append("accept" if d.get("accept") else "reject")
+        seats = {a: ScriptedSeat(a, moves[a], "transcript.yaml") for a in humans}
+        runs = int(transcript.get("reference_runs", REFERENCE_RUNS))
+        game = cls.start(scenario, humans, seats, int(transcript["seed"]), reference_runs=runs)
+        game.started = str(transcript.get("started", game.started))
+        model = game.model
+        assert model is not None
+        while model.running and len(model.history) < len(transcript["rounds"]):
+            model.step()
+        return game
+
+    def decided(self, decision: dict[str, Any]) -> None:
+        self.decisions.append(decision)
+        if self.on_decision is not None:
+            self.on_decision()
 
     def announcements(self, round_: int) -> list[str]:
         """What is read out at the start of ``round_``: classroom texts and scheduled injects."""
@@ -126,15 +168,15 @@ class _Recording:
     def propose(self, view: SeatView, round_: int) -> np.ndarray:
         package = self.seat.propose(view, round_)
         values = dict(zip(view.scenario.issues, map(float, package), strict=True))
-        self.game.decisions.append({"round": round_, "actor": self.actor, "propose": values})
+        self.game.decided({"round": round_, "actor": self.actor, "propose": values})
         return package
 
     def respond(self, view: SeatView, offer: np.ndarray, round_: int) -> bool:
         ok = bool(self.seat.respond(view, offer, round_))
-        self.game.decisions.append({"round": round_, "actor": self.actor, "accept" if ok else "reject": True})
+        self.game.decided({"round": round_, "actor": self.actor, "accept" if ok else "reject": True})
         return ok
 
     def act(self, view: SeatView, round_: int, events: list[str]) -> str | None:
         choice = self.seat.act(view, round_, events)
-        self.game.decisions.append({"round": round_, "actor": self.actor, "trigger": choice})
+        self.game.decided({"round": round_, "actor": self.actor, "trigger": choice})
         return choice

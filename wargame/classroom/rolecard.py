@@ -75,7 +75,8 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
         lines.append(
             f"Accept nothing worth less than {reservation[me]:.2f} to you: you would do better to walk away."
         )
-    others = [a for a in scenario.principals if a != actor]
+    # only a government at the table weighs its fallback against the others' (a stakeholder has no veto)
+    others = [a for a in scenario.principals if a != actor] if spec.role == "principal" else []
     for other in others:
         theirs = scenario.actors[other]
         who = theirs.name or other

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from wargame.classroom import REFERENCE_RUNS, REFERENCE_SEED
-from wargame.errors import WargameError
+from wargame.errors import Problem, WargameError
 from wargame.experiment import Experiment, Plan
 from wargame.montecarlo import run_experiment
 from wargame.payoffs import Payoffs
@@ -58,6 +58,26 @@ def reference_utilities(
         out=folder,
     )
     return run.episodes, run.run_dir
+
+
+def complete_debrief(folder: Path, transcript: dict[str, Any], workers: int | None = None) -> dict[str, Any]:
+    """A finished game's transcript with its debrief, computed now if it is missing (the game
+    replayed from its transcript, the reference runs cached under the game's ``<out>/classroom``)."""
+    from wargame.classroom.game import Game
+    from wargame.classroom.transcript import save
+
+    episode = transcript.get("episode")
+    if transcript.get("debrief") is not None or transcript.get("status") != "complete" or not episode:
+        return transcript
+    game = Game.replay(transcript)
+    model = game.model
+    assert model is not None
+    if model.running or model.episode().to_dict()["outcome"] != episode["outcome"]:
+        raise WargameError(
+            Problem(str(folder), "", "replaying the transcript does not give the game it records")
+        )
+    out = folder.parent.parent  # <out>/classroom/<game>
+    return save(folder, game, "complete", debrief(game, out, game.reference_runs, workers))
 
 
 def debrief(

@@ -4,6 +4,7 @@ the rounds, announces news, saves the game whatever happens and ends with the de
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,9 @@ from wargame.classroom.game import Game, check_players
 from wargame.classroom.moves import EndOfInput, load_moves, on_grid
 from wargame.classroom.scoring import debrief
 from wargame.classroom.transcript import save
-from wargame.errors import WargameError
+from wargame.errors import Problem, WargameError
 from wargame.scenario import Scenario
-from wargame.tables import Table, bold, short
+from wargame.tables import Table, bold, echo, line, short
 
 if TYPE_CHECKING:
     from agents.human import Seat
@@ -43,6 +44,8 @@ class TerminalSeat:
             return self.ask(escape(prompt)).strip()  # "[y/n]" is text, not rich markup
         except EOFError:
             raise EndOfInput("end of input") from None
+        except RuntimeError as err:  # input() with standard input closed: "lost sys.stdin"
+            raise EndOfInput(str(err)) from None
 
     def propose(self, view: SeatView, round_: int) -> np.ndarray:
         self.show_turn(view, "make an offer")
@@ -56,39 +59,41 @@ class TerminalSeat:
                 )
                 try:
                     value = default if text == "" else float(text)
-                except ValueError:
-                    self.console.print(f"  [red]'{text}' is not a number[/]; try again")
+                except (ValueError, OverflowError):
+                    self.console.print(line("  ", (f"'{echo(text)}' is not a number", "red"), "; try again"))
                     continue
                 if not math.isfinite(value) or not on_grid(value, issue.lo, issue.hi, issue.step):
-                    self.console.print(
-                        f"  [red]{text} is not allowed[/]: "
-                        f"{issue.lo:g} to {issue.hi:g} in steps of {issue.step:g}"
-                    )
+                    allowed = f"{issue.lo:g} to {issue.hi:g} in steps of {issue.step:g}"
+                    self.console.print(line("  ", (f"{echo(text)} is not allowed", "red"), f": {allowed}"))
                     continue
                 values[name] = value
                 break
         package = np.array(list(values.values()))
-        self.console.print(f"  Your offer is worth [bold]{view.utility(package):.2f}[/] to you.")
+        self.console.print(
+            line("  Your offer is worth ", (f"{view.utility(package):.2f}", "bold"), " to you.")
+        )
         return package
 
     def respond(self, view: SeatView, offer: np.ndarray, round_: int) -> bool:
         self.show_turn(view, "answer the offer")
         text = ", ".join(f"{n} {v:g}" for n, v in zip(view.scenario.issues, offer, strict=True))
-        self.console.print(f"  Offer: {text}: worth [bold]{view.utility(offer):.2f}[/] to you.")
+        self.console.print(
+            line(f"  Offer: {text}: worth ", (f"{view.utility(offer):.2f}", "bold"), " to you.")
+        )
         while True:
             text = self._input("  Accept this offer? [y/n]: ").lower()
             if text in ("y", "yes"):
                 return True
             if text in ("n", "no"):
                 return False
-            self.console.print(f"  [red]'{text}'[/]: answer y or n")
+            self.console.print(line("  ", (f"'{echo(text)}'", "red"), ": answer y or n"))
 
     def act(self, view: SeatView, round_: int, events: list[str]) -> str | None:
         self.show_turn(view, "act or wait")
         scenario = view.scenario
         self.console.print("  0: pass (do nothing this round)")
         for k, name in enumerate(events, start=1):
-            self.console.print(f"  {k}: {name}: {' '.join(scenario.events[name].description.split())}")
+            self.console.print(line(f"  {k}: {name}: {' '.join(scenario.events[name].description.split())}"))
         while True:
             text = self._input(f"  Your choice [0-{len(events)}]: ")
             if text in ("", "0", "pass"):
@@ -97,15 +102,17 @@ class TerminalSeat:
                 return text
             if text.isdigit() and 1 <= int(text) <= len(events):
                 return events[int(text) - 1]
-            self.console.print(f"  [red]'{text}'[/]: choose a number from 0 to {len(events)}")
+            self.console.print(
+                line("  ", (f"'{echo(text)}'", "red"), f": choose a number from 0 to {len(events)}")
+            )
 
     def show_turn(self, view: SeatView, what: str) -> None:
         """The table as this government sees it: issues, its ideal, the offer on the table, history."""
         t = view.round
         scenario = view.scenario
-        head = f"{scenario.actors[view.actor].name or view.actor}: {what}"
+        head = line(f"{scenario.actors[view.actor].name or view.actor}: {what}")
         if self.players > 1:
-            head = f"[reverse] {view.actor.upper()} [/] " + head + " (hand over the keyboard)"
+            head = line((f" {view.actor.upper()} ", "reverse"), " ", head, " (hand over the keyboard)")
         self.console.rule(head)
         left = view.rounds - 1 - t
         table = Table(
@@ -121,14 +128,17 @@ class TerminalSeat:
                 bold(short(view.standing_offer[i])),
             )
         table.caption = "; ".join(f"{issue.label or n}: {issue.unit}" for n, issue in scenario.issues.items())
-        self.console.print(table.rich())
+        self.console.print(table.rich(self.console.width))
         standing = view.utility(view.standing_offer)
         self.console.print(
-            f"  What is on the table is worth [bold]{standing:.2f}[/] to you; walking away (no deal) "
-            f"{view.reservation:.2f}."
+            line(
+                "  What is on the table is worth ",
+                (f"{standing:.2f}", "bold"),
+                f" to you; walking away (no deal) {view.reservation:.2f}.",
+            )
         )
         if view.history:
-            self.console.print(history_table(view).rich())
+            self.console.print(history_table(view).rich(self.console.width))
 
 
 def history_table(view: SeatView) -> Table:
@@ -168,21 +178,39 @@ def play(
     reference_runs: int = REFERENCE_RUNS,
     workers: int | None = None,
 ) -> GameResult:
-    """Play one game; people play ``humans`` (from the keyboard, or ``moves``), agents the rest."""
+    """Play one game; people play ``humans`` (from the keyboard, or ``moves``), agents the rest.
+
+    The transcript is saved when the game starts and again after every decision and every round,
+    each time atomically: however the game ends (a deal, Ctrl-C, the end of input, a crash, a
+    killed process), the folder holds what was played.
+    """
     console = console or Console()
     check_players(scenario, humans)
+    if moves is None and (sys.stdin is None or sys.stdin.closed):
+        raise WargameError(
+            Problem("--as", "", "no keyboard: standard input is closed (play from --moves FILE)")
+        )
     seats: dict[str, Seat] = (
         dict(load_moves(moves, scenario, humans))
         if moves is not None
         else {a: TerminalSeat(console, len(humans)) for a in humans}
     )
     folder = rundir.create(out, "classroom", label="+".join(humans))
-    game = Game.start(scenario, humans, seats, seed)
+    game = Game.start(scenario, humans, seats, seed, reference_runs=reference_runs)
+
+    def save_so_far() -> None:
+        save(folder, game, "playing", None)
+
+    game.on_decision = save_so_far
     model = game.model
     assert model is not None
+    save(folder, game, "playing", None)
     played = game.scenario
     console.print(
-        Panel(Text(played.classroom.situation if played.classroom else played.description), title=played.name)
+        Panel(
+            Text(played.classroom.situation if played.classroom else played.description),
+            title=Text(played.name),
+        )
     )
     status = "complete"
     try:
@@ -191,20 +219,20 @@ def play(
             for text in game.announcements(t):
                 console.print(Panel(Text(text), title=f"Round {t}: news", border_style="yellow"))
             model.step()
+            save(folder, game, "playing", None)
             record = model.history[-1]
-            verdict = "[green]deal[/]" if record.deal else "no deal yet"
+            offered = ", ".join(f"{k} {v:g}" for k, v in record.offer.items())
+            events = f"; events: {', '.join(record.events)}" if record.events else ""
+            verdict = ("deal", "green") if record.deal else "no deal yet"
             console.print(
-                f"Round {record.round}: {record.proposer} offered "
-                + ", ".join(f"{k} {v:g}" for k, v in record.offer.items())
-                + f"; {verdict}"
-                + (f"; events: {', '.join(record.events)}" if record.events else "")
+                line(f"Round {record.round}: {record.proposer} offered {offered}; ", verdict, events)
             )
     except KeyboardInterrupt:
         status = "interrupted"
     except EndOfInput:
         status = "ended"
-    except WargameError:
-        save(folder, game, "failed", None)
+    except BaseException:
+        save(folder, game, "failed", None)  # keep what was played, then let the error be reported
         raise
     transcript = save(folder, game, status, None)  # the game is safe before the debrief's runs
     if status == "complete":
@@ -212,10 +240,8 @@ def play(
         try:
             transcript = save(folder, game, status, debrief(game, out, reference_runs, workers))
         except (KeyboardInterrupt, WargameError) as err:
+            why = "interrupted" if isinstance(err, KeyboardInterrupt) else str(err)
             console.print(
-                Text(
-                    f"no debrief ({'interrupted' if isinstance(err, KeyboardInterrupt) else err}); "
-                    f"the game is saved: run `wargame debrief {folder}` later"
-                )
+                line(f"No debrief ({why}); the game is saved: `wargame debrief {folder}` computes it.")
             )
     return GameResult(folder, status, transcript)

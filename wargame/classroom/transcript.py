@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from wargame import rundir
 from wargame.errors import Problem, WargameError
-from wargame.tables import Table, bold, short
+from wargame.tables import Table, bold, short, to_json
 
 if TYPE_CHECKING:
     from wargame.classroom.game import Game
@@ -26,20 +26,21 @@ def save(folder: Path, game: Game, status: str, debrief_data: dict[str, Any] | N
         "scenario": game.scenario.name,
         "humans": game.humans,
         "seed": game.seed,
-        "status": status,
+        "status": status,  # playing (saved as it goes), complete, interrupted, ended or failed
         "started": game.started,
         "finished": rundir.utc_now(),
+        "reference_runs": game.reference_runs,
         "announcements": [
             {"round": t, "text": text} for t in range(played_rounds) for text in game.announcements(t)
         ],
         "decisions": game.decisions,
-        "rounds": [json.loads(json.dumps(r.__dict__, default=list)) for r in model.history],
+        "rounds": [r.__dict__ for r in model.history],
         "events": [e.to_dict() for e in model.fired],
         "episode": model.episode().to_dict() if not model.running else None,
         "debrief": debrief_data,
         "scenario_data": game.scenario.data(),
     }
-    transcript = json.loads(json.dumps(transcript, default=list))  # plain data for YAML
+    transcript = json.loads(to_json(transcript))  # plain data for YAML (a person's aspiration, NaN: null)
     rundir.write_yaml(folder / "transcript.yaml", transcript)
     rundir.write_text(folder / "transcript.md", transcript_markdown(transcript))
     if debrief_data is not None:
@@ -60,10 +61,18 @@ def _debrief_markdown(transcript: Mapping[str, Any]) -> str:
     humans = transcript["humans"]
     lines = [f"# Debrief: {transcript['scenario']}, played as {', '.join(humans)}", ""]
     if d is None:
-        lines.append(
-            f"The game stopped early ({transcript['status']}) after {len(transcript['rounds'])} round(s): "
-            "no outcome to debrief. The transcript has what happened."
-        )
+        episode = transcript.get("episode")
+        if transcript["status"] == "complete" and episode:
+            ended = f"in a deal in round {episode['deal_round']}" if episode["deal"] else "without a deal"
+            lines.append(
+                f"The game ended {ended}, but its debrief was not computed (it was interrupted): "
+                "`wargame debrief` on this game's folder computes it."
+            )
+        else:
+            lines.append(
+                f"The game stopped early ({transcript['status']}) after {len(transcript['rounds'])} "
+                "round(s): no outcome to debrief. The transcript has what happened."
+            )
         return "\n".join(lines) + "\n"
     verdict = (
         f"Deal in round {d['deal_round']}."

@@ -13,9 +13,9 @@ from wargame.cli.common import (
     OutDir,
     Scheduler,
     Workers,
-    err,
     out,
     overrides,
+    print_notes,
     user_errors,
     with_progress,
 )
@@ -74,8 +74,8 @@ def sensitivity(
         )
     )
     print_tables(out, sensitivity_tables(result.indices, result.spec.method))
-    for warning in result.warnings:
-        err.print(f"[yellow]warning[/]: {warning}")
+    print_notes(result.warnings, "warning")
+    print_notes(result.run.plan.notes)
     out.print(f"Run directory: [bold]{result.run_dir}[/] (indices.csv, indices.parquet, summary.md, plots/)")
 
 

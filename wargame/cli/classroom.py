@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markdown import Markdown
 
 from wargame.classroom import REFERENCE_RUNS
 from wargame.cli.common import err, out, user_errors
@@ -59,7 +60,7 @@ def play(
         workers=workers,
     )
     if result.status == "complete":
-        out.print(debrief_markdown(result.transcript), markup=False, soft_wrap=True)
+        out.print(Markdown(debrief_markdown(result.transcript)))
     else:
         why = "interrupted" if result.status == "interrupted" else "input ended"
         err.print(f"[yellow]{why}[/]: the game so far is saved")
@@ -72,8 +73,14 @@ def play(
 @user_errors
 def debrief(
     transcript: Annotated[Path, typer.Argument(help="A game's transcript.yaml, or its folder.")],
+    workers: Annotated[
+        int | None, typer.Option(help="Processes for the reference runs, if they are made now.")
+    ] = None,
 ) -> None:
-    """Show a saved game's debrief again."""
+    """Show a saved game's debrief (computing it first if the game ended before it was made)."""
+    from wargame.classroom.scoring import complete_debrief
     from wargame.classroom.transcript import debrief_markdown, load_transcript
 
-    out.print(debrief_markdown(load_transcript(transcript)), markup=False, soft_wrap=True)
+    path = transcript if transcript.is_dir() else transcript.parent
+    data = complete_debrief(path, load_transcript(transcript), workers)
+    out.print(Markdown(debrief_markdown(data)))

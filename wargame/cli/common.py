@@ -60,10 +60,20 @@ def overrides(assignments: list[str] | None) -> dict[str, Any]:
         except ValueError as e:
             problems.append(Problem("--set", "", str(e)))
             continue
+        if path in values:
+            problems.append(Problem("--set", path, "given twice: say once what it is"))
         values[path] = value
     if problems:
         raise WargameError(problems)
     return values
+
+
+def print_notes(notes: list[str], label: str = "note") -> None:
+    """Notes (what the command line changed in an experiment) or warnings, on stderr, as written."""
+    from rich.text import Text
+
+    for note in notes:
+        err.print(Text(f"{label}: ", style="yellow") + Text(note), soft_wrap=True)
 
 
 def with_progress(run: Callable[[Callable[[int, int], None]], Any], resumable: bool = True) -> Any:
@@ -104,7 +114,11 @@ def with_progress(run: Callable[[Callable[[int, int], None]], Any], resumable: b
     try:
         with bar:
             return run(update)
-    except KeyboardInterrupt:
-        hint = "; resume with --resume RUN_DIR" if resumable else ""
-        err.print(f"[yellow]interrupted[/]: finished chunks are saved{hint}")
+    except KeyboardInterrupt as stop:
+        from rich.text import Text
+
+        run_dir = getattr(stop, "run_dir", None)
+        saved = "finished chunks are saved" if run_dir is None else f"finished chunks are saved in {run_dir}"
+        hint = f"; resume with --resume {run_dir}" if resumable and run_dir is not None else ""
+        err.print(Text("interrupted", style="yellow") + Text(f": {saved}{hint}"), soft_wrap=True)
         raise typer.Exit(130) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,7 @@ import typer
 from wargame.cli.common import err, out, overrides, user_errors
 from wargame.errors import Problem, WargameError
 from wargame.protocols import ExpectedUtility
+from wargame.tables import to_json
 
 
 @user_errors
@@ -63,7 +63,7 @@ def run(
     spec = load_scenario(scenario, values)
     episode = NegotiationModel(spec, seed=seed).run()
     if as_json:
-        sys.stdout.write(json.dumps(episode.to_dict(), indent=2) + "\n")
+        sys.stdout.write(to_json(episode.to_dict()) + "\n")
         return
     out.print(f"[bold]{spec.name}[/] - seed {seed}, {spec.rounds} rounds, protocol {spec.protocol}")
     print_episode(out, episode, spec)
@@ -102,7 +102,7 @@ def forecast(
         sys.stdout.write(frame.to_csv(index=False, float_format="%.6g"))
     elif fmt == "json":
         data = {"variant": variant, **trajectory.as_dict(table.names)}
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(to_json(data) + "\n")
     else:
         title = f"{actors.name}: expected utility model ({variant}), {rounds} rounds"
         print_tables(out, forecast_tables(trajectory, table.names, title, out.width))

@@ -15,6 +15,7 @@ from wargame.cli.common import (
     Workers,
     out,
     overrides,
+    print_notes,
     user_errors,
     with_progress,
 )
@@ -63,20 +64,46 @@ def batch(
             command=sys.argv,
         )
     )
-    print_tables(out, summary_tables(result.summary()))
+    summary = result.summary()
+    print_tables(out, summary_tables(summary))
+    print_notes(summary["warnings"], "warning")
+    print_notes(result.plan.notes)
     out.print(f"Run directory: [bold]{result.run_dir}[/]")
 
 
 @user_errors
 def report(run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")]) -> None:
-    """Print a run's summary again and write its plots to RUN_DIR/plots/."""
-    from wargame.plots import write_plots
-    from wargame.report import print_tables, summary_tables
+    """Print a run's results again (a batch's summary, a sensitivity analysis's indices, a sweep's
+    table) and write its plots to RUN_DIR/plots/."""
+    from wargame.report import print_tables, sensitivity_tables, summary_tables, sweep_table
     from wargame.results import load_run
 
     result = load_run(run_dir)
-    print_tables(out, summary_tables(result.summary()))
-    for path in write_plots(result.episodes, result.scenario, result.run_dir):
+    exp = result.plan.experiment
+    if exp.sensitivity is not None:
+        from wargame.plots import sensitivity_plots
+        from wargame.sensitivity import load_sensitivity
+
+        analysis = load_sensitivity(run_dir)
+        print_tables(out, sensitivity_tables(analysis.indices, analysis.spec.method))
+        print_notes(analysis.warnings, "warning")
+        paths = sensitivity_plots(analysis.indices, analysis.spec.method, result.run_dir / "plots")
+    elif exp.sweep is not None:
+        from wargame.plots import sweep_plot
+        from wargame.sweep import load_sweep
+
+        swept = load_sweep(run_dir)
+        print_tables(out, [sweep_table(swept.table, exp.sweep.path, result.scenario)])
+        paths = [sweep_plot(swept.table, exp.sweep.path, result.scenario, result.run_dir / "plots")]
+    else:
+        from wargame.plots import write_plots
+
+        summary = result.summary()
+        print_tables(out, summary_tables(summary))
+        print_notes(summary["warnings"], "warning")
+        paths = write_plots(result.episodes, result.scenario, result.run_dir)
+    print_notes(result.plan.notes)
+    for path in paths:
         out.print(f"wrote {path}")
 
 
@@ -85,8 +112,9 @@ def compare(
     run_a: Annotated[Path, typer.Argument(help="Run directory A (e.g. the baseline).")],
     run_b: Annotated[Path, typer.Argument(help="Run directory B (the what-if).")],
 ) -> None:
-    """Put two runs side by side: differences and whether they exceed the sampling noise."""
-    from wargame.report import PROTOCOL_NOTE, compare_table, print_tables
+    """Put two runs side by side: what their configurations differ in, then every metric's
+    difference and whether it exceeds the sampling noise."""
+    from wargame.report import PROTOCOL_NOTE, compare_table, differences_table, print_tables
     from wargame.results import load_run
     from wargame.summary import compare as compare_runs
 
@@ -97,4 +125,9 @@ def compare(
         return f"{r.plan.experiment.name}, {r.scenario.protocol}"
 
     mixed = a.scenario.protocol != b.scenario.protocol
+    differences = differences_table(a.plan.differences(b.plan))
+    if differences.rows:
+        print_tables(out, [differences])
+    else:
+        out.print(differences.title)
     print_tables(out, [compare_table(frame, label(a), label(b), PROTOCOL_NOTE if mixed else "")])
