@@ -590,6 +590,7 @@ print(result.summary()["deal_rate"]["deals"])
 """
 
 
+@pytest.mark.slow
 def test_a_script_without_a_main_guard_gets_a_clear_error_and_leaves_nothing(tmp_path):
     """Worker processes import the main script again; a script calling run_experiment at its top
     level would start a run in every worker. It fails with a message that says how to fix it, and
