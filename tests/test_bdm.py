@@ -199,3 +199,32 @@ def test_positions_stay_within_the_starting_range(data, variant, rounds):
             assert t.positions[k + 1, m.mover] == m.after
     again = bdm.simulate(c, x, s, rounds, variant)
     np.testing.assert_array_equal(t.positions, again.positions)  # deterministic
+
+
+def test_votes_summed_in_blocks_give_the_same_forecast(monkeypatch):
+    """Memory stays flat in the number of actors: the votes (actors cubed) are summed in blocks;
+    the blocks change nothing but the memory."""
+    rng = np.random.default_rng(3)
+    c, x, s = rng.uniform(0.1, 1, 40), rng.uniform(0, 100, 40), rng.uniform(0.1, 1, 40)
+    for variant in bdm.VARIANTS:
+        whole = bdm.simulate(c, x, s, 4, variant)
+        monkeypatch.setattr(bdm, "VOTE_BLOCK", 40 * 40 * 3)  # three voters at a time
+        blocked = bdm.simulate(c, x, s, 4, variant)
+        monkeypatch.undo()
+        np.testing.assert_allclose(blocked.positions, whole.positions, rtol=0, atol=1e-12)
+
+
+def test_actor_tables_have_a_documented_size_limit(tmp_path):
+    from wargame.actors_csv import MAX_ACTORS, MAX_BYTES
+    from wargame.errors import WargameError
+
+    many = tmp_path / "many.csv"
+    many.write_text(
+        "actor,capability,position,salience\n" + "".join(f"a{i},1,{i},50\n" for i in range(MAX_ACTORS + 1))
+    )
+    with pytest.raises(WargameError, match="1,001 actors: at most 1,000"):
+        load_actors_csv(many)
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(b"actor,capability,position,salience\n" + b"A,1,0,50\n" * (MAX_BYTES // 9 + 1))
+    with pytest.raises(WargameError, match="is larger than 10 MB"):
+        load_actors_csv(huge)

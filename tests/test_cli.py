@@ -256,3 +256,52 @@ def test_json_output_is_always_valid_json(tmp_path):
     refused = runner.invoke(app, ["forecast", str(big), "--format", "json"])
     exited(refused, 2)
     assert "A.capability" in refused.output
+
+
+def test_report_shows_a_sensitivity_or_sweep_run_as_itself(tmp_path):
+    from .conftest import EXPERIMENTS
+
+    analytic = EXPERIMENTS / "analytic.yaml"
+    sens = ["sensitivity", str(analytic), "--method", "oat", "--samples", "2", "--executor", "serial"]
+    exited(runner.invoke(app, [*sens, "--out", str(tmp_path)]), 0)
+    (run,) = (tmp_path / "analytic").iterdir()
+    shown = runner.invoke(app, ["report", str(run)], env={"COLUMNS": "160"})
+    exited(shown, 0)
+    assert "utility.seoul: oat sensitivity" in shown.output and "deal rate" not in shown.output
+    assert (run / "plots" / "tornado_utility_seoul.png").exists()
+    sweep = ["sweep", str(BILATERAL), "--param", "actors.seoul.no_deal_cost", "--values", "0,0.1"]
+    exited(runner.invoke(app, [*sweep, "--runs", "2", "--executor", "serial", "--out", str(tmp_path)]), 0)
+    (run,) = (tmp_path / "sweep_bilateral").iterdir()
+    shown = runner.invoke(app, ["report", str(run)], env={"COLUMNS": "160"})
+    exited(shown, 0)
+    assert "sweeping actors.seoul.no_deal_cost" in shown.output and "Outcome per issue" not in shown.output
+
+
+def test_compare_says_how_the_configurations_differ(tmp_path):
+    batch = ["batch", str(SMALL), "--executor", "serial", "--runs", "10"]
+    for name, extra in (("a", []), ("b", []), ("c", ["--seed", "9"]), ("d", ["--set", "rounds=6"])):
+        exited(runner.invoke(app, [*batch, *extra, "--out", str(tmp_path / name)]), 0)
+    run = {n: next((tmp_path / n / "small").iterdir()) for n in "abcd"}
+
+    def compare(x, y):
+        result = runner.invoke(app, ["compare", str(run[x]), str(run[y])], env={"COLUMNS": "200"})
+        exited(result, 0)
+        return " ".join(result.output.split())
+
+    assert "the same configuration, seed included: they are the same episodes" in compare("a", "b")
+    assert "differ only in their seed: any difference below is sampling noise" in compare("a", "c")
+    text = compare("a", "d")
+    assert (
+        "configurations differ in" in text and "experiment.set.rounds" in text and "scenario.rounds" in text
+    )
+
+
+def test_tables_fit_an_80_column_terminal_and_cut_no_name():
+    """Wide tables wrap their cells between words instead of cutting actor names and paths."""
+    result = runner.invoke(app, ["run", str(BASELINE), "--seed", "3"], env={"COLUMNS": "80"})
+    exited(result, 0)
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in result.output and "..." not in result.output
+    for name in ("washington", "pyongyang_provocation", "beijing_coercion"):
+        assert name in result.output

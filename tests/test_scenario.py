@@ -193,3 +193,10 @@ def test_every_problem_is_reported_together(bilateral):
         validate_scenario(data, "x.yaml")
     assert {p.path for p in info.value.problems} == {"variant", "rounds"}
     assert "unknown variant 'scholtz' for expected_utility (known: scholz, textbook)" in str(info.value)
+
+
+@pytest.mark.parametrize("value", [1e308, -1e13, 1e-300, 5e-324])
+def test_numbers_the_arithmetic_cannot_hold_are_refused(bilateral, value):
+    """Two saliences of 1e308 once validated and gave NaN utilities and a deal worth 0.0."""
+    with pytest.raises(WargameError, match=r"must be 0 or between 1e-12 and 1e12 in size"):
+        bilateral.with_values({"actors.seoul.salience.tariff": value})
