@@ -501,7 +501,7 @@ def test_the_run_directory_exists_before_the_engine_loads(tmp_path):
     ).read_bytes()
 
 
-def _batch_in_the_background(tmp_path, runs=4000):
+def _batch_in_the_background(tmp_path, runs=600):
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [
@@ -577,9 +577,9 @@ def test_an_interrupted_batch_stops_at_once_and_can_be_resumed(tmp_path, how):
     ]
     assert not alive, f"workers left behind: {alive}"
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert manifest["status"] == "interrupted" and 0 < manifest["episodes_done"] < 4000
+    assert manifest["status"] == "interrupted" and 0 < manifest["episodes_done"] < 600
     resumed = run_experiment(None, resume=run_dir, executor="process", workers=2)
-    assert len(resumed.episodes) == 4000 and list(resumed.episodes["episode"]) == list(range(4000))
+    assert list(resumed.episodes["episode"]) == list(range(600))
 
 
 SCRIPT = """
