@@ -46,37 +46,87 @@ class GovernmentAgent(mesa.Agent):
         self._z_salience = model.rng.standard_normal(shape)
         self.aspiration_now = float("nan")
         self.version = 0  # bumped whenever payoffs change, so strategies know to re-plan
+        self.turn = model.principal_names.index(actor) if self.role == "principal" else -1
+        # the other principals' rows; which of them its view is stale for
+        self._others = [model.payoffs.index(a) for a in model.principal_names if a != actor]
+        self._stale_others: set[int] = set()
         self.refresh()
 
     # -- what it knows ------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Recompute what the agent knows after payoffs changed (start, or an event fired)."""
+    def refresh(self, touched: set[int] | None = None) -> None:
+        """Payoffs changed: at the start (``touched`` None) or when an event changed the payoffs of
+        the actors in rows ``touched``. What depends on those rows is marked stale and recomputed
+        when next read (a responder never needs its view of the others, and a view that changes
+        twice before it is read is computed once); :attr:`version` moves only if something the
+        agent knows did."""
         m = self.table
-        self.version += 1
-        self.reservation = float(m.reservations[self.index])
-        self.discount = float(m.payoffs.discount[self.index])
+        mine = touched is None or self.index in touched
+        if mine:
+            self.reservation = float(m.reservations[self.index])
+            self.discount = float(m.payoffs.discount[self.index])
+            self._own: np.ndarray | None = None
         if self.role != "principal":
+            self.version += mine
             return
-        self.own = m.candidate_utility[self.index]
-        self.best_utility = float(self.own.max())
-        others = [m.payoffs.index(a) for a in m.principal_names if a != self.actor]
-        self.turn = m.principal_names.index(self.actor)
+        stale = {k for k, row in enumerate(self._others) if touched is None or row in touched}
+        self._stale_others |= stale
+        self.version += bool(mine or stale)
+
+    @property
+    def own(self) -> np.ndarray:
+        """Its true utility of every candidate."""
+        if self._own is None:
+            self._own = self.table.utility_row(self.index)
+            self._best_utility = float(self._own.max())
+        return self._own
+
+    @property
+    def best_utility(self) -> float:
+        self.own  # noqa: B018 -- computes it with the row
+        return self._best_utility
+
+    @property
+    def others_utility(self) -> np.ndarray:
+        """What it believes the other principals' utilities of every candidate are: ``(P - 1, B)``."""
+        self._perceive()
+        return self._others_utility
+
+    @property
+    def others_reservation(self) -> np.ndarray:
+        self._perceive()
+        return self._others_reservation
+
+    @property
+    def others_discount(self) -> np.ndarray:
+        self._perceive()
+        return self._others_discount
+
+    def _perceive(self) -> None:
+        """Bring its belief about the other principals up to date (the stale ones only)."""
+        if not self._stale_others:
+            return
+        m = self.table
+        rows = sorted(self._stale_others)
+        self._stale_others = set()
         view: Payoffs = perceived(m.payoffs, self.noise, self._z_ideal, self._z_salience, self.index)
-        if others:
-            seen = view.select(others)
-            U = m.grid_utilities(seen)
-            r = seen.reservations(m.no_deal)
-            # what it believes of the others, for strategies that reason about their replies (spe)
-            self.others_utility, self.others_reservation, self.others_discount = U, r, seen.discount
-            gains = np.maximum(U - r[:, None], 1e-6)
-            # product of the others' perceived gains (as a log sum); their utility breaks ties
-            # among packages that give nobody a gain, so offers still drift toward acceptable ones
-            self._others_score = np.log(gains).sum(axis=0) + 1e-6 * U.sum(axis=0)
-        else:
-            self._others_score = np.zeros(len(m.candidates))
-            self.others_utility = np.empty((0, len(m.candidates)))
-            self.others_reservation = self.others_discount = np.empty(0)
+        seen = view.select([self._others[k] for k in rows])
+        if len(rows) == len(self._others):
+            self._others_utility = m.grid_utilities(seen)
+            self._others_reservation = seen.reservations(m.no_deal)
+            self._others_discount = seen.discount
+        else:  # copies: a strategy may hold on to the arrays it planned with
+            self._others_utility = self._others_utility.copy()
+            self._others_reservation = self._others_reservation.copy()
+            self._others_discount = self._others_discount.copy()
+            self._others_utility[rows] = m.grid_utilities(seen)
+            self._others_reservation[rows] = seen.reservations(m.no_deal)
+            self._others_discount[rows] = seen.discount
+        U, r = self._others_utility, self._others_reservation
+        gains = np.maximum(U - r[:, None], 1e-6)
+        # product of the others' perceived gains (as a log sum); their utility breaks ties
+        # among packages that give nobody a gain, so offers still drift toward acceptable ones
+        self._others_score = np.log(gains).sum(axis=0) + 1e-6 * U.sum(axis=0)
 
     @property
     def rounds(self) -> int:
@@ -118,9 +168,11 @@ class GovernmentAgent(mesa.Agent):
 
     def best_package(self, level: float) -> np.ndarray:
         """Among packages worth at least ``level`` to itself, the one best for the others."""
-        ok = self.own >= level - 1e-12
+        own = self.own
+        ok = own >= level - 1e-12
         if not ok.any():
-            return np.array(self.table.candidates[int(np.argmax(self.own))])
+            return np.array(self.table.candidates[int(np.argmax(own))])
+        self._perceive()
         score = np.where(ok, self._others_score, -np.inf)
         return np.array(self.table.candidates[int(np.argmax(score))])
 

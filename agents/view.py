@@ -168,7 +168,6 @@ class Table(Protocol):
     standing_offer: np.ndarray
     payoffs: Payoffs
     reservations: np.ndarray
-    candidate_utility: np.ndarray
     principal_names: tuple[str, ...]
     no_deal: np.ndarray
 
@@ -177,6 +176,10 @@ class Table(Protocol):
 
     def utility_of(self, package: np.ndarray) -> np.ndarray:
         """Every actor's current utility of one package: ``(A,)``."""
+        ...
+
+    def utility_row(self, row: int) -> np.ndarray:
+        """Principal ``row``'s current utility of every candidate: ``(B,)``."""
         ...
 
     def grid_utilities(self, payoffs: Payoffs) -> np.ndarray:

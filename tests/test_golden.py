@@ -16,7 +16,7 @@ def _stored() -> dict[tuple[str, int], dict[str, str]]:
 def _same(stored: str, now: object) -> bool:
     if stored == "":
         return now is None
-    if isinstance(now, bool) or isinstance(now, str):
+    if isinstance(now, bool | str):
         return stored == str(now)
     value = float(stored)
     return (math.isnan(value) and math.isnan(float(now))) or value == float(now)

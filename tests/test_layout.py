@@ -19,7 +19,14 @@ from .conftest import ROOT
 # lowest first; a module belongs to the first layer with a matching pattern
 LAYERS = [
     # foundations: no project imports but these
-    ["wargame.errors", "wargame.params", "wargame.tables", "wargame.schema", "wargame.rundir"],
+    [
+        "wargame.errors",
+        "wargame.params",
+        "wargame.tables",
+        "wargame.schema",
+        "wargame.rundir",
+        "wargame.allocator",
+    ],
     # maths on plain arrays
     ["wargame.solutions", "wargame.bdm", "wargame.actors_csv", "agents.view"],
     # plug-ins and their registries: strategies and protocols (they see narrow views, not the model)

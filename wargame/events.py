@@ -9,11 +9,11 @@ parameters (dotted paths), kept inside what the schema allows.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from wargame import params
+from wargame.payoffs import Payoffs
 from wargame.scenario import Effect, Scenario, Trigger, clamp_parameter
 
 
@@ -56,27 +56,78 @@ def effect_value(effect: Effect, old: float) -> float:
     return old + effect.fraction * (effect.value - old)  # "toward"
 
 
-def apply_effects(scenario: Scenario, effects: list[Effect]) -> tuple[Scenario, tuple[Change, ...]]:
-    """A new scenario with the effects applied (clamped to valid values) and the changes made."""
-    data = scenario.data()
+# the payoff arrays an effect may write, by the key after ``actors.ACTOR.``
+_FIELDS = {
+    "ideal": "ideal",
+    "salience": "salience",
+    "risk": "risk",
+    "discount": "discount",
+    "no_deal_cost": "no_deal_cost",
+    "capability": "capability",
+    "linkages": "link_weight",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The cell of the payoff arrays an effect's path names."""
+
+    path: str
+    field: str  # a Payoffs array
+    index: tuple[int, ...]  # (actor, issue), (actor,) or (linkage,)
+    actor: int
+
+
+def target(scenario: Scenario, path: str) -> Target:
+    """Where ``path`` (an effect's, checked by the scenario's validation) lives in the payoff arrays."""
+    parts = path.split(".")
+    actors, issues = list(scenario.actors), list(scenario.issues)
+    a = actors.index(parts[1])
+    field = _FIELDS[parts[2]]
+    if field in ("ideal", "salience"):
+        return Target(path, field, (a, issues.index(parts[3])), a)
+    if field == "link_weight":  # linkages are flattened over actors, in order
+        before = sum(len(scenario.actors[name].linkages) for name in actors[:a])
+        return Target(path, field, (before + int(parts[3]),), a)
+    return Target(path, field, (a,), a)
+
+
+def compile_events(scenario: Scenario) -> dict[str, list[tuple[Effect, Target]]]:
+    """Every event's effects with their targets in the payoff arrays (done once per scenario)."""
+    return {
+        name: [(effect, target(scenario, effect.path)) for effect in event.effects]
+        for name, event in scenario.events.items()
+    }
+
+
+def apply_to_payoffs(
+    payoffs: Payoffs, scenario: Scenario, effects: list[tuple[Effect, Target]]
+) -> tuple[Payoffs, tuple[Change, ...], set[int]]:
+    """The effects applied, in order, to the payoff arrays: the new payoffs, the changes made (each
+    clamped to what the schema allows at its path) and the rows of the actors they touched.
+    ``scenario`` gives the bounds (events never change an issue)."""
+    arrays: dict[str, np.ndarray] = {}
     changes = []
-    for effect in effects:
-        old = float(params.get_path(data, effect.path))
-        new = clamp_parameter(scenario, effect.path, effect_value(effect, old))
-        parts = effect.path.split(".")
-        if parts[2] == "salience":
-            others = sum(v for k, v in data["actors"][parts[1]]["salience"].items() if k != parts[3])
+    touched = set()
+    for effect, where in effects:
+        if where.field not in arrays:
+            arrays[where.field] = getattr(payoffs, where.field).copy()
+        values = arrays[where.field]
+        old = float(values[where.index])
+        new = clamp_parameter(scenario, where.path, effect_value(effect, old))
+        if where.field == "salience":
+            row = values[where.actor]
+            others = sum(float(v) for i, v in enumerate(row) if i != where.index[1])
             if others + new <= 0:
                 new = old  # an actor must keep caring about something
-        params.set_path(data, effect.path, new)
-        changes.append(Change(effect.path, old, new))
-    return Scenario.model_validate(data), tuple(changes)
+        values[where.index] = new
+        changes.append(Change(where.path, old, new))
+        touched.add(where.actor)
+    return replace(payoffs, **arrays), tuple(changes), touched  # type: ignore[arg-type]
 
 
-def fire(
-    scenario: Scenario, name: str, round_: int, cause: str, probability: float | None, note: str = ""
-) -> tuple[Scenario, FiredEvent]:
-    """Fire event ``name``: the changed scenario and the record of what happened."""
-    event = scenario.events[name]
-    new, changes = apply_effects(scenario, event.effects)
-    return new, FiredEvent(round_, name, event.actor, cause, probability, changes, note)
+def apply_effects(scenario: Scenario, effects: list[Effect]) -> tuple[Scenario, tuple[Change, ...]]:
+    """A new scenario with the effects applied (clamped to valid values) and the changes made."""
+    compiled = [(e, target(scenario, e.path)) for e in effects]
+    _, changes, _ = apply_to_payoffs(Payoffs.from_scenario(scenario), scenario, compiled)
+    return scenario.with_values({c.path: c.new for c in changes}, source="events"), changes

@@ -57,30 +57,40 @@ class NegotiationModel(mesa.Model):
         values = dict(overrides or {})
         if rounds is not None:
             values["rounds"] = rounds
-        self.scenario: Scenario = as_scenario(scenario).with_values(values)
+        # the scenario as the episode starts; events then change the payoff arrays, and
+        # :attr:`scenario` rebuilds the scenario as it stands only when somebody asks for it
+        self.initial_scenario: Scenario = as_scenario(scenario).with_values(values)
+        self._changed: dict[str, float] = {}  # dotted path -> value events left there
+        self._scenario: Scenario | None = self.initial_scenario
+        start = self.initial_scenario
         self.seed_value = seed  # NegotiationModel(scenario, seed=seed_value) replays the episode
         self.collect = collect
         self.humans: dict[str, Seat] = dict(humans or {})
-        unknown = sorted(set(self.humans) - set(self.scenario.actors))
+        unknown = sorted(set(self.humans) - set(start.actors))
         if unknown:
-            raise ValueError(f"no actor {', '.join(unknown)} in scenario {self.scenario.name}")
-        self.rounds = self.scenario.rounds
-        self.variant = self.scenario.variant
-        self.issue_names = tuple(self.scenario.issues)
-        self.actor_names = tuple(self.scenario.actors)
-        self.status_quo = np.array([i.status_quo for i in self.scenario.issues.values()])
-        self.no_deal = np.array([i.no_deal for i in self.scenario.issues.values()])
+            raise ValueError(f"no actor {', '.join(unknown)} in scenario {start.name}")
+        self.rounds = start.rounds
+        self.variant = start.variant
+        self.issue_names = tuple(start.issues)
+        self.actor_names = tuple(start.actors)
+        layout = space.layout(start)
+        self.axes, self.full_grid = layout.axes, layout.full_grid
+        self.status_quo, self.no_deal = layout.status_quo.copy(), layout.no_deal.copy()
 
-        self.payoffs = Payoffs.from_scenario(self.scenario)
-        ideals = self.payoffs.ideal
-        self.axes = space.axes(self.scenario)
-        self.full_grid = space.is_full_grid(self.scenario)
-        self.candidates, self.candidate_index = space.candidates(
-            self.scenario, self.rng, anchors=np.vstack([self.status_quo, self.no_deal, ideals])
-        )
-        self.principal_names = tuple(self.scenario.principals)
+        self.payoffs = Payoffs.from_scenario(start)
+        self._effects = events.compile_events(start)
+        if layout.full_grid:
+            self.candidates, self.candidate_index = layout.packages, layout.index
+        else:
+            anchors = np.vstack([self.status_quo, self.no_deal, self.payoffs.ideal])
+            self.candidates, self.candidate_index = space.candidates(start, self.rng, anchors=anchors)
+        self.principal_names = tuple(start.principals)
         self._principal_rows = [self.payoffs.index(a) for a in self.principal_names]
-        self._update_payoffs()
+        # the principals' true utilities of every candidate, by row; stale rows are recomputed
+        # (together, in one call) when next read
+        self._rows: dict[int, np.ndarray] = {}
+        self._stale_rows: set[int] = set()
+        self._payoffs_changed(None)
 
         self.offers: list[Offer] = []
         self.history: list[RoundRecord] = []
@@ -95,57 +105,83 @@ class NegotiationModel(mesa.Model):
         for actor in self.actor_names:
             GovernmentAgent(self, actor, seat=self.humans.get(actor))
         by_name = {a.actor: a for a in self.agents}
-        self.principals = [by_name[a] for a in self.scenario.principals]
-        self.stakeholders = [by_name[a] for a in self.scenario.stakeholders]
-        self.protocol = PROTOCOLS[self.scenario.protocol](self)
+        self.principals = [by_name[a] for a in start.principals]
+        self.stakeholders = [by_name[a] for a in start.stakeholders]
+        self.protocol = PROTOCOLS[start.protocol](self)
 
-        # collected at the start (round -1: the status quo on the table) and after every round,
-        # as Mesa's own models do: batch_run pairs model and agent rows by that count
-        self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "round": lambda m: m.steps - 1,
-                "proposer": lambda m: m.history[-1].proposer if m.history else None,
-                "deal": "deal",
-                **{f"offer.{name}": _offer_reporter(i) for i, name in enumerate(self.issue_names)},
-                "events": lambda m: ",".join(m.history[-1].events) if m.history else "",
-            },
-            agent_reporters={
-                "actor": "actor",
-                "role": "role",
-                "utility": lambda a: float(a.model.standing_utility[a.index]),
-                "aspiration": "aspiration_now",
-                "accepted": lambda a: a.model.history[-1].responses.get(a.actor) if a.model.history else None,
-            },
-        )
         if self.collect:
+            # collected at the start (round -1: the status quo on the table) and after every round,
+            # as Mesa's own models do: batch_run pairs model and agent rows by that count
+            self.datacollector = mesa.DataCollector(
+                model_reporters={
+                    "round": lambda m: m.steps - 1,
+                    "proposer": lambda m: m.history[-1].proposer if m.history else None,
+                    "deal": "deal",
+                    **{f"offer.{name}": _offer_reporter(i) for i, name in enumerate(self.issue_names)},
+                    "events": lambda m: ",".join(m.history[-1].events) if m.history else "",
+                },
+                agent_reporters={
+                    "actor": "actor",
+                    "role": "role",
+                    "utility": lambda a: float(a.model.standing_utility[a.index]),
+                    "aspiration": "aspiration_now",
+                    "accepted": lambda a: (
+                        a.model.history[-1].responses.get(a.actor) if a.model.history else None
+                    ),
+                },
+            )
             self.datacollector.collect(self)
 
     # -- state --------------------------------------------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario as it stands: the one the episode started from, with what events changed."""
+        if self._scenario is None:
+            self._scenario = self.initial_scenario.with_values(self._changed, source="events")
+        return self._scenario
 
     @property
     def round(self) -> int:
         """The current round, from 0 (Mesa counts steps from 1)."""
         return max(self.steps - 1, 0)
 
-    def _update_payoffs(self) -> None:
-        self.payoffs = Payoffs.from_scenario(self.scenario)
+    def _payoffs_changed(self, touched: set[int] | None) -> None:
+        """Bring what the payoffs feed up to date: every actor's reservation now, and the candidate
+        utilities of the principals whose payoffs changed (``touched`` rows; None: all) when read."""
         self._solutions: Solutions | None = None
         self._utility_memo: dict[bytes, np.ndarray] = {}
         self.reservations = self.payoffs.reservations(self.no_deal)
-        full = np.full((len(self.actor_names), len(self.candidates)), np.nan)
         # only principals choose among candidates; stakeholders are scored offer by offer
-        full[self._principal_rows] = self.grid_utilities(self.payoffs.select(self._principal_rows))
-        self.candidate_utility = full
+        self._stale_rows.update(r for r in self._principal_rows if touched is None or r in touched)
+
+    def utility_row(self, row: int) -> np.ndarray:
+        """Principal ``row``'s true utility of every candidate: ``(B,)``, read-only."""
+        if row in self._stale_rows:
+            rows = sorted(self._stale_rows)
+            self._stale_rows = set()
+            fresh = self.grid_utilities(self.payoffs.select(rows))
+            fresh.setflags(write=False)  # agents and their plans share the rows
+            self._rows.update(zip(rows, fresh, strict=True))
+        return self._rows[row]
+
+    @property
+    def candidate_utility(self) -> np.ndarray:
+        """Every actor's true utility of every candidate: ``(A, B)``, NaN for stakeholders (who are
+        scored offer by offer)."""
+        full = np.full((len(self.actor_names), len(self.candidates)), np.nan)
+        for row in self._principal_rows:
+            full[row] = self.utility_row(row)
+        return full
 
     @property
     def solutions(self) -> Solutions:
         """The Nash, Kalai-Smorodinsky and utilitarian packages under the payoffs as they stand now
-        (computed when asked, once per change of payoffs)."""
+        (each computed when asked, once per change of payoffs)."""
         if self._solutions is None:
             rows = self._principal_rows
-            self._solutions = Solutions.solve(
-                self.candidates, self.candidate_utility[rows], self.reservations[rows]
-            )
+            U = np.stack([self.utility_row(r) for r in rows])
+            self._solutions = Solutions(self.candidates, U, self.reservations[rows])
         return self._solutions
 
     def grid_utilities(self, payoffs: Payoffs) -> np.ndarray:
@@ -175,13 +211,14 @@ class NegotiationModel(mesa.Model):
         """Stakeholders react to the standing offer; injects due this round fire."""
         fired: list[FiredEvent] = []
         counts = self.event_counts()
-        for inject in self.scenario.injects:
+        start = self.initial_scenario  # events change payoffs, never which events there are
+        for inject in start.injects:
             if inject.round == round_:
                 fired.append(self._fire(inject.event, "inject", None, inject.note))
                 counts[inject.event] += 1
-        if self.scenario.events:
+        if start.events:
             utility = self.utility_of(self.standing_offer)  # payoffs may have moved since it was made
-            for name, event in self.scenario.events.items():
+            for name, event in start.events.items():
                 if event.trigger is None:
                     continue
                 p = float(events.hazard(event.trigger, utility[self.payoffs.index(event.actor)]))
@@ -194,11 +231,7 @@ class NegotiationModel(mesa.Model):
         for agent in self.stakeholders:
             if agent.seat is None:
                 continue
-            mine = [
-                n
-                for n, e in self.scenario.events.items()
-                if e.actor == agent.actor and counts[n] < e.max_fires
-            ]
+            mine = [n for n, e in start.events.items() if e.actor == agent.actor and counts[n] < e.max_fires]
             choice = agent.act(round_, mine) if mine else None
             if choice is not None:
                 if choice not in mine:
@@ -210,11 +243,16 @@ class NegotiationModel(mesa.Model):
         return fired
 
     def _fire(self, name: str, cause: str, p: float | None, note: str = "") -> FiredEvent:
-        self.scenario, record = events.fire(self.scenario, name, self.round, cause, p, note)
+        """Event ``name`` changes the payoffs; only what those changes feed is recomputed."""
+        start = self.initial_scenario
+        self.payoffs, changes, touched = events.apply_to_payoffs(self.payoffs, start, self._effects[name])
+        record = FiredEvent(self.round, name, start.events[name].actor, cause, p, changes, note)
         self.fired.append(record)
-        self._update_payoffs()
+        self._changed.update({c.path: c.new for c in changes})
+        self._scenario = None
+        self._payoffs_changed(touched)
         for agent in self.agents:
-            agent.refresh()
+            agent.refresh(touched)
         return record
 
     def record(self, entry: RoundRecord) -> None:
@@ -231,7 +269,7 @@ class NegotiationModel(mesa.Model):
         mesa.Agent._ids.pop(self, None)
 
     def event_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(self.scenario.events, 0)
+        counts = dict.fromkeys(self.initial_scenario.events, 0)
         for e in self.fired:
             counts[e.event] += 1
         return counts
@@ -254,8 +292,8 @@ class NegotiationModel(mesa.Model):
         nash = self.solutions.nash
         forecast, forecast_mean = self.protocol.forecast()
         return Episode(
-            scenario=self.scenario.name,
-            protocol=self.scenario.protocol,
+            scenario=self.initial_scenario.name,
+            protocol=self.initial_scenario.protocol,
             seed=self.seed_value,
             deal=self.deal,
             deal_round=self.deal_round,

@@ -14,6 +14,7 @@ Packages always carry a leading batch axis: ``(B, I)`` in, ``(A, B)`` out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -88,7 +89,7 @@ class Payoffs:
     def select(self, rows: list[int] | np.ndarray) -> Payoffs:
         """The payoffs of a subset of actors (linkages follow their actor)."""
         rows = np.asarray(rows, dtype=int)
-        keep = np.isin(self.link_actor, rows)
+        keep = (self.link_actor[:, None] == rows[None, :]).any(axis=1)
         remap = {int(old): new for new, old in enumerate(rows)}
         return replace(
             self,
@@ -147,7 +148,7 @@ def utilities(packages: FloatArray, p: Payoffs) -> FloatArray:
 
 
 def grid_utilities(
-    p: Payoffs, axes: list[FloatArray], index: np.ndarray, full_grid: bool = False
+    p: Payoffs, axes: Sequence[FloatArray], index: np.ndarray, full_grid: bool = False
 ) -> FloatArray:
     """:func:`utilities` for packages given as indices into each issue's admissible values.
 
@@ -157,48 +158,62 @@ def grid_utilities(
     ``full_grid`` (``index`` enumerates the whole grid in C order) the weighted sum is an outer
     sum by broadcasting; otherwise each package gathers its values.
     """
-    n_actors, n_packages = len(p.actors), len(index)
+    n_actors, n_issues = len(p.actors), len(axes)
     shape = tuple(len(ax) for ax in axes)
     columns = None if full_grid else np.ascontiguousarray(index.T)  # np.take wants contiguous
 
-    def combine(per_issue: list[FloatArray]) -> FloatArray:
-        """(rows, n_i) per issue -> (rows, B): the sum over issues for every package."""
-        rows = per_issue[0].shape[0]
+    def spread(values: FloatArray, issues: tuple[int, ...]) -> FloatArray:
+        """``values`` (rows, n_i, n_j, ...) over ``issues`` as an array that broadcasts against the
+        full grid (rows, n_0, ..., n_I-1), or gathered per package without a full grid."""
         if full_grid:
-            total = np.zeros((rows, *shape))
-            for i, values in enumerate(per_issue):
-                view = [rows] + [1] * len(shape)
+            view = [values.shape[0]] + [1] * n_issues
+            for i in issues:
                 view[i + 1] = shape[i]
-                total += values.reshape(view)
-            return total.reshape(rows, -1)
-        total = np.zeros((rows, n_packages))
+            return values.reshape(view)
         assert columns is not None
-        for i, values in enumerate(per_issue):
-            total += np.take(values, columns[i], axis=1)
-        return total
+        return values[(slice(None), *(columns[i] for i in issues))]
 
+    # every admissible value of every issue, issue after issue: the per-issue utilities of all of
+    # them for every actor in one call, (A, n_0 + n_1 + ...), then split by issue
+    of = np.repeat(np.arange(n_issues), shape)
+    flat = np.concatenate(axes)[None, :]
+    u = issue_utilities(flat, p.ideal[:, of], p.risk, p.lo[of], p.hi[of])[:, 0, :]
+    # (contiguous pieces: broadcasting strided views would lay the grid out actor-fastest)
     weighted = [
-        p.salience[:, [i]]
-        * issue_utilities(ax[:, None], p.ideal[:, [i]], p.risk, p.lo[[i]], p.hi[[i]])[..., 0]
-        for i, ax in enumerate(axes)
+        np.ascontiguousarray(w) for w in np.split(p.salience[:, of] * u, np.cumsum(shape)[:-1], axis=1)
     ]
-    total = combine(weighted)
+    # the sum over issues is accumulated in issue order, the order of the original evaluation
+    # package by package, so every utility is bit for bit what :func:`utilities` sums; the tables
+    # stay small (n_0 x n_1 x ...) until the last issue spreads them over the grid
+    total = spread(weighted[0], (0,))
+    for i in range(1, n_issues):
+        total = total + spread(weighted[i], (i,))
+    total = total.reshape(n_actors, -1) if full_grid else np.array(total)
     weight = p.salience.sum(axis=1)
     if len(p.link_weight):
         weight = weight + np.bincount(p.link_actor, p.link_weight, minlength=n_actors)
         for k in range(len(p.link_weight)):
             a = p.link_actor[k]
-            # log-sum of the two factors, so the product rides on the same combine()
-            logs = [np.full((1, n), 0.0) for n in shape]
-            for side, i in enumerate(p.link_issues[k]):
-                v = issue_utilities(
-                    axes[i][:, None], p.link_targets[k][None, [side]], p.risk[[a]], p.lo[[i]], p.hi[[i]]
-                )[0, :, 0]
-                logs[i] = logs[i] + np.log(np.maximum(v, 1e-300))[None, :]
-            term = np.exp(combine(logs))[0]
-            term[term < 1e-250] = 0.0
-            total[a] += p.link_weight[k] * (1.0 - term if p.link_substitute[k] else term)
-    return np.clip(total / weight[:, None], 0.0, 1.0)  # exact bounds despite rounding
+            order = np.argsort(p.link_issues[k])  # the two issues in issue order
+            pair = p.link_issues[k][order]
+            i, j = (int(n) for n in pair)
+            sizes = [shape[i], shape[j]]
+            v = issue_utilities(
+                np.concatenate([axes[i], axes[j]])[None, :],
+                np.repeat(p.link_targets[k][order], sizes)[None, :],
+                p.risk[[a]],
+                np.repeat(p.lo[pair], sizes),
+                np.repeat(p.hi[pair], sizes),
+            )[0, 0]
+            logs = np.split(np.log(np.maximum(v, 1e-300)), sizes[:1])
+            # the product as exp of a log-sum, on the (n_i, n_j) table only
+            link = np.exp(logs[0][:, None] + logs[1][None, :])
+            link[link < 1e-250] = 0.0
+            link = p.link_weight[k] * (1.0 - link if p.link_substitute[k] else link)
+            row = total[a].reshape(shape) if full_grid else total[a]
+            row += spread(link[None], (i, j))[0]
+    total /= weight[:, None]
+    return np.clip(total, 0.0, 1.0, out=total)  # exact bounds despite rounding
 
 
 def perceived(p: Payoffs, noise: float, z_ideal: FloatArray, z_salience: FloatArray, own: int) -> Payoffs:

@@ -9,6 +9,7 @@ principal at or above its reservation) qualify; ``None`` means there is no such 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -66,20 +67,32 @@ def pareto_front(U: np.ndarray) -> np.ndarray:
     return np.sort(np.array(front, dtype=int))
 
 
-@dataclass(frozen=True)
 class Solutions:
-    """The benchmark packages (``None`` when no deal beats every reservation)."""
+    """The benchmark packages over ``candidates`` for the principals' utilities ``U`` (P, B) and
+    reservations ``r`` (P,), each computed when first asked for (``None`` when no deal beats every
+    reservation)."""
 
-    nash: np.ndarray | None
-    kalai_smorodinsky: np.ndarray | None
-    utilitarian: np.ndarray | None
+    def __init__(self, candidates: np.ndarray, U: np.ndarray, r: np.ndarray) -> None:
+        self.candidates, self.U, self.r = candidates, U, r
 
     @classmethod
     def solve(cls, candidates: np.ndarray, U: np.ndarray, r: np.ndarray) -> Solutions:
-        def pick(i: int | None) -> np.ndarray | None:
-            return None if i is None else np.array(candidates[i], dtype=float)
+        return cls(candidates, U, r)
 
-        return cls(pick(nash(U, r)), pick(kalai_smorodinsky(U, r)), pick(utilitarian(U, r)))
+    def _pick(self, i: int | None) -> np.ndarray | None:
+        return None if i is None else np.array(self.candidates[i], dtype=float)
+
+    @cached_property
+    def nash(self) -> np.ndarray | None:
+        return self._pick(nash(self.U, self.r))
+
+    @cached_property
+    def kalai_smorodinsky(self) -> np.ndarray | None:
+        return self._pick(kalai_smorodinsky(self.U, self.r))
+
+    @cached_property
+    def utilitarian(self) -> np.ndarray | None:
+        return self._pick(utilitarian(self.U, self.r))
 
 
 @dataclass(frozen=True)

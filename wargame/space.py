@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -11,32 +12,60 @@ if TYPE_CHECKING:
     from wargame.scenario import Scenario
 
 
+def _axis(lo: float, hi: float, step: float) -> np.ndarray:
+    n = int(np.floor((hi - lo) / step + 1e-9))
+    values = lo + step * np.arange(n + 1)
+    if values[-1] < hi - 1e-9:
+        values = np.append(values, hi)
+    return np.round(values, 10)
+
+
 def axes(scenario: Scenario) -> list[np.ndarray]:
     """The admissible values of each issue: ``lo, lo + step, ...`` and always ``hi``."""
-    out = []
-    for issue in scenario.issues.values():
-        n = int(np.floor((issue.hi - issue.lo) / issue.step + 1e-9))
-        values = issue.lo + issue.step * np.arange(n + 1)
-        if values[-1] < issue.hi - 1e-9:
-            values = np.append(values, issue.hi)
-        out.append(np.round(values, 10))
-    return out
+    return list(layout(scenario).axes)
 
 
-@lru_cache(maxsize=32)
-def _full_index(shape: tuple[int, ...]) -> np.ndarray:
-    index = np.stack([m.ravel() for m in np.indices(shape)], axis=1)
-    index.setflags(write=False)  # shared between models through the cache
-    return index
+@dataclass(frozen=True)
+class Layout:
+    """What depends only on a scenario's issues: the axes, whether the candidates are the whole grid
+    (then its packages and their indices, built once and shared, read-only), the status quo and
+    the no-deal point."""
+
+    axes: tuple[np.ndarray, ...]
+    full_grid: bool
+    status_quo: np.ndarray
+    no_deal: np.ndarray
+    packages: np.ndarray  # (B, I); empty unless full_grid
+    index: np.ndarray
+
+
+def layout(scenario: Scenario) -> Layout:
+    """The scenario's :class:`Layout` (cached: a worker builds it once, not once per episode)."""
+    issues = tuple((i.lo, i.hi, i.step, i.status_quo, i.no_deal) for i in scenario.issues.values())
+    return _layout(issues, scenario.max_candidates)
+
+
+@lru_cache(maxsize=64)
+def _layout(issues: tuple[tuple[float, ...], ...], max_candidates: int) -> Layout:
+    ax = tuple(_axis(lo, hi, step) for lo, hi, step, _, _ in issues)
+    shape = tuple(len(a) for a in ax)
+    full = float(np.prod(shape, dtype=float)) <= max_candidates
+    index = np.stack([m.ravel() for m in np.indices(shape)], axis=1) if full else np.empty((0, len(ax)), int)
+    packages = np.stack([a[index[:, i]] for i, a in enumerate(ax)], axis=1)
+    status_quo = np.array([issue[3] for issue in issues])
+    no_deal = np.array([issue[4] for issue in issues])
+    for array in (*ax, index, packages, status_quo, no_deal):
+        array.setflags(write=False)  # shared between models
+    return Layout(ax, full, status_quo, no_deal, packages, index)
 
 
 def grid_size(scenario: Scenario) -> int:
-    return int(np.prod([len(a) for a in axes(scenario)], dtype=float))
+    return int(np.prod([len(a) for a in layout(scenario).axes], dtype=float))
 
 
 def is_full_grid(scenario: Scenario) -> bool:
     """Whether :func:`candidates` enumerates the whole grid (in C order) for this scenario."""
-    return grid_size(scenario) <= scenario.max_candidates
+    return layout(scenario).full_grid
 
 
 def candidates(
@@ -49,14 +78,14 @@ def candidates(
     that many grid points drawn at random plus the ``anchors`` (status quo, no-deal point, ideals)
     snapped to the grid, so the obvious packages are always on offer.
     """
-    ax = axes(scenario)
-    if is_full_grid(scenario):
-        index = _full_index(tuple(len(a) for a in ax))
-    else:
-        drawn = np.stack([rng.integers(0, len(a), size=scenario.max_candidates) for a in ax], axis=1)
-        if anchors is not None and len(anchors):
-            drawn = np.concatenate([snap_index(np.atleast_2d(anchors), ax), drawn])
-        index = drawn  # duplicates are harmless and np.unique would cost more than they do
+    grid = layout(scenario)
+    ax = list(grid.axes)
+    if grid.full_grid:
+        return grid.packages, grid.index
+    index = np.stack([rng.integers(0, len(a), size=scenario.max_candidates) for a in ax], axis=1)
+    if anchors is not None and len(anchors):
+        # duplicates are harmless and np.unique would cost more than they do
+        index = np.concatenate([snap_index(np.atleast_2d(anchors), ax), index])
     packages = np.stack([a[index[:, i]] for i, a in enumerate(ax)], axis=1)
     return packages, index
 

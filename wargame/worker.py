@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wargame.allocator import keep_freed_memory
 from wargame.design import Design, sensitivity_design, sweep_design
 from wargame.distributions import Choice, Distribution, is_number, sample_parameters
 from wargame.episode import Episode
@@ -133,6 +134,7 @@ def _prepare(payload: str) -> tuple[Scenario, dict[str, Distribution], int, bool
 
 def run_chunk(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Episodes ``start .. stop-1``: a top-level function so process pools and Dask can ship it."""
+    keep_freed_memory()
     base, uncertain, seed, trace, design = _prepare(payload)
     rows, rounds = [], []
     for k in range(start, stop):
