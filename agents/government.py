@@ -109,8 +109,8 @@ class GovernmentAgent(mesa.Agent):
         m = self.table
         rows = sorted(self._stale_others)
         self._stale_others = set()
-        view: Payoffs = perceived(m.payoffs, self.noise, self._z_ideal, self._z_salience, self.index)
-        seen = view.select([self._others[k] for k in rows])
+        others = [self._others[k] for k in rows]
+        seen: Payoffs = perceived(m.payoffs, self.noise, self._z_ideal, self._z_salience, self.index, others)
         if len(rows) == len(self._others):
             self._others_utility = m.grid_utilities(seen)
             self._others_reservation = seen.reservations(m.no_deal)

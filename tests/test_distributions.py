@@ -3,9 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from wargame.distributions import Distribution, sample_parameters
+from wargame.distributions import Distribution, sample_parameters, truncated_normal_ppf
 from wargame.summary import compare, describe, wilson
 
 ADAPTER = TypeAdapter(Distribution)
@@ -28,6 +30,49 @@ def test_draws_inside_support_with_the_right_mean(spec, mean):
     if spec["dist"] != "normal":
         assert x.min() >= lo and x.max() <= hi
     assert x.mean() == pytest.approx(mean, abs=0.02)
+
+
+QUANTILES = np.concatenate([[0.0, 1e-300, 1e-12], np.linspace(0, 1, 401)[1:-1], [1 - 1e-12]])
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (-2.875, 2.125),
+        (-1, 1),
+        (-40, 40),
+        (0, 10),
+        (1, 2),
+        (5, 6),
+        (30, 31),
+        (-31, -30),
+        (-8, -7),
+        (-0.5, 0),
+        (0, 0.5),
+        (-1e-3, 1e-3),
+        (-10, 1e-9),
+        (3, 40),
+    ],
+)
+def test_truncated_normal_quantiles_are_scipys(a, b):
+    """The quantile function agrees with scipy.stats.truncnorm, deep tails included."""
+    from scipy import stats
+
+    expected = stats.truncnorm.ppf(QUANTILES, a, b)
+    got = truncated_normal_ppf(QUANTILES, a, b)
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-13)
+
+
+@given(
+    st.floats(-30, 30),
+    st.floats(1e-3, 20),
+    st.lists(st.floats(0, 1, exclude_max=True), min_size=2, max_size=20),
+)
+def test_truncated_normal_quantiles_are_inside_and_ordered(a, width, q):
+    x = truncated_normal_ppf(np.sort(q), a, a + width)
+    assert np.all(np.isfinite(x))
+    assert np.all(x >= a - 1e-9) and np.all(x <= a + width + 1e-9)
+    assert np.all(np.diff(x) >= -1e-12)
 
 
 def test_choice_weights_and_mappings():

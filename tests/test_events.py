@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from wargame import events
 from wargame.events import apply_effects, effect_value, hazard
 from wargame.model import NegotiationModel
 from wargame.scenario import Effect, Trigger
@@ -83,3 +84,31 @@ def test_impossible_hazard_never_fires(baseline):
     )
     for seed in range(10):
         assert NegotiationModel(s, seed=seed).run().event_counts["beijing_coercion"] == 0
+
+
+def test_beliefs_are_computed_when_read_and_only_what_an_event_changed(baseline, monkeypatch):
+    """The model computes a principal's utilities over the grid when somebody reads them, and an
+    agent its view of the others when it proposes: a responder never builds one. An event that
+    changes a stakeholder's payoffs leaves the principals' utilities, views and plans alone."""
+    quiet = {f"events.{e}.trigger.base": 0.0 for e in baseline.events} | {
+        f"events.{e}.trigger.slope": 0.0 for e in baseline.events
+    }
+    m = NegotiationModel(baseline, seed=5, overrides={**quiet, "injects": []})
+    calls = []
+    grid = m.grid_utilities
+    monkeypatch.setattr(m, "grid_utilities", lambda p: calls.append(p.actors) or grid(p))
+    m.step()  # round 0: Seoul proposes, Washington responds
+    assert calls == [("seoul", "washington"), ("washington",)]  # both principals; Seoul's view
+    seoul, washington = (next(a for a in m.agents if a.actor == name) for name in ("seoul", "washington"))
+    versions = seoul.version, washington.version
+    s = m.initial_scenario
+    # an effect on a stakeholder (Beijing's tariff salience, from Tokyo)
+    m._effects["tokyo_coordination"] = [
+        (e, events.target(s, "actors.beijing.salience.tariff"))
+        for e in s.events["tokyo_coordination"].effects[:1]
+    ]
+    m._fire("tokyo_coordination", "test", None)
+    assert (seoul.version, washington.version) == versions
+    calls.clear()
+    m.step()  # round 1: Washington proposes; nothing of the principals' changed but its view
+    assert calls == [("seoul",)]

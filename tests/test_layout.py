@@ -183,3 +183,13 @@ def test_the_lazy_packages_export_what_they_list():
     assert wargame.model is importlib.import_module("wargame.model")  # a submodule, loaded on use
     with pytest.raises(AttributeError):
         wargame.no_such_name  # noqa: B018
+
+
+def test_the_allocator_keeps_freed_memory_on_glibc():
+    import platform
+
+    from wargame.allocator import keep_freed_memory
+
+    assert keep_freed_memory() is keep_freed_memory()  # once per process
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert keep_freed_memory()

@@ -87,6 +87,39 @@ def test_identical_results_for_any_worker_count(tmp_path):
     ).read_bytes()
 
 
+def test_progress_moves_task_by_task_and_chunks_are_the_same(tmp_path):
+    """Workers play a few episodes per task (the bar moves often); chunks are still saved whole,
+    and the results do not depend on how episodes are split into tasks or chunks."""
+    from wargame import montecarlo
+
+    step = montecarlo.TASK_EPISODES
+    runs = 2 * step + 10
+    calls: list[int] = []
+    whole = montecarlo._replan(load_experiment(SMALL, runs=runs), {"chunk_size": runs}, None)
+    one = run_experiment(whole, executor="serial", out=tmp_path / "a", progress=lambda d, t: calls.append(d))
+    assert calls == [0, step, 2 * step, runs]  # one chunk, three tasks
+    small_chunks = run_experiment(SMALL, runs=runs, executor="process", workers=2, out=tmp_path / "b")
+    pd.testing.assert_frame_equal(small_chunks.episodes, one.episodes)
+
+
+def test_the_parent_process_never_loads_the_engine(tmp_path):
+    """With worker processes, the parent only saves what they send: Mesa, the model and the agents
+    load in the workers (so the parent starts them sooner), and nothing loads scipy.stats."""
+    code = (
+        "import sys\n"
+        "from wargame.montecarlo import run_experiment\n"
+        "if __name__ == '__main__':\n"
+        f"    run_experiment({str(SMALL)!r}, runs=4, workers=2, out={str(tmp_path)!r})\n"
+        "    engine = ('mesa', 'scipy.stats', 'agents.government', 'wargame.model')\n"
+        "    print(sorted(m for m in engine if m in sys.modules))\n"
+    )
+    script = tmp_path / "run.py"
+    script.write_text(code)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 @pytest.mark.slow
 def test_identical_results_on_a_dask_local_cluster(tmp_path):
     serial = run_experiment(SMALL, executor="serial", out=tmp_path / "a")
@@ -193,7 +226,8 @@ def test_resume_of_corrupt_run_directories(tmp_path):
 def test_resume_refuses_a_chunk_that_is_not_its_own(tmp_path):
     """A chunk with the right number of rows but other episodes (chunk 0 copied over chunk 1) would
     give duplicated episodes and a wrong result: it is refused, and nothing is written."""
-    from wargame.worker import payload_of, run_chunk
+    from wargame.montecarlo import payload_of
+    from wargame.worker import run_chunk
 
     plan = load_experiment(SMALL)
     killed = run_experiment(SMALL, executor="serial", out=tmp_path).run_dir

@@ -115,6 +115,11 @@ def test_perception_noise_leaves_own_payoffs_alone(baseline):
     assert not np.allclose(seen.ideal[1:], p.ideal[1:])
     assert np.all((seen.ideal >= p.lo) & (seen.ideal <= p.hi))
     assert perceived(p, 0.0, z1, z2, own=0) is p
+    # a few actors' payoffs as ``own`` sees them are those rows of how it sees everybody
+    some = perceived(p, 0.2, z1, z2, own=0, rows=[2, 0])
+    whole = seen.select([2, 0])
+    np.testing.assert_array_equal(some.ideal, whole.ideal)
+    np.testing.assert_array_equal(some.salience, whole.salience)
 
 
 def test_space_axes_and_snap(baseline):

@@ -152,6 +152,31 @@ def test_dotted_paths():
         parse_assignment("no_equals_sign")
 
 
+def test_values_replace_copies_only_the_paths():
+    """params.with_values copies the containers on the way to each value and shares the rest;
+    the data it was given never changes (a scenario's cached dump is shared between episodes)."""
+    from wargame.params import with_values
+
+    data = {"a": {"b": [1, {"c": 2.5}], "d": {"e": 1}}, "f": {"g": 0}}
+    out = with_values(data, {"a.b.1.c": 3.0, "a.b.0": 7})
+    assert out == {"a": {"b": [7, {"c": 3.0}], "d": {"e": 1}}, "f": {"g": 0}}
+    assert data == {"a": {"b": [1, {"c": 2.5}], "d": {"e": 1}}, "f": {"g": 0}}
+    assert out["f"] is data["f"] and out["a"]["d"] is data["a"]["d"]  # untouched: shared
+    strategy = {"name": "boulware", "e": 0.2}
+    out = with_values(data, {"f.g": strategy, "f.g.e": 0.5})  # a mapping, then a path inside it
+    assert out["f"]["g"] == {"name": "boulware", "e": 0.5} and strategy["e"] == 0.2
+    with pytest.raises(PathError, match="nearest valid paths: a.d.e"):
+        with_values(data, {"a.d.x": 1})  # never creates keys
+    with pytest.raises(PathError):
+        with_values(data, {"a.b.5": 1})
+
+
+def test_a_copied_scenario_forgets_the_original_data(baseline):
+    copied = baseline.model_copy(update={"rounds": 5})
+    assert copied.with_values({"actors.seoul.risk": 2.0}).rounds == 5
+    assert baseline.with_values({"actors.seoul.risk": 2.0}).rounds == baseline.rounds
+
+
 def test_every_number_is_addressable(baseline):
     paths = numeric_paths(baseline.data())
     assert "actors.seoul.salience.tariff" in paths

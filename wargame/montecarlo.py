@@ -14,6 +14,7 @@ workers and mark the manifest "interrupted" within a couple of seconds.
 from __future__ import annotations
 
 import inspect
+import json
 import multiprocessing
 import os
 import shutil
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 
 CHUNKS = "chunks"
 Progress = Callable[[int, int], None]
+# episodes a worker plays per task: about 50 ms of work on the baseline, so the progress bar moves
+# several times a second; chunks (what is saved, and what --resume keeps) are built from tasks
+TASK_EPISODES = 25
 
 
 class Interrupted(KeyboardInterrupt):
@@ -106,6 +110,30 @@ def _assemble(run_dir: Path, chunks: list[Chunk], kind: str, target: str) -> Non
                 writer.close()
 
     rundir.atomic_write(run_dir / target, write)
+
+
+def play(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Episodes ``start .. stop-1`` (what executors run): :func:`wargame.worker.run_chunk`, imported
+    in the worker, so the parent process never loads Mesa and the engine's libraries."""
+    from wargame.worker import run_chunk
+
+    return run_chunk(payload, start, stop)
+
+
+def payload_of(plan: Plan) -> str:
+    """What a worker needs, as one string (parsed once per worker process)."""
+    # key order is meaning here (actors' order is the proposing order): never sort it
+    return json.dumps({"experiment": plan.experiment.model_dump(mode="json"), "scenario": plan.scenario})
+
+
+def _joined(parts: list[tuple[int, Any]]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """A chunk's tasks' results, in episode order, as one episodes and one rounds table."""
+    import pandas as pd
+
+    ordered = [result for _, result in sorted(parts, key=lambda part: part[0])]
+    episodes = pd.concat([e for e, _ in ordered], ignore_index=True)
+    traced = [r for _, r in ordered if r is not None]
+    return episodes, (pd.concat(traced, ignore_index=True) if traced else None)
 
 
 def _save_chunk(run_dir: Path, i: int, frame: pd.DataFrame, kind: str) -> None:
@@ -297,8 +325,6 @@ def _execute(
     manifest.update(executor=executor, workers=workers if executor != "serial" else 1)
     rundir.write_json(run_dir / rundir.MANIFEST, manifest)
 
-    from wargame.worker import payload_of, run_chunk  # the engine's heavy libraries load here
-
     (run_dir / CHUNKS).mkdir(exist_ok=True)
     rundir.clean_temporaries(run_dir)
     chunks = [
@@ -318,23 +344,36 @@ def _execute(
             manifest["error"] = error
         rundir.write_json(run_dir / rundir.MANIFEST, manifest)
 
-    results = execute(executor, run_chunk, payload_of(plan), todo, workers, scheduler)
+    # tasks of a few episodes each; a chunk is saved when all its tasks are in
+    step = min(exp.chunk_size, TASK_EPISODES)
+    tasks = [(i, start) for i, a, b in todo for start in range(a, b, step)]
+    bounds = {i: b for i, _, b in chunks}
+    pending = {i: len(range(a, b, step)) for i, a, b in todo}
+    parts: dict[int, list[tuple[int, Any]]] = {i: [] for i, _, _ in todo}
+    played = finished
+    work = [(t, start, min(start + step, bounds[i])) for t, (i, start) in enumerate(tasks)]
+    results = execute(executor, play, payload_of(plan), work, workers, scheduler)
     try:
         with closing(results):  # on any way out, the executor stops its workers before we go on
-            for i, (episodes, rounds) in results:
-                if rounds is not None:
-                    _save_chunk(run_dir, i, rounds, "rounds")
-                _save_chunk(run_dir, i, episodes, "episodes")  # last: its presence marks the chunk done
-                finished += sizes[i]
-                manifest["episodes_done"] = finished
-                rundir.write_json(run_dir / rundir.MANIFEST, manifest)
+            for t, result in results:
+                i, start = tasks[t]
+                parts[i].append((start, result))
+                played += len(result[0])
+                if len(parts[i]) == pending[i]:
+                    episodes, rounds = _joined(parts.pop(i))
+                    if rounds is not None:
+                        _save_chunk(run_dir, i, rounds, "rounds")
+                    _save_chunk(run_dir, i, episodes, "episodes")  # last: its presence marks the chunk done
+                    finished += sizes[i]
+                    manifest["episodes_done"] = finished
+                    rundir.write_json(run_dir / rundir.MANIFEST, manifest)
                 if progress:
-                    progress(finished, exp.runs)
+                    progress(played, exp.runs)
     except KeyboardInterrupt:
         stopped("interrupted")
         raise Interrupted(run_dir) from None
     except BrokenProcessPool as err:
-        if finished == 0 and not resuming:
+        if played == 0 and not resuming:
             hint = (
                 ": your script calls run_experiment at its top level; put the call under "
                 '`if __name__ == "__main__":` (workers import the script again), or use executor="serial"'

@@ -7,7 +7,6 @@ Monte Carlo sampling, sensitivity analysis -- goes through :func:`get_path` / :f
 
 from __future__ import annotations
 
-import copy
 import difflib
 import math
 from collections.abc import Iterator, Mapping
@@ -38,12 +37,15 @@ class PathError(KeyError):
 
 def split_path(path: str) -> list[Key]:
     """``"a.b.0.c"`` -> ``["a", "b", 0, "c"]``."""
-    if not path or any(part == "" for part in path.split(".")):
+    parts = path.split(".")
+    if "" in parts:
         raise PathError(path, "empty path segment", [])
-    return [int(p) if p.isdigit() else p for p in path.split(".")]
+    return [int(p) if p.isdigit() else p for p in parts]
 
 
 def _step(node: Any, key: Key) -> Any:
+    if type(node) is dict:  # the common case, without the ABC check
+        return node[str(key)]
     if isinstance(node, Mapping):
         return node[str(key)]
     if isinstance(node, list) and isinstance(key, int):
@@ -70,19 +72,49 @@ def get_path(data: Any, path: str) -> Any:
 def set_path(data: Any, path: str, value: Any) -> None:
     """Replace the existing value at ``path`` in place. Never creates new keys (a typo must fail)."""
     keys = split_path(path)
-    _walk(data, path, keys)  # the whole path must exist
     parent = _walk(data, path, keys[:-1])
+    _assign(data, parent, path, keys, value)
+
+
+def _assign(data: Any, parent: Any, path: str, keys: list[Key], value: Any) -> None:
+    """Set ``parent[keys[-1]]`` (``parent`` is ``data`` at ``keys[:-1]``), which must exist."""
+    key = keys[-1]
+    try:
+        _step(parent, key)
+    except (KeyError, IndexError, TypeError):
+        _walk(data, path, keys)  # raises the PathError, with the nearest paths of the whole tree
     if isinstance(parent, Mapping):
-        parent[str(keys[-1])] = value  # type: ignore[index]
+        parent[str(key)] = value  # type: ignore[index]
     else:
-        parent[keys[-1]] = value
+        parent[key] = value
 
 
 def with_values(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
-    """A deep copy of ``data`` with each dotted path in ``values`` replaced."""
-    out = copy.deepcopy(dict(data))
+    """``data`` with each dotted path in ``values`` replaced, leaving ``data`` untouched.
+
+    Copy on write: only the mappings and lists on the way to a replaced value are copied; the rest
+    is shared with ``data``, so treat the result as read-only outside those paths.
+    """
+    out = dict(data)
+    owned = {id(out)}
     for path, value in values.items():
-        set_path(out, path, value)
+        keys = split_path(path)
+        node: Any = out
+        for key in keys[:-1]:
+            try:
+                child = _step(node, key)
+            except (KeyError, IndexError, TypeError):
+                _walk(out, path, keys)  # raises the PathError
+                raise AssertionError("unreachable") from None
+            if id(child) not in owned and isinstance(child, dict | list | Mapping):
+                child = list(child) if isinstance(child, list) else dict(child)
+                owned.add(id(child))
+                if isinstance(node, list):
+                    node[int(key)] = child
+                else:
+                    node[str(key)] = child
+            node = child
+        _assign(out, node, path, keys, value)
     return out
 
 

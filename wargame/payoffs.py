@@ -179,9 +179,9 @@ def grid_utilities(
     flat = np.concatenate(axes)[None, :]
     u = issue_utilities(flat, p.ideal[:, of], p.risk, p.lo[of], p.hi[of])[:, 0, :]
     # (contiguous pieces: broadcasting strided views would lay the grid out actor-fastest)
-    weighted = [
-        np.ascontiguousarray(w) for w in np.split(p.salience[:, of] * u, np.cumsum(shape)[:-1], axis=1)
-    ]
+    table = p.salience[:, of] * u
+    ends = np.cumsum(shape).tolist()
+    weighted = [np.ascontiguousarray(table[:, e - n : e]) for n, e in zip(shape, ends, strict=True)]
     # the sum over issues is accumulated in issue order, the order of the original evaluation
     # package by package, so every utility is bit for bit what :func:`utilities` sums; the tables
     # stay small (n_0 x n_1 x ...) until the last issue spreads them over the grid
@@ -205,7 +205,8 @@ def grid_utilities(
                 np.repeat(p.lo[pair], sizes),
                 np.repeat(p.hi[pair], sizes),
             )[0, 0]
-            logs = np.split(np.log(np.maximum(v, 1e-300)), sizes[:1])
+            logv = np.log(np.maximum(v, 1e-300))
+            logs = logv[: sizes[0]], logv[sizes[0] :]
             # the product as exp of a log-sum, on the (n_i, n_j) table only
             link = np.exp(logs[0][:, None] + logs[1][None, :])
             link[link < 1e-250] = 0.0
@@ -216,18 +217,29 @@ def grid_utilities(
     return np.clip(total, 0.0, 1.0, out=total)  # exact bounds despite rounding
 
 
-def perceived(p: Payoffs, noise: float, z_ideal: FloatArray, z_salience: FloatArray, own: int) -> Payoffs:
-    """How actor ``own`` sees everybody's payoffs, given standard-normal draws ``z`` of shape (A, I).
+def perceived(
+    p: Payoffs,
+    noise: float,
+    z_ideal: FloatArray,
+    z_salience: FloatArray,
+    own: int,
+    rows: Sequence[int] | None = None,
+) -> Payoffs:
+    """How actor ``own`` sees the payoffs of the actors in ``rows`` (default: everybody, in order),
+    given standard-normal draws ``z`` of shape (A, I).
 
     Ideals shift by ``noise * range * z`` (kept in bounds), saliences scale by ``exp(noise * z)``;
     an actor knows its own payoffs exactly.
     """
+    picked = list(range(len(p.actors))) if rows is None else list(rows)
+    q = p if rows is None else p.select(picked)
     if noise <= 0:
-        return p
-    z_i = z_ideal.copy()
-    z_s = z_salience.copy()
-    z_i[own] = 0.0
-    z_s[own] = 0.0
-    ideal = np.clip(p.ideal + noise * p.span * z_i, p.lo, p.hi)
-    salience = p.salience * np.exp(noise * z_s)
-    return replace(p, ideal=ideal, salience=salience)
+        return q
+    z_i = z_ideal[picked]  # copies (fancy indexing)
+    z_s = z_salience[picked]
+    mine = [k for k, row in enumerate(picked) if row == own]
+    z_i[mine] = 0.0
+    z_s[mine] = 0.0
+    ideal = np.clip(q.ideal + noise * q.span * z_i, q.lo, q.hi)
+    salience = q.salience * np.exp(noise * z_s)
+    return replace(q, ideal=ideal, salience=salience)

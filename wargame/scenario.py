@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, PrivateAttr, StringConstraints, ValidationError, ValidationInfo, field_validator
 
 from agents.strategies import STRATEGIES, StrategyField
 from wargame import params
@@ -177,6 +177,7 @@ class Scenario(Strict):
     injects: list[Inject] = Field(default_factory=list)
     sources: dict[str, Source] = Field(default_factory=dict)
     classroom: Classroom | None = None
+    _dumped: dict[str, Any] | None = PrivateAttr(default=None)  # see _plain()
 
     @field_validator("protocol")
     @classmethod
@@ -213,18 +214,28 @@ class Scenario(Strict):
         return [a for a, spec in self.actors.items() if spec.role == "stakeholder"]
 
     def data(self) -> dict[str, Any]:
-        """The scenario as plain nested data (what dotted paths address)."""
+        """The scenario as plain nested data (what dotted paths address): a fresh copy."""
         return self.model_dump(mode="python", exclude_none=True)
+
+    def _plain(self) -> dict[str, Any]:
+        """:meth:`data`, dumped once and shared: read it, never change it."""
+        if self._dumped is None:
+            self._dumped = self.data()
+        return self._dumped
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Scenario:
+        copied = super().model_copy(update=update, deep=deep)
+        copied._dumped = None  # the copy's data differs where ``update`` says
+        return copied
 
     def with_values(self, values: Mapping[str, Any], source: str = "--set") -> Scenario:
         """A new, fully re-validated scenario with each dotted path in ``values`` replaced."""
         if not values:
             return self
-        data = self.data()
-        problems = []
+        data, problems = self._plain(), []
         for path, value in values.items():
             try:
-                params.set_path(data, path, value)
+                data = params.with_values(data, {path: value})  # copies only the path's containers
             except params.PathError as err:
                 problems.append(Problem(source, path, str(err)))
         if problems:
@@ -310,7 +321,7 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
                         (f"{lat}.{issue_name}", f"target {target} is outside [{linked.lo}, {linked.hi}]")
                     )
 
-    data = s.data()
+    data = s._plain()
     for ename, event in s.events.items():
         at = f"events.{ename}"
         if event.actor not in s.actors:

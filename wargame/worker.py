@@ -22,7 +22,7 @@ from wargame.design import Design, sensitivity_design, sweep_design
 from wargame.distributions import Choice, Distribution, is_number, sample_parameters
 from wargame.episode import Episode
 from wargame.errors import Problem, WargameError
-from wargame.experiment import Experiment, Plan
+from wargame.experiment import Experiment
 from wargame.model import NegotiationModel
 from wargame.scenario import Scenario, validate_scenario
 
@@ -142,9 +142,3 @@ def run_chunk(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.Dat
         rows.append(row)
         rounds.extend(trace_rows)
     return pd.DataFrame(rows), (pd.DataFrame(rounds) if trace else None)
-
-
-def payload_of(plan: Plan) -> str:
-    """What a worker needs, as one string (cached per process by :func:`_prepare`)."""
-    # key order is meaning here (actors' order is the proposing order): never sort it
-    return json.dumps({"experiment": plan.experiment.model_dump(mode="json"), "scenario": plan.scenario})
