@@ -123,10 +123,13 @@ class GovernmentAgent(mesa.Agent):
             self._others_reservation[rows] = seen.reservations(m.no_deal)
             self._others_discount[rows] = seen.discount
         U, r = self._others_utility, self._others_reservation
-        gains = np.maximum(U - r[:, None], 1e-6)
+        logs = U - r[:, None]
+        np.log(np.maximum(logs, 1e-6, out=logs), out=logs)
         # product of the others' perceived gains (as a log sum); their utility breaks ties
         # among packages that give nobody a gain, so offers still drift toward acceptable ones
-        self._others_score = np.log(gains).sum(axis=0) + 1e-6 * U.sum(axis=0)
+        # (a sum over one row is that row, bit for bit: the usual bilateral case skips it)
+        total = logs[0] if len(logs) == 1 else logs.sum(axis=0)
+        self._others_score = total + 1e-6 * (U[0] if len(U) == 1 else U.sum(axis=0))
 
     @property
     def rounds(self) -> int:

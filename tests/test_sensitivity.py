@@ -8,7 +8,7 @@ import yaml
 from typer.testing import CliRunner
 
 from wargame.cli import app
-from wargame.design import DUMMY, SensitivitySpec, design_parameters
+from wargame.design import DUMMY, SensitivitySpec, design_parameters, design_runs, sensitivity_design
 from wargame.errors import WargameError
 from wargame.experiment import load_experiment
 from wargame.montecarlo import run_experiment
@@ -143,6 +143,19 @@ def test_run_directory_contents(tmp_path):
     assert config["experiment"]["runs"] == 7 * 2  # 1 + 2 x 3 points, 2 episodes each
     points = pd.read_parquet(result.run_dir / "points.parquet")
     assert len(points) == 7 and {"utility.seoul", "deal", IDEAL} <= set(points.columns)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"second_order": True}, {"method": "morris", "samples": 3}, {"method": "oat"}, {"replicates": 3}],
+)
+def test_the_number_of_runs_is_known_before_the_design_is_sampled(changes):
+    """The plan counts the episodes without sampling (SALib loads in the workers and at the end)."""
+    plan = load_experiment(SHIPPED)
+    spec = plan.experiment.sensitivity
+    spec = SensitivitySpec.model_validate({**spec.model_dump(), "samples": 8, **changes})
+    scenario = plan.base_scenario()
+    assert design_runs(spec, scenario) == sensitivity_design(spec, scenario, 3).runs
 
 
 def test_rules_expand_to_parameters(tmp_path):

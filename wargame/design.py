@@ -272,6 +272,12 @@ def design_points(method: str, samples: int, n_params: int, second_order: bool =
     return 1 + 2 * n_params
 
 
+def design_runs(spec: SensitivitySpec, scenario: Scenario) -> int:
+    """How many episodes :func:`sensitivity_design` will ask for, without sampling the design."""
+    n_params = len(design_parameters(spec, scenario))
+    return design_points(spec.method, spec.samples, n_params, spec.second_order) * spec.per_point
+
+
 def outputs_for(scenario: Scenario) -> list[str]:
     """The episode columns a sensitivity analysis can take as its output."""
     out = ["deal", "deal_round", "rounds_played", "nash_distance"]

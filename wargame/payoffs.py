@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -86,7 +87,7 @@ class Payoffs:
     def index(self, actor: str) -> int:
         return self.actors.index(actor)
 
-    def select(self, rows: list[int] | np.ndarray) -> Payoffs:
+    def select(self, rows: Sequence[int] | np.ndarray) -> Payoffs:
         """The payoffs of a subset of actors (linkages follow their actor)."""
         rows = np.asarray(rows, dtype=int)
         keep = (self.link_actor[:, None] == rows[None, :]).any(axis=1)
@@ -147,6 +148,15 @@ def utilities(packages: FloatArray, p: Payoffs) -> FloatArray:
     return np.clip(total / weight[:, None], 0.0, 1.0)  # exact bounds despite rounding
 
 
+@lru_cache(maxsize=64)
+def _issue_of(shape: tuple[int, ...]) -> tuple[np.ndarray, tuple[int, ...]]:
+    """For the admissible values of all issues, one after another: the issue of each, and where
+    each issue's values start."""
+    of = np.repeat(np.arange(len(shape)), shape)
+    of.setflags(write=False)
+    return of, tuple(int(a) for a in np.cumsum((0, *shape[:-1])))
+
+
 def grid_utilities(
     p: Payoffs, axes: Sequence[FloatArray], index: np.ndarray, full_grid: bool = False
 ) -> FloatArray:
@@ -175,13 +185,12 @@ def grid_utilities(
 
     # every admissible value of every issue, issue after issue: the per-issue utilities of all of
     # them for every actor in one call, (A, n_0 + n_1 + ...), then split by issue
-    of = np.repeat(np.arange(n_issues), shape)
+    of, starts = _issue_of(shape)
     flat = np.concatenate(axes)[None, :]
     u = issue_utilities(flat, p.ideal[:, of], p.risk, p.lo[of], p.hi[of])[:, 0, :]
     # (contiguous pieces: broadcasting strided views would lay the grid out actor-fastest)
     table = p.salience[:, of] * u
-    ends = np.cumsum(shape).tolist()
-    weighted = [np.ascontiguousarray(table[:, e - n : e]) for n, e in zip(shape, ends, strict=True)]
+    weighted = [np.ascontiguousarray(table[:, a : a + n]) for a, n in zip(starts, shape, strict=True)]
     # the sum over issues is accumulated in issue order, the order of the original evaluation
     # package by package, so every utility is bit for bit what :func:`utilities` sums; the tables
     # stay small (n_0 x n_1 x ...) until the last issue spreads them over the grid
@@ -231,15 +240,13 @@ def perceived(
     Ideals shift by ``noise * range * z`` (kept in bounds), saliences scale by ``exp(noise * z)``;
     an actor knows its own payoffs exactly.
     """
-    picked = list(range(len(p.actors))) if rows is None else list(rows)
-    q = p if rows is None else p.select(picked)
+    q = p if rows is None else p.select(rows)
     if noise <= 0:
         return q
-    z_i = z_ideal[picked]  # copies (fancy indexing)
-    z_s = z_salience[picked]
-    mine = [k for k, row in enumerate(picked) if row == own]
-    z_i[mine] = 0.0
-    z_s[mine] = 0.0
+    picked = np.arange(len(p.actors)) if rows is None else np.asarray(rows)
+    known = picked == own
+    z_i = np.where(known[:, None], 0.0, z_ideal[picked])
+    z_s = np.where(known[:, None], 0.0, z_salience[picked])
     ideal = np.clip(q.ideal + noise * q.span * z_i, q.lo, q.hi)
     salience = q.salience * np.exp(noise * z_s)
     return replace(q, ideal=ideal, salience=salience)

@@ -35,6 +35,7 @@ from wargame.design import (
     SensitivitySpec,
     design_parameters,
     design_points,
+    design_runs,
     problem,
     sensitivity_design,
 )
@@ -389,7 +390,7 @@ def sensitivity_plan(
     problems = check_sensitivity(exp, base, "command line" if changes else str(experiment), {})
     if problems:
         raise WargameError(problems)
-    runs = sensitivity_design(spec, base, exp.seed).runs
+    runs = design_runs(spec, base)  # SALib samples the design in the workers and at the end
     if runs > MAX_RUNS:
         raise WargameError(
             Problem("--samples", "", f"the design needs {runs:,} episodes; at most {MAX_RUNS:,}")
