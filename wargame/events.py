@@ -42,6 +42,8 @@ class FiredEvent:
 
 def hazard(trigger: Trigger, utility: float | np.ndarray) -> float | np.ndarray:
     """Per-round firing probability given the actor's utility of the standing offer."""
+    if np.ndim(utility) == 0:  # one utility, every round of every episode: plain floats
+        return min(max(trigger.base + trigger.slope * (1.0 - float(utility)), 0.0), 1.0)
     return np.clip(trigger.base + trigger.slope * (1.0 - np.asarray(utility)), 0.0, 1.0)
 
 

@@ -246,8 +246,10 @@ class Scenario(Strict):
 # --------------------------------------------------------------------------- validation
 
 
-def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
-    """Cross-field checks pydantic cannot express per field: (dotted path, message) pairs."""
+def _semantic_problems(s: Scenario, validated_from: Any = None) -> list[tuple[str, str]]:
+    """Cross-field checks pydantic cannot express per field: (dotted path, message) pairs.
+    ``validated_from``: the data ``s`` was validated from, where effect paths are looked up first (a
+    scenario's full dump is built only for a path the data leaves to a default)."""
     out: list[tuple[str, str]] = []
     names = set(s.issues)
 
@@ -321,7 +323,6 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
                         (f"{lat}.{issue_name}", f"target {target} is outside [{linked.lo}, {linked.hi}]")
                     )
 
-    data = s._plain()
     for ename, event in s.events.items():
         at = f"events.{ename}"
         if event.actor not in s.actors:
@@ -348,10 +349,13 @@ def _semantic_problems(s: Scenario) -> list[tuple[str, str]]:
                 )
                 continue
             try:
-                value = params.get_path(data, effect.path)
-            except params.PathError as err:
-                out.append((eat, str(err)))
-                continue
+                value = params.get_path(validated_from, effect.path)
+            except params.PathError:
+                try:
+                    value = params.get_path(s._plain(), effect.path)
+                except params.PathError as err:
+                    out.append((eat, str(err)))
+                    continue
             if not isinstance(value, int | float) or isinstance(value, bool):
                 out.append((eat, f"'{effect.path}' is not a number"))
     for i, inject in enumerate(s.injects):
@@ -393,7 +397,7 @@ def validate_scenario(data: Any, source: str = "<scenario>", text: str | None = 
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
         raise WargameError(validation_problems(err, Scenario, data, source, lines)) from None
-    semantic = _semantic_problems(scenario)
+    semantic = _semantic_problems(scenario, data)
     if semantic:
         problems = []
         for path, msg in semantic:
