@@ -25,7 +25,7 @@ LAYERS = [
         "wargame.tables",
         "wargame.schema",
         "wargame.rundir",
-        "wargame.allocator",
+        "wargame.memory",
     ],
     # maths on plain arrays
     ["wargame.solutions", "wargame.bdm", "wargame.actors_csv", "agents.view"],
@@ -188,8 +188,9 @@ def test_the_lazy_packages_export_what_they_list():
 def test_the_allocator_keeps_freed_memory_on_glibc():
     import platform
 
-    from wargame.allocator import keep_freed_memory
+    from wargame.memory import keep_freed_memory, settle
 
     assert keep_freed_memory() is keep_freed_memory()  # once per process
     if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
         assert keep_freed_memory()
+    assert settle() is False  # the main process's objects are never frozen

@@ -19,7 +19,7 @@ from wargame.montecarlo import run_experiment
 from wargame.results import load_run
 from wargame.worker import episode_seeds, play_episode
 
-from .conftest import EXPERIMENTS, SMALL
+from .conftest import EXPERIMENTS, SHIPPED_EXPERIMENTS, SMALL
 
 
 def _files(run_dir: Path) -> dict[str, bytes]:
@@ -118,6 +118,29 @@ def test_the_parent_process_never_loads_the_engine(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def _worker_rss(_: int) -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.mark.slow
+def test_a_workers_memory_does_not_grow_with_its_episodes():
+    """Finished episodes (Mesa models and agents refer to each other) are freed as a worker goes,
+    not when Python's collector gets round to it (which let them pile up to ~100 MB a worker)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from wargame.montecarlo import payload_of, play
+
+    payload = payload_of(load_experiment(SHIPPED_EXPERIMENTS / "summit_2025_mc.yaml"))
+    rss = []
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for batch in range(3):
+            for start in range(batch * 600, (batch + 1) * 600, 25):
+                pool.submit(play, payload, start, start + 25).result()
+            rss.append(pool.submit(_worker_rss, 0).result())
+    assert rss[2] - rss[0] < 8, rss  # MiB, over 1,200 more episodes
 
 
 @pytest.mark.slow

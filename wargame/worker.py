@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wargame.allocator import keep_freed_memory
+from wargame import memory
 from wargame.design import Design, sensitivity_design, sweep_design
 from wargame.distributions import Choice, Distribution, is_number, sample_parameters
 from wargame.episode import Episode
@@ -134,11 +134,13 @@ def _prepare(payload: str) -> tuple[Scenario, dict[str, Distribution], int, bool
 
 def run_chunk(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Episodes ``start .. stop-1``: a top-level function so process pools and Dask can ship it."""
-    keep_freed_memory()
     base, uncertain, seed, trace, design = _prepare(payload)
+    memory.settle()
     rows, rounds = [], []
     for k in range(start, stop):
         row, trace_rows = play_episode(base, uncertain, seed, k, trace, design)
         rows.append(row)
         rounds.extend(trace_rows)
+        if (k - start) % memory.COLLECT_EVERY == memory.COLLECT_EVERY - 1 or k == stop - 1:
+            memory.collect()
     return pd.DataFrame(rows), (pd.DataFrame(rounds) if trace else None)

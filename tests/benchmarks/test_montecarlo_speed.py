@@ -1,15 +1,12 @@
-"""Monte Carlo throughput and memory (run: pytest tests/benchmarks --benchmark-only -o addopts="").
+"""Monte Carlo throughput against Mesa's own runner (run: pytest tests/benchmarks --benchmark-only
+-o addopts="").
 
 Episodes per second for BENCH_RUNS (default 10,000) baseline episodes serially and on 2 worker
-processes, against ``mesa.batch_run`` playing the very same episodes (same model seeds), and the
-peak memory of a BENCH_MEMORY_RUNS (default 100,000) episode run. Slow by design: minutes.
+processes, against ``mesa.batch_run`` playing the very same episodes (same model seeds). Slow by
+design: minutes. Whole-process throughput and memory: test_throughput.py.
 """
 
-import json
 import os
-import subprocess
-import sys
-import textwrap
 
 import mesa
 import pytest
@@ -23,7 +20,6 @@ from wargame.worker import episode_seeds
 from ..conftest import BASELINE
 
 RUNS = int(os.environ.get("BENCH_RUNS", "10000"))
-MEMORY_RUNS = int(os.environ.get("BENCH_MEMORY_RUNS", "100000"))
 
 
 def _plan(runs: int) -> Plan:
@@ -60,33 +56,3 @@ def test_mesa_batch_run_same_episodes(benchmark, processes):
     )
     assert len({r["seed"] for r in rows}) == len(set(seeds))
     benchmark.extra_info["episodes_per_second"] = RUNS / benchmark.stats.stats.mean
-
-
-def test_peak_memory(tmp_path):
-    """Peak resident memory of the main process, and of the biggest worker, for a large run."""
-    code = textwrap.dedent(
-        f"""
-        import json, resource, sys
-        sys.path.insert(0, {str(BASELINE.parents[2])!r})
-        from tests.benchmarks.test_montecarlo_speed import _plan
-        from wargame.montecarlo import run_experiment
-        runs = int(sys.argv[1])
-        result = run_experiment(_plan(runs), executor="process", workers=2, out={str(tmp_path)!r})
-        print(json.dumps({{
-            "runs": runs,
-            "main_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-            "episodes_parquet_mib": (result.run_dir / "episodes.parquet").stat().st_size / 2**20,
-        }}))
-        """
-    )
-    report = []
-    for runs in sorted({MEMORY_RUNS // 10, MEMORY_RUNS}):
-        out = subprocess.run(
-            [sys.executable, "-c", code, str(runs)], capture_output=True, text=True, check=True
-        )
-        report.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(json.dumps(report, indent=2))
-    small, large = report[0], report[-1]
-    # memory must not grow with the run count beyond the results themselves
-    assert large["main_peak_mib"] - small["main_peak_mib"] < 50 + 4 * large["episodes_parquet_mib"]

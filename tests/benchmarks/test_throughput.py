@@ -7,6 +7,8 @@ Run: pytest tests/benchmarks/test_throughput.py --benchmark-only -o addopts="" -
   quick start's 2,000 episodes and at BENCH_LARGE_RUNS (default 20,000), where start-up no longer
   dominates. Records wall time, episodes per second and CPU milliseconds per episode (every
   process of the run: the command and its workers).
+* ``test_peak_memory``: the largest resident memory of any process of the run (the command or a
+  worker) at 2,000 and BENCH_MEMORY_RUNS (default 50,000) episodes: flat in the number of episodes.
 * ``test_episode_cpu``: CPU per episode in one process (sample, build, play, record).
 * ``test_where_the_time_goes``: that CPU split by phase (a profile), printed as a table.
 
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE = Path(os.environ.get("BENCH_SOURCE", ROOT))
 EXPERIMENT = SOURCE / "configs" / "experiments" / "summit_2025_mc.yaml"
 LARGE = int(os.environ.get("BENCH_LARGE_RUNS", "20000"))
+MEMORY = int(os.environ.get("BENCH_MEMORY_RUNS", "50000"))
 CPU_EPISODES = int(os.environ.get("BENCH_CPU_EPISODES", "1000"))
 
 
@@ -58,6 +61,37 @@ def test_batch_whole_process(benchmark, tmp_path, runs):
     print(
         f"\n{SOURCE.name}: wargame batch --workers 2, {runs:,} episodes: {measured['wall']:.2f} s wall, "
         f"{rate:,.0f} episodes/s, {cpu_ms:.2f} ms CPU per episode (all processes)"
+    )
+
+
+# the run in a child, whose rusage then covers it and its workers: the largest resident set of all
+DRIVER = """
+import json, resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, capture_output=True)
+print(json.dumps(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))
+"""
+
+
+@pytest.mark.parametrize("runs", [2000, MEMORY], ids=lambda n: f"{n}-episodes")
+def test_peak_memory(benchmark, tmp_path, runs):
+    command = [sys.executable, "-m", "wargame", "batch", str(EXPERIMENT), "--workers", "2"]
+    command += ["--runs", str(runs), "--out", str(tmp_path)]
+    env = {**os.environ, "PYTHONPATH": str(SOURCE)}
+    peak: list[float] = []
+
+    def run() -> None:
+        done = subprocess.run(
+            [sys.executable, "-c", DRIVER, *command], env=env, cwd=SOURCE, check=True, capture_output=True
+        )
+        peak.append(float(done.stdout))
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    (episodes,) = tmp_path.glob("*/*/episodes.parquet")
+    size = episodes.stat().st_size / 2**20
+    benchmark.extra_info.update(peak_rss_mib=peak[0], episodes_parquet_mib=size)
+    print(
+        f"\n{SOURCE.name}: {runs:,} episodes: peak RSS {peak[0]:.0f} MiB (any process), "
+        f"results {size:.1f} MiB"
     )
 
 
