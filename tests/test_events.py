@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from wargame import events
-from wargame.events import apply_effects, effect_value, hazard
+from wargame.events import effect_value, hazard
 from wargame.model import NegotiationModel
+from wargame.payoffs import Payoffs
 from wargame.scenario import Effect, Trigger
 
 
@@ -25,19 +26,25 @@ def test_effect_ops():
 
 
 def test_effects_are_clamped_to_valid_values(baseline):
-    s, changes = apply_effects(
-        baseline,
-        [
-            Effect(path="actors.seoul.ideal.tariff", op="add", value=-100),
-            Effect(path="actors.seoul.salience.tariff", op="add", value=-5),
-            Effect(path="actors.seoul.discount", op="multiply", value=3),
-        ],
+    effects = [
+        Effect(path="actors.seoul.ideal.tariff", op="add", value=-100),
+        Effect(path="actors.seoul.salience.tariff", op="add", value=-5),
+        Effect(path="actors.seoul.discount", op="multiply", value=3),
+    ]
+    before = Payoffs.from_scenario(baseline)
+    after, changes, touched = events.apply_to_payoffs(
+        before, baseline, [(e, events.target(baseline, e.path)) for e in effects]
     )
-    assert s.actors["seoul"].ideal["tariff"] == 0.0
-    assert s.actors["seoul"].salience["tariff"] == 0.0
-    assert s.actors["seoul"].discount == 1.0
+    seoul, tariff = before.index("seoul"), before.issues.index("tariff")
+    assert after.ideal[seoul, tariff] == 0.0
+    assert after.salience[seoul, tariff] == 0.0
+    assert after.discount[seoul] == 1.0
     assert [c.old for c in changes] == [0.0, 0.30, 0.98]
-    assert baseline.actors["seoul"].ideal["tariff"] == 0.0  # original untouched
+    assert touched == {seoul}
+    assert before.salience[seoul, tariff] == 0.30  # the payoffs it was given are untouched
+    # the scenario as it stands after them is valid
+    changed = baseline.with_values({c.path: c.new for c in changes})
+    np.testing.assert_array_equal(Payoffs.from_scenario(changed).salience, after.salience)
 
 
 def test_inject_fires_on_schedule_and_takes_effect(baseline):

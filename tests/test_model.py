@@ -194,7 +194,7 @@ def test_an_episode_measures_everything_with_the_payoffs_it_ended_with(baseline)
         assert list(episode.gain.values()) == pytest.approx(list(utility - reservation))
         rows = [0, 1]
         U = model.grid_utilities(end.select(rows))
-        nash = Solutions.solve(model.candidates, U, reservation[rows]).nash
+        nash = Solutions(model.candidates, U, reservation[rows]).nash
         assert list(episode.nash.values()) == pytest.approx(list(nash))
         assert not np.allclose(start.reservations(model.no_deal), reservation)  # the events mattered
     assert checked >= 20

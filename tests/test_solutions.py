@@ -11,7 +11,7 @@ def test_nash_of_symmetric_bilateral_is_the_midpoint(bilateral):
     p = Payoffs.from_scenario(bilateral)
     U = p.utilities(packages)
     r = p.reservations(np.array([3.2, 12.5]))
-    sol = solutions.Solutions.solve(packages, U, r)
+    sol = solutions.Solutions(packages, U, r)
     np.testing.assert_allclose(sol.nash, [3.2, 12.5])
     np.testing.assert_allclose(sol.kalai_smorodinsky, [3.2, 12.5])
     np.testing.assert_allclose(sol.utilitarian, [3.2, 12.5])

@@ -126,10 +126,3 @@ def apply_to_payoffs(
         changes.append(Change(where.path, old, new))
         touched.add(where.actor)
     return replace(payoffs, **arrays), tuple(changes), touched  # type: ignore[arg-type]
-
-
-def apply_effects(scenario: Scenario, effects: list[Effect]) -> tuple[Scenario, tuple[Change, ...]]:
-    """A new scenario with the effects applied (clamped to valid values) and the changes made."""
-    compiled = [(e, target(scenario, e.path)) for e in effects]
-    _, changes, _ = apply_to_payoffs(Payoffs.from_scenario(scenario), scenario, compiled)
-    return scenario.with_values({c.path: c.new for c in changes}, source="events"), changes

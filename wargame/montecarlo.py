@@ -351,8 +351,8 @@ def _execute(
     pending = {i: len(range(a, b, step)) for i, a, b in todo}
     parts: dict[int, list[tuple[int, Any]]] = {i: [] for i, _, _ in todo}
     played = finished
-    work = [(t, start, min(start + step, bounds[i])) for t, (i, start) in enumerate(tasks)]
-    results = execute(executor, play, payload_of(plan), work, workers, scheduler)
+    spans = [(t, start, min(start + step, bounds[i])) for t, (i, start) in enumerate(tasks)]
+    results = execute(executor, play, payload_of(plan), spans, workers, scheduler)
     try:
         with closing(results):  # on any way out, the executor stops its workers before we go on
             for t, result in results:

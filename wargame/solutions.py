@@ -75,10 +75,6 @@ class Solutions:
     def __init__(self, candidates: np.ndarray, U: np.ndarray, r: np.ndarray) -> None:
         self.candidates, self.U, self.r = candidates, U, r
 
-    @classmethod
-    def solve(cls, candidates: np.ndarray, U: np.ndarray, r: np.ndarray) -> Solutions:
-        return cls(candidates, U, r)
-
     def _pick(self, i: int | None) -> np.ndarray | None:
         return None if i is None else np.array(self.candidates[i], dtype=float)
 

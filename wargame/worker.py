@@ -1,10 +1,10 @@
-"""What a worker does: sample, play and flatten episodes, a chunk at a time.
+"""What a worker does: sample, play and flatten episodes, a few at a time (a task).
 
 Episode ``k`` of an experiment with seed ``s`` draws everything from
 ``SeedSequence(s).spawn(runs)[k]`` (built directly as ``SeedSequence(s, spawn_key=(k,))``): its
 first child samples the uncertain parameters, its second seeds the Mesa model. So episode ``k``
 has the same parameters and the same result whether it runs alone, serially, in a process pool or
-on a Dask cluster, in any chunking and any order.
+on a Dask cluster, in any chunking and any order. Its memory stays flat (see :mod:`wargame.memory`).
 """
 
 from __future__ import annotations
