@@ -113,14 +113,14 @@ class GovernmentAgent(mesa.Agent):
         seen: Payoffs = perceived(m.payoffs, self.noise, self._z_ideal, self._z_salience, self.index, others)
         if len(rows) == len(self._others):
             self._others_utility = m.grid_utilities(seen)
-            self._others_reservation = seen.reservations(m.no_deal)
+            self._others_reservation = seen.reservations(m.no_deal, m.cost_share)
             self._others_discount = seen.discount
         else:  # copies: a strategy may hold on to the arrays it planned with
             self._others_utility = self._others_utility.copy()
             self._others_reservation = self._others_reservation.copy()
             self._others_discount = self._others_discount.copy()
             self._others_utility[rows] = m.grid_utilities(seen)
-            self._others_reservation[rows] = seen.reservations(m.no_deal)
+            self._others_reservation[rows] = seen.reservations(m.no_deal, m.cost_share)
             self._others_discount[rows] = seen.discount
         U, r = self._others_utility, self._others_reservation
         logs = U - r[:, None]

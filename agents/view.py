@@ -169,7 +169,8 @@ class Table(Protocol):
     payoffs: Payoffs
     reservations: np.ndarray
     principal_names: tuple[str, ...]
-    no_deal: np.ndarray
+    no_deal: np.ndarray  # what the talks failing now leaves (settled tracks keep their terms)
+    cost_share: float  # the part of no_deal_cost a failure now costs (the tracks still open)
 
     @property
     def round(self) -> int: ...

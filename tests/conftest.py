@@ -6,9 +6,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "configs" / "scenarios"
-BASELINE = SCENARIOS / "summit_2025.yaml"
+TEACHING = SCENARIOS / "summit_2025.yaml"  # three issues: the teaching scenario
+PACKAGE = SCENARIOS / "summit_2025_package.yaml"  # the whole package: the baseline
 BILATERAL = SCENARIOS / "bilateral.yaml"
-FLEXIBILITY = SCENARIOS / "summit_2025_flexibility.yaml"
 SHIPPED_EXPERIMENTS = ROOT / "configs" / "experiments"
 DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "bad"
@@ -24,10 +24,17 @@ def exited(result, code: int) -> None:
 
 
 @pytest.fixture(scope="session")
-def baseline():
+def teaching():
     from wargame.scenario import load_scenario
 
-    return load_scenario(BASELINE)
+    return load_scenario(TEACHING)
+
+
+@pytest.fixture(scope="session")
+def package():
+    from wargame.scenario import load_scenario
+
+    return load_scenario(PACKAGE)
 
 
 @pytest.fixture(scope="session")

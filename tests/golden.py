@@ -21,12 +21,22 @@ EXPERIMENTS = ROOT / "configs" / "experiments"
 # (label, experiment file, --set overrides, episodes): the shipped experiments under both
 # protocols, a sensitivity design, and strategies the Monte Carlo draws rarely
 CASES: list[tuple[str, str, dict[str, Any], int]] = [
-    ("mc", "summit_2025_mc.yaml", {}, 200),
-    ("mc_eu", "summit_2025_mc.yaml", {"protocol": "expected_utility"}, 40),
-    ("mc_textbook", "summit_2025_mc.yaml", {"protocol": "expected_utility", "variant": "textbook"}, 20),
-    ("mc_tit_for_tat", "summit_2025_mc.yaml", {"actors.washington.strategy": {"name": "tit_for_tat"}}, 30),
-    ("mc_many_events", "summit_2025_mc.yaml", {"events.tokyo_coordination.max_fires": 4}, 30),
-    ("sensitivity", "summit_2025_sensitivity.yaml", {}, 60),
+    ("mc", "summit_2025_teaching_mc.yaml", {}, 200),
+    ("mc_eu", "summit_2025_teaching_mc.yaml", {"protocol": "expected_utility"}, 40),
+    (
+        "mc_textbook",
+        "summit_2025_teaching_mc.yaml",
+        {"protocol": "expected_utility", "variant": "textbook"},
+        20,
+    ),
+    (
+        "mc_tit_for_tat",
+        "summit_2025_teaching_mc.yaml",
+        {"actors.washington.strategy": {"name": "tit_for_tat"}},
+        30,
+    ),
+    ("mc_many_events", "summit_2025_teaching_mc.yaml", {"events.tokyo_coordination.max_fires": 4}, 30),
+    ("sensitivity", "summit_2025_teaching_sensitivity.yaml", {}, 60),
 ]
 EXACT = ("deal", "deal_round", "rounds_played", "outcome.", "events.", "seed", "redraws")
 CLOSE = ("utility.", "gain.", "discounted.", "nash.", "nash_distance", "forecast.", "forecast_mean.")

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from wargame.cli import app
 
-from .conftest import BASELINE, SCENARIOS, SHIPPED_EXPERIMENTS
+from .conftest import SCENARIOS, SHIPPED_EXPERIMENTS, TEACHING
 from .corpus import (
     SET_PATHS,
     SET_VALUES,
@@ -95,7 +95,7 @@ def test_set_values():
             def work(path=path, value=value):
                 import json
 
-                result = runner.invoke(app, ["run", str(BASELINE), "--json", "--set", f"{path}={value}"])
+                result = runner.invoke(app, ["run", str(TEACHING), "--json", "--set", f"{path}={value}"])
                 if result.exception is not None and not isinstance(result.exception, SystemExit):
                     raise result.exception
                 if result.exit_code == 2:
@@ -145,7 +145,7 @@ def test_garbage_typed_into_play_through_a_terminal(tmp_path):
             out = tmp_path / f"g{i}"
             child = pexpect.spawn(
                 sys.executable,
-                ["-m", "wargame", "play", str(BASELINE), "--as", "seoul", "--out", str(out)],
+                ["-m", "wargame", "play", str(TEACHING), "--as", "seoul", "--out", str(out)],
                 encoding="utf-8",
                 timeout=60,
                 dimensions=(50, 140),

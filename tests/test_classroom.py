@@ -13,7 +13,7 @@ from wargame.cli import app
 from wargame.errors import WargameError
 from wargame.model import NegotiationModel
 
-from .conftest import BASELINE, BILATERAL, exited
+from .conftest import BILATERAL, TEACHING, exited
 
 runner = CliRunner()
 FAST = ["--reference-runs", "20", "--workers", "1"]
@@ -33,8 +33,8 @@ def _game(tmp_path):
 # -- role cards ---------------------------------------------------------------------------------
 
 
-def test_brief_for_seoul_in_plain_words(baseline):
-    text = classroom.brief(baseline, "seoul")
+def test_brief_for_seoul_in_plain_words(teaching):
+    text = classroom.brief(teaching, "seoul")
     assert text.startswith("ROLE CARD: SEOUL")
     assert "Washington, 25 August 2025" in text  # the public situation
     assert "You are President Lee's delegation" in text  # the private briefing
@@ -45,23 +45,23 @@ def test_brief_for_seoul_in_plain_words(baseline):
     )
     assert "Accept nothing worth less than 0.42 to you" in text
     assert "Beijing (outside the room)" in text
-    md = classroom.brief(baseline, "seoul", "md")
+    md = classroom.brief(teaching, "seoul", "md")
     assert md.startswith("# Role card: Seoul") and "## Your bottom line" in md
 
 
-def test_brief_for_a_stakeholder_lists_what_it_can_do(baseline):
-    text = classroom.brief(baseline, "beijing")
+def test_brief_for_a_stakeholder_lists_what_it_can_do(teaching):
+    text = classroom.brief(teaching, "beijing")
     assert "You do not sit at the table" in text
     assert "beijing_coercion (at most 1x)" in text
 
 
 def test_brief_command_and_bad_input():
-    result = runner.invoke(app, ["brief", str(BASELINE), "--as", "washington", "--format", "md"])
+    result = runner.invoke(app, ["brief", str(TEACHING), "--as", "washington", "--format", "md"])
     exited(result, 0)
     assert "# Role card: Washington" in result.output
     assert "Seoul (President Lee Jae-myung) loses more from a no-deal than you do" in result.output
-    exited(runner.invoke(app, ["brief", str(BASELINE), "--as", "moscow"]), 2)
-    exited(runner.invoke(app, ["brief", str(BASELINE), "--as", "seoul", "--format", "pdf"]), 2)
+    exited(runner.invoke(app, ["brief", str(TEACHING), "--as", "moscow"]), 2)
+    exited(runner.invoke(app, ["brief", str(TEACHING), "--as", "seoul", "--format", "pdf"]), 2)
 
 
 # -- scripted games -----------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def test_a_scripted_game_as_seoul_to_a_debrief(tmp_path):
         },
     )
     result = runner.invoke(
-        app, ["play", str(BASELINE), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
+        app, ["play", str(TEACHING), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
     )
     exited(result, 0)
     assert "Debrief: summit_2025, played as seoul" in result.output
@@ -153,7 +153,7 @@ def test_hot_seat_game_of_two_humans(tmp_path):
 def _load():
     from wargame.scenario import load_scenario
 
-    return load_scenario(BASELINE)
+    return load_scenario(TEACHING)
 
 
 def test_a_human_stakeholder_chooses_its_events(tmp_path):
@@ -173,7 +173,7 @@ def test_moves_running_out_saves_the_game(tmp_path):
         tmp_path, {"seoul": [{"propose": {"defense_spending": 2.6, "troop_level": 28.5, "tariff": 0}}]}
     )
     result = runner.invoke(
-        app, ["play", str(BASELINE), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
+        app, ["play", str(TEACHING), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
     )
     exited(result, 0)
     folder, t = _game(tmp_path)
@@ -205,7 +205,7 @@ def test_bad_moves_files_exit_2_and_write_nothing(tmp_path, moves, words):
     path = _moves(tmp_path, moves)
     result = runner.invoke(
         app,
-        ["play", str(BASELINE), "--as", "seoul", "--moves", str(path), "--out", str(tmp_path / "o"), *FAST],
+        ["play", str(TEACHING), "--as", "seoul", "--moves", str(path), "--out", str(tmp_path / "o"), *FAST],
         env={"COLUMNS": "200"},
     )
     exited(result, 2)
@@ -223,7 +223,7 @@ def test_a_move_that_does_not_fit_the_moment_is_a_clear_error(tmp_path):
     path = _moves(tmp_path, {"seoul": ["accept"]})  # Seoul must open with an offer
     result = runner.invoke(
         app,
-        ["play", str(BASELINE), "--as", "seoul", "--moves", str(path), "--out", str(tmp_path), *FAST],
+        ["play", str(TEACHING), "--as", "seoul", "--moves", str(path), "--out", str(tmp_path), *FAST],
         env={"COLUMNS": "200"},
     )
     exited(result, 2)
@@ -234,7 +234,7 @@ def test_a_move_that_does_not_fit_the_moment_is_a_clear_error(tmp_path):
 
 def test_bad_actors_exit_2(tmp_path):
     for args in (["--as", "moscow"], ["--as", "seoul", "--as", "seoul"]):
-        exited(runner.invoke(app, ["play", str(BASELINE), *args, "--out", str(tmp_path)]), 2)
+        exited(runner.invoke(app, ["play", str(TEACHING), *args, "--out", str(tmp_path)]), 2)
     assert not (tmp_path / "classroom").exists()
 
 
@@ -295,7 +295,7 @@ def test_keyboard_game_in_a_real_terminal(tmp_path):
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "wargame", "play", str(BASELINE), "--as", "seoul", "--out", str(tmp_path), *FAST],
+        ["-m", "wargame", "play", str(TEACHING), "--as", "seoul", "--out", str(tmp_path), *FAST],
         encoding="utf-8",
         timeout=60,
         dimensions=(50, 140),
@@ -414,17 +414,17 @@ def test_a_damaged_transcript_is_a_clear_error(tmp_path):
 # -- regressions (issue 12) ---------------------------------------------------------------------
 
 
-def test_a_stakeholders_role_card_says_nothing_of_holding_out(baseline):
+def test_a_stakeholders_role_card_says_nothing_of_holding_out(teaching):
     """Only a government at the table can hold out: a stakeholder's card does not compare fallbacks."""
-    for actor in baseline.stakeholders:
-        text = classroom.brief(baseline, actor)
+    for actor in teaching.stakeholders:
+        text = classroom.brief(teaching, actor)
         assert "hold out" not in text and "time is on their side" not in text
-    assert "you can afford to hold out" in classroom.brief(baseline, "washington")
+    assert "you can afford to hold out" in classroom.brief(teaching, "washington")
 
 
 def test_scenario_text_prints_as_written():
     """Citations like "[wire, cfr]" in a description are text, not rich markup."""
-    result = runner.invoke(app, ["brief", str(BASELINE), "--as", "beijing"])
+    result = runner.invoke(app, ["brief", str(TEACHING), "--as", "beijing"])
     exited(result, 0)
     assert "largest trading partner [wire, cfr], squeezes" in " ".join(result.output.split())
 
@@ -443,7 +443,7 @@ def test_typed_markup_and_huge_lines_are_just_bad_input(tmp_path):
             "-m",
             "wargame",
             "play",
-            str(BASELINE),
+            str(TEACHING),
             "--as",
             "seoul",
             "--out",
@@ -468,7 +468,7 @@ def test_a_closed_keyboard_is_a_clear_error(tmp_path):
     import subprocess
 
     proc = subprocess.run(
-        [sys.executable, "-m", "wargame", "play", str(BASELINE), "--as", "seoul", "--out", str(tmp_path)],
+        [sys.executable, "-m", "wargame", "play", str(TEACHING), "--as", "seoul", "--out", str(tmp_path)],
         stdin=subprocess.DEVNULL if False else None,
         capture_output=True,
         text=True,
@@ -535,7 +535,7 @@ def test_ctrl_c_during_the_debrief_keeps_the_game_and_debrief_makes_it_later(tmp
     monkeypatch.setattr(terminal, "debrief", interrupted)
     result = runner.invoke(
         app,
-        ["play", str(BASELINE), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST],
+        ["play", str(TEACHING), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST],
         env={"COLUMNS": "200"},
     )
     exited(result, 0)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from wargame.cli import app
 
-from .conftest import BAD, BASELINE, BILATERAL, SCENARIOS, SMALL, exited
+from .conftest import BAD, BILATERAL, SCENARIOS, SMALL, TEACHING, exited
 
 runner = CliRunner()
 
@@ -33,7 +33,7 @@ def test_validate_reports_every_bad_file_and_exits_2():
 
 
 def test_run_prints_transcript_and_outcome():
-    result = runner.invoke(app, ["run", str(BASELINE), "--seed", "3"], env={"COLUMNS": "160"})
+    result = runner.invoke(app, ["run", str(TEACHING), "--seed", "3"], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     for words in (
         "round by round",
@@ -46,12 +46,12 @@ def test_run_prints_transcript_and_outcome():
 
 
 def test_run_json_is_the_episode():
-    result = runner.invoke(app, ["run", str(BASELINE), "--seed", "3", "--json"])
+    result = runner.invoke(app, ["run", str(TEACHING), "--seed", "3", "--json"])
     assert result.exit_code == 0
     data = json.loads(result.output)
     from wargame.model import NegotiationModel
 
-    assert data == json.loads(json.dumps(NegotiationModel(BASELINE, seed=3).run().to_dict()))
+    assert data == json.loads(json.dumps(NegotiationModel(TEACHING, seed=3).run().to_dict()))
 
 
 def test_run_set_and_rounds_change_the_episode():
@@ -66,7 +66,7 @@ def test_run_set_and_rounds_change_the_episode():
 
 
 def test_run_bad_path_lists_nearest():
-    result = runner.invoke(app, ["run", str(BASELINE), "--set", "actors.seoul.salince.tariff=0.6"])
+    result = runner.invoke(app, ["run", str(TEACHING), "--set", "actors.seoul.salince.tariff=0.6"])
     exited(result, 2)
     assert "nearest valid paths: actors.seoul.salience.tariff" in result.output
 
@@ -75,14 +75,14 @@ def test_run_bad_inputs_exit_2(tmp_path):
     cases = [
         ["run", str(tmp_path / "missing.yaml")],
         ["run", str(BAD / "not_yaml.yaml")],
-        ["run", str(BASELINE), "--set", "no-equals"],
-        ["run", str(BASELINE), "--set", "actors.seoul.discount=2"],
-        ["run", str(BASELINE), "--rounds", "0"],
+        ["run", str(TEACHING), "--set", "no-equals"],
+        ["run", str(TEACHING), "--set", "actors.seoul.discount=2"],
+        ["run", str(TEACHING), "--rounds", "0"],
         ["run", str(tmp_path)],
-        ["run", str(BASELINE), "--seed", "-1"],
-        ["run", str(BASELINE), "--set", "issues.tariff.step=0.0000000001"],
-        ["run", str(BASELINE), "--set", "events.tokyo_coordination.effects.0.path=actors.seoul.strategy.e"],
-        ["run", str(BASELINE), "--set", "actors=3"],
+        ["run", str(TEACHING), "--seed", "-1"],
+        ["run", str(TEACHING), "--set", "issues.tariff.step=0.0000000001"],
+        ["run", str(TEACHING), "--set", "events.tokyo_coordination.effects.0.path=actors.seoul.strategy.e"],
+        ["run", str(TEACHING), "--set", "actors=3"],
     ]
     for args in cases:
         exited(runner.invoke(app, args), 2)
@@ -205,7 +205,7 @@ def test_ctrl_c_during_a_command_is_quiet(monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(NegotiationModel, "run", interrupted)
-    result = runner.invoke(app, ["run", str(BASELINE)])
+    result = runner.invoke(app, ["run", str(TEACHING)])
     exited(result, 130)
     assert "interrupted" in result.output
 
@@ -237,7 +237,7 @@ def test_json_output_is_always_valid_json(tmp_path):
     """No NaN or Infinity, which strict JSON parsers refuse: a value JSON cannot say is null."""
     import math
 
-    result = runner.invoke(app, ["run", str(BASELINE), "--json"])
+    result = runner.invoke(app, ["run", str(TEACHING), "--json"])
     exited(result, 0)
 
     def strict(text):
@@ -298,7 +298,7 @@ def test_compare_says_how_the_configurations_differ(tmp_path):
 
 def test_tables_fit_an_80_column_terminal_and_cut_no_name():
     """Wide tables wrap their cells between words instead of cutting actor names and paths."""
-    result = runner.invoke(app, ["run", str(BASELINE), "--seed", "3"], env={"COLUMNS": "80"})
+    result = runner.invoke(app, ["run", str(TEACHING), "--seed", "3"], env={"COLUMNS": "80"})
     exited(result, 0)
     lines = result.output.splitlines()
     assert max(len(line) for line in lines) <= 80

@@ -145,7 +145,7 @@ def test_compare_flags_only_real_differences():
     assert compare(base, shifted).set_index("metric").loc["outcome.x", "significant"]
 
 
-def test_rounds_to_a_deal_count_rounds_and_shares_keep_their_digits(baseline):
+def test_rounds_to_a_deal_count_rounds_and_shares_keep_their_digits(teaching):
     """A deal in round 0 took one round; 1,999 deals in 2,000 is not "1.000"."""
     from wargame.summary import summarize
     from wargame.tables import rate
@@ -155,12 +155,12 @@ def test_rounds_to_a_deal_count_rounds_and_shares_keep_their_digits(baseline):
             "deal": [True, True, True, False],
             "deal_round": [0, 2, 3, -1],
             "nash_distance": [0.1, 0.2, 0.3, np.nan],
-            **{f"outcome.{i}": [1.0] * 4 for i in baseline.issues},
-            **{f"{k}.{a}": [0.5] * 4 for k in ("utility", "gain") for a in baseline.actors},
-            **{f"events.{e}": [0] * 4 for e in baseline.events},
+            **{f"outcome.{i}": [1.0] * 4 for i in teaching.issues},
+            **{f"{k}.{a}": [0.5] * 4 for k in ("utility", "gain") for a in teaching.actors},
+            **{f"events.{e}": [0] * 4 for e in teaching.events},
         }
     )
-    summary = summarize(frame, baseline)
+    summary = summarize(frame, teaching)
     assert summary["rounds_to_deal"]["mean"] == pytest.approx((1 + 3 + 4) / 3)
     assert summary["rounds_to_deal"]["by_round"] == {"0": 0.25, "2": 0.25, "3": 0.25}
     assert rate(1999 / 2000) == "0.9995" and rate(1 / 3000) == "0.0003" and rate(0.5) == "0.500"

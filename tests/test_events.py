@@ -25,15 +25,15 @@ def test_effect_ops():
     assert effect_value(Effect(path="x", op="toward", value=15, fraction=0.5), 25) == 20
 
 
-def test_effects_are_clamped_to_valid_values(baseline):
+def test_effects_are_clamped_to_valid_values(teaching):
     effects = [
         Effect(path="actors.seoul.ideal.tariff", op="add", value=-100),
         Effect(path="actors.seoul.salience.tariff", op="add", value=-5),
         Effect(path="actors.seoul.discount", op="multiply", value=3),
     ]
-    before = Payoffs.from_scenario(baseline)
+    before = Payoffs.from_scenario(teaching)
     after, changes, touched = events.apply_to_payoffs(
-        before, baseline, [(e, events.target(baseline, e.path)) for e in effects]
+        before, teaching, [(e, events.target(teaching, e.path)) for e in effects]
     )
     seoul, tariff = before.index("seoul"), before.issues.index("tariff")
     assert after.ideal[seoul, tariff] == 0.0
@@ -43,15 +43,15 @@ def test_effects_are_clamped_to_valid_values(baseline):
     assert touched == {seoul}
     assert before.salience[seoul, tariff] == 0.30  # the payoffs it was given are untouched
     # the scenario as it stands after them is valid
-    changed = baseline.with_values({c.path: c.new for c in changes})
+    changed = teaching.with_values({c.path: c.new for c in changes})
     np.testing.assert_array_equal(Payoffs.from_scenario(changed).salience, after.salience)
 
 
-def test_inject_fires_on_schedule_and_takes_effect(baseline):
-    quiet = {f"events.{e}.trigger.base": 0.0 for e in baseline.events} | {
-        f"events.{e}.trigger.slope": 0.0 for e in baseline.events
+def test_inject_fires_on_schedule_and_takes_effect(teaching):
+    quiet = {f"events.{e}.trigger.base": 0.0 for e in teaching.events} | {
+        f"events.{e}.trigger.slope": 0.0 for e in teaching.events
     }
-    m = NegotiationModel(baseline, seed=5, overrides=quiet)
+    m = NegotiationModel(teaching, seed=5, overrides=quiet)
     before = m.scenario.actors["seoul"].salience["troop_level"]
     m.step()  # round 0: nothing scheduled
     assert m.fired == []
@@ -64,8 +64,8 @@ def test_inject_fires_on_schedule_and_takes_effect(baseline):
     assert m.history[1].events == ("pyongyang_provocation",)
 
 
-def test_certain_hazard_fires_every_round_up_to_max_fires(baseline):
-    s = baseline.with_values(
+def test_certain_hazard_fires_every_round_up_to_max_fires(teaching):
+    s = teaching.with_values(
         {
             "events.tokyo_coordination.trigger.base": 1.0,
             "events.tokyo_coordination.max_fires": 3,
@@ -85,22 +85,22 @@ def test_certain_hazard_fires_every_round_up_to_max_fires(baseline):
     assert all(c.old == c.new == 15.0 for c in washington)  # already at parity: no change
 
 
-def test_impossible_hazard_never_fires(baseline):
-    s = baseline.with_values(
+def test_impossible_hazard_never_fires(teaching):
+    s = teaching.with_values(
         {"events.beijing_coercion.trigger.base": 0.0, "events.beijing_coercion.trigger.slope": -1.0}
     )
     for seed in range(10):
         assert NegotiationModel(s, seed=seed).run().event_counts["beijing_coercion"] == 0
 
 
-def test_beliefs_are_computed_when_read_and_only_what_an_event_changed(baseline, monkeypatch):
+def test_beliefs_are_computed_when_read_and_only_what_an_event_changed(teaching, monkeypatch):
     """The model computes a principal's utilities over the grid when somebody reads them, and an
     agent its view of the others when it proposes: a responder never builds one. An event that
     changes a stakeholder's payoffs leaves the principals' utilities, views and plans alone."""
-    quiet = {f"events.{e}.trigger.base": 0.0 for e in baseline.events} | {
-        f"events.{e}.trigger.slope": 0.0 for e in baseline.events
+    quiet = {f"events.{e}.trigger.base": 0.0 for e in teaching.events} | {
+        f"events.{e}.trigger.slope": 0.0 for e in teaching.events
     }
-    m = NegotiationModel(baseline, seed=5, overrides={**quiet, "injects": []})
+    m = NegotiationModel(teaching, seed=5, overrides={**quiet, "injects": []})
     calls = []
     grid = m.grid_utilities
     monkeypatch.setattr(m, "grid_utilities", lambda p: calls.append(p.actors) or grid(p))

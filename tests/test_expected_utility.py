@@ -15,7 +15,7 @@ from wargame.errors import WargameError
 from wargame.model import NegotiationModel
 from wargame.montecarlo import run_experiment
 
-from .conftest import BASELINE, BILATERAL, SMALL, exited
+from .conftest import BILATERAL, SMALL, TEACHING, exited
 from .test_bdm import EC
 
 runner = CliRunner()
@@ -33,7 +33,7 @@ def test_baseline_runs_under_expected_utility():
     verdicts occur, Seoul's veto more often (its fallback is better than a 17,000-troop forecast)."""
     verdicts = []
     for seed in range(40):
-        model = NegotiationModel(BASELINE, seed=seed, overrides=EU)
+        model = NegotiationModel(TEACHING, seed=seed, overrides=EU)
         ep = model.run()
         assert ep.protocol == "expected_utility"
         assert ep.rounds_played == model.rounds  # fixed number of rounds, as in the paper
@@ -62,7 +62,7 @@ def test_baseline_runs_under_expected_utility():
 
 
 def test_a_rejected_forecast_is_no_deal_and_the_forecast_is_kept():
-    outcomes = [NegotiationModel(BASELINE, seed=s, overrides=EU).run() for s in range(12)]
+    outcomes = [NegotiationModel(TEACHING, seed=s, overrides=EU).run() for s in range(12)]
     rejected = [ep for ep in outcomes if not ep.deal]
     accepted = [ep for ep in outcomes if ep.deal]
     assert rejected and accepted  # the baseline gives both, depending on the events
@@ -72,11 +72,11 @@ def test_a_rejected_forecast_is_no_deal_and_the_forecast_is_kept():
 
 
 def test_expected_utility_is_deterministic_and_seed_dependent():
-    a = NegotiationModel(BASELINE, seed=11, overrides=EU).run()
-    b = NegotiationModel(BASELINE, seed=11, overrides=EU).run()
+    a = NegotiationModel(TEACHING, seed=11, overrides=EU).run()
+    b = NegotiationModel(TEACHING, seed=11, overrides=EU).run()
     assert a == b
     forecasts = {
-        tuple(NegotiationModel(BASELINE, seed=s, overrides=EU).run().forecast.values()) for s in range(8)
+        tuple(NegotiationModel(TEACHING, seed=s, overrides=EU).run().forecast.values()) for s in range(8)
     }
     assert len(forecasts) > 1  # events (random) change the forecast
 
@@ -99,7 +99,7 @@ def test_an_event_moving_an_ideal_moves_the_position():
     before that round's challenges, which then run on the shifted positions."""
     from wargame.scenario import validate_scenario
 
-    data = NegotiationModel(BASELINE, seed=0).scenario.data()
+    data = NegotiationModel(TEACHING, seed=0).scenario.data()
     data["injects"] = [{"round": 1, "event": "beijing_coercion", "note": "test"}]
     for e in data["events"].values():
         e.pop("trigger", None)
@@ -154,7 +154,7 @@ def test_compare_two_protocols_side_by_side(tmp_path):
 def test_run_cli_under_expected_utility():
     result = runner.invoke(
         app,
-        ["run", str(BASELINE), "--seed", "4", "--set", "protocol=expected_utility"],
+        ["run", str(TEACHING), "--seed", "4", "--set", "protocol=expected_utility"],
         env={"COLUMNS": "160"},
     )
     exited(result, 0)
@@ -162,11 +162,11 @@ def test_run_cli_under_expected_utility():
         assert words in result.output
     textbook = runner.invoke(
         app,
-        ["run", str(BASELINE), "--set", "protocol=expected_utility", "--set", "variant=textbook", "--json"],
+        ["run", str(TEACHING), "--set", "protocol=expected_utility", "--set", "variant=textbook", "--json"],
     )
     exited(textbook, 0)
     assert json.loads(textbook.output)["protocol"] == "expected_utility"
-    bad = runner.invoke(app, ["run", str(BASELINE), "--set", "variant=bdm2009"])
+    bad = runner.invoke(app, ["run", str(TEACHING), "--set", "variant=bdm2009"])
     exited(bad, 2)
     assert "variant" in bad.output
 

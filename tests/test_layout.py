@@ -28,7 +28,14 @@ LAYERS = [
         "wargame.memory",
     ],
     # maths on plain arrays
-    ["wargame.solutions", "wargame.bdm", "wargame.actors_csv", "agents.view"],
+    [
+        "wargame.solutions",
+        "wargame.bdm",
+        "wargame.actors_csv",
+        "wargame.timeline",
+        "wargame.measures",
+        "agents.view",
+    ],
     # plug-ins and their registries: strategies and protocols (they see narrow views, not the model)
     ["agents.strategies*", "wargame.episode", "wargame.protocols*"],
     # the scenario schema, which takes the names it allows from the registries
@@ -125,14 +132,14 @@ def test_strategies_and_protocols_use_only_narrow_views():
             assert not every & {"wargame.model", "agents.government", "mesa"}, name
 
 
-def test_the_agent_and_the_model_provide_the_views(baseline):
+def test_the_agent_and_the_model_provide_the_views(teaching):
     """The views are typing Protocols: the agent and the model must have every member (checked at
     run time here, because Mesa has no type information for mypy to check them against)."""
     from agents.view import NegotiatorView, Party, SeatView, Table
     from wargame.model import NegotiationModel
     from wargame.protocols import ProtocolTable
 
-    model = NegotiationModel(baseline, seed=0)
+    model = NegotiationModel(teaching, seed=0)
     seoul = model.principals[0]
     assert isinstance(seoul, NegotiatorView) and isinstance(seoul, SeatView) and isinstance(seoul, Party)
     for protocol in (Table, ProtocolTable):

@@ -21,19 +21,19 @@ units = arrays(np.float64, (7, 3), elements=st.floats(0, 1))
 @given(
     unit=units, risk=st.floats(1, 5), linkage=st.just(0.0) | st.floats(1e-12, 1)
 )  # a file holds 0 or >= 1e-12
-def test_utilities_in_unit_interval(baseline, unit, risk, linkage):
-    s = baseline.with_values({"actors.seoul.risk": risk, "actors.washington.linkages.0.weight": linkage})
+def test_utilities_in_unit_interval(teaching, unit, risk, linkage):
+    s = teaching.with_values({"actors.seoul.risk": risk, "actors.washington.linkages.0.weight": linkage})
     p = Payoffs.from_scenario(s)
     U = p.utilities(_packages(p, unit))
     assert U.shape == (5, 7)
     assert np.all(U >= 0) and np.all(U <= 1)
 
 
-def test_ideal_gives_one(baseline):
-    p = Payoffs.from_scenario(baseline)
+def test_ideal_gives_one(teaching):
+    p = Payoffs.from_scenario(teaching)
     for a, actor in enumerate(p.actors):
         if actor == "washington":  # its linkage targets equal its ideals, so still 1
-            assert baseline.actors[actor].linkages[0].targets == {
+            assert teaching.actors[actor].linkages[0].targets == {
                 "defense_spending": 3.8,
                 "troop_level": 24.0,
             }
@@ -42,8 +42,8 @@ def test_ideal_gives_one(baseline):
 
 @settings(max_examples=40, deadline=None)
 @given(unit=units)
-def test_batch_equals_loop(baseline, unit):
-    p = Payoffs.from_scenario(baseline)
+def test_batch_equals_loop(teaching, unit):
+    p = Payoffs.from_scenario(teaching)
     x = _packages(p, unit)
     batch = p.utilities(x)
     loop = np.stack([p.utilities(row[None, :])[:, 0] for row in x], axis=1)
@@ -71,9 +71,9 @@ def test_salience_is_normalized(bilateral):
     np.testing.assert_allclose(a.utilities(x), b.utilities(x))
 
 
-def test_linkage_complement_rewards_the_pair(baseline):
-    s0 = baseline.with_values({"actors.washington.linkages.0.weight": 0.0})
-    s1 = baseline.with_values({"actors.washington.linkages.0.weight": 0.5})
+def test_linkage_complement_rewards_the_pair(teaching):
+    s0 = teaching.with_values({"actors.washington.linkages.0.weight": 0.0})
+    s1 = teaching.with_values({"actors.washington.linkages.0.weight": 0.5})
     w = 1
     both = np.array([[3.8, 24.0, 0.0]])  # both linked issues at target, tariff far away
     one = np.array([[3.8, 28.5, 0.0]])  # only one at target
@@ -84,17 +84,17 @@ def test_linkage_complement_rewards_the_pair(baseline):
     assert gain_both > 0 > gain_one
 
 
-def test_substitute_linkage_is_the_complement(baseline):
-    s = baseline.with_values({"actors.washington.linkages.0.kind": "substitute"})
-    p_sub, p_com = Payoffs.from_scenario(s), Payoffs.from_scenario(baseline)
+def test_substitute_linkage_is_the_complement(teaching):
+    s = teaching.with_values({"actors.washington.linkages.0.kind": "substitute"})
+    p_sub, p_com = Payoffs.from_scenario(s), Payoffs.from_scenario(teaching)
     x = np.array([[3.8, 24.0, 15.0]])
     assert p_com.utilities(x)[1, 0] == pytest.approx(1.0, abs=1e-12)
     assert p_sub.utilities(x)[1, 0] < 1.0
 
 
-def test_grid_utilities_match_direct(baseline):
+def test_grid_utilities_match_direct(teaching):
     rng = np.random.default_rng(0)
-    for s in (baseline, baseline.with_values({"max_candidates": 500})):  # full grid and sampled
+    for s in (teaching, teaching.with_values({"max_candidates": 500})):  # full grid and sampled
         for linkage in ("complement", "substitute"):
             s = s.with_values({"actors.washington.linkages.0.kind": linkage})
             packages, index = space.candidates(s, rng)
@@ -106,8 +106,8 @@ def test_grid_utilities_match_direct(baseline):
                 np.testing.assert_allclose(fast, direct, atol=1e-12)
 
 
-def test_perception_noise_leaves_own_payoffs_alone(baseline):
-    p = Payoffs.from_scenario(baseline)
+def test_perception_noise_leaves_own_payoffs_alone(teaching):
+    p = Payoffs.from_scenario(teaching)
     rng = np.random.default_rng(1)
     z1, z2 = rng.standard_normal(p.ideal.shape), rng.standard_normal(p.ideal.shape)
     seen = perceived(p, 0.2, z1, z2, own=0)
@@ -122,9 +122,9 @@ def test_perception_noise_leaves_own_payoffs_alone(baseline):
     np.testing.assert_array_equal(some.salience, whole.salience)
 
 
-def test_space_axes_and_snap(baseline):
-    ax = space.axes(baseline)
+def test_space_axes_and_snap(teaching):
+    ax = space.axes(teaching)
     assert [len(a) for a in ax] == [31, 28, 26]
     assert ax[1][-1] == 28.5 and ax[2][0] == 0.0
-    snapped = space.snap(np.array([[3.14, 27.9, 14.4], [9.0, -3.0, 25.0]]), baseline)
+    snapped = space.snap(np.array([[3.14, 27.9, 14.4], [9.0, -3.0, 25.0]]), teaching)
     np.testing.assert_allclose(snapped, [[3.1, 28.0, 14.0], [5.0, 15.0, 25.0]])

@@ -17,7 +17,7 @@ BAD_FILES = {
     "negative_salience.yaml": ("actors.seoul.salience.defense_spending", 37, ">= 0"),
     "zero_salience.yaml": ("actors.seoul.salience", 37, "all saliences are zero"),
     "discount_out_of_range.yaml": ("actors.seoul.discount", 39, "less than or equal to 1"),
-    "risk_below_one.yaml": ("actors.seoul.risk", 38, "greater than or equal to 1"),
+    "risk_out_of_range.yaml": ("actors.seoul.risk", 38, "risk must be between 0.25 and 10 (got 0.1"),
     "unknown_strategy.yaml": ("actors.seoul.strategy", 41, "'bouleware'"),
     "event_unknown_actor.yaml": ("events.tokyo_coordination.actor", 178, "did you mean 'tokyo'"),
     "event_unknown_path.yaml": ("events.beijing_coercion.effects.0.path", 175, "actors.seoul.no_deal_cost"),
@@ -115,25 +115,25 @@ def test_strategy_parameter_checks(bilateral):
         validate_scenario(data)
 
 
-def test_event_cannot_change_its_own_actor(baseline):
+def test_event_cannot_change_its_own_actor(teaching):
     from wargame.scenario import validate_scenario
 
-    data = baseline.data()
+    data = teaching.data()
     data["events"]["tokyo_coordination"]["effects"][0]["path"] = "actors.tokyo.ideal.tariff"
     with pytest.raises(WargameError, match="not its own actor"):
         validate_scenario(data)
 
 
-def test_inject_after_last_round(baseline):
+def test_inject_after_last_round(teaching):
     with pytest.raises(WargameError, match="after the last round"):
-        baseline.with_values({"rounds": 1})
+        teaching.with_values({"rounds": 1})
 
 
-def test_overrides_are_revalidated(baseline):
+def test_overrides_are_revalidated(teaching):
     with pytest.raises(WargameError, match="outside"):
-        baseline.with_values({"actors.seoul.ideal.tariff": 99})
+        teaching.with_values({"actors.seoul.ideal.tariff": 99})
     with pytest.raises(WargameError, match=r"nearest valid paths: actors\.seoul\.salience\.tariff"):
-        baseline.with_values({"actors.seoul.salince.tariff": 0.5})
+        teaching.with_values({"actors.seoul.salince.tariff": 0.5})
 
 
 def test_dotted_paths():
@@ -171,23 +171,23 @@ def test_values_replace_copies_only_the_paths():
         with_values(data, {"a.b.5": 1})
 
 
-def test_a_copied_scenario_forgets_the_original_data(baseline):
-    copied = baseline.model_copy(update={"rounds": 5})
+def test_a_copied_scenario_forgets_the_original_data(teaching):
+    copied = teaching.model_copy(update={"rounds": 5})
     assert copied.with_values({"actors.seoul.risk": 2.0}).rounds == 5
-    assert baseline.with_values({"actors.seoul.risk": 2.0}).rounds == baseline.rounds
+    assert teaching.with_values({"actors.seoul.risk": 2.0}).rounds == teaching.rounds
 
 
-def test_every_number_is_addressable(baseline):
-    paths = numeric_paths(baseline.data())
+def test_every_number_is_addressable(teaching):
+    paths = numeric_paths(teaching.data())
     assert "actors.seoul.salience.tariff" in paths
     assert "actors.washington.linkages.0.weight" in paths
     assert "events.pyongyang_provocation.trigger.slope" in paths
     assert "issues.tariff.no_deal" in paths
 
 
-def test_the_baseline_holds_the_articles_numbers(baseline):
+def test_the_baseline_holds_the_articles_numbers(teaching):
     """The numbers the seed articles give, where the scenario puts them (each cited in its comments)."""
-    issues, us, seoul = baseline.issues, baseline.actors["washington"], baseline.actors["seoul"]
+    issues, us, seoul = teaching.issues, teaching.actors["washington"], teaching.actors["seoul"]
     spending, troops, tariff = issues["defense_spending"], issues["troop_level"], issues["tariff"]
     assert spending.status_quo == 2.6 and us.ideal["defense_spending"] == 3.8  # 2.6% in 2024; 3.8% asked
     assert troops.status_quo == troops.hi == 28.5  # about 28,500 US troops

@@ -15,11 +15,12 @@ from wargame.montecarlo import run_experiment
 from wargame.sensitivity import load_sensitivity, run_sensitivity
 from wargame.sweep import parse_values, run_sweep
 
-from .conftest import BASELINE, BILATERAL, EXPERIMENTS, SHIPPED_EXPERIMENTS, exited
+from .conftest import BILATERAL, EXPERIMENTS, SHIPPED_EXPERIMENTS, TEACHING, exited
 
 runner = CliRunner()
 ANALYTIC = EXPERIMENTS / "analytic.yaml"
-SHIPPED = SHIPPED_EXPERIMENTS / "summit_2025_sensitivity.yaml"
+SHIPPED = SHIPPED_EXPERIMENTS / "summit_2025_teaching_sensitivity.yaml"
+BASELINE_SENSITIVITY = SHIPPED_EXPERIMENTS / "summit_2025_sensitivity.yaml"
 IDEAL, SEOUL_COST, US_COST = (
     "actors.seoul.ideal.defense_spending",
     "actors.seoul.no_deal_cost",
@@ -113,7 +114,7 @@ def test_identical_for_any_worker_count_and_resumable(tmp_path):
         run_sensitivity(
             SHIPPED, executor="serial", out=tmp_path / "c", progress=stop_after_first_chunk, **kwargs
         )
-    (run_dir,) = (tmp_path / "c" / "summit_2025_sensitivity").iterdir()
+    (run_dir,) = (tmp_path / "c" / "summit_2025_teaching_sensitivity").iterdir()
     assert json.loads((run_dir / "manifest.json").read_text())["status"] == "interrupted"
     assert not (run_dir / "indices.csv").exists()
     resumed = run_sensitivity(None, resume=run_dir, executor="serial")
@@ -172,6 +173,31 @@ def test_rules_expand_to_parameters(tmp_path):
     ideals = {p.path: p for p in design_parameters(ideal_rule, scenario)}
     tariff = ideals["actors.seoul.ideal.tariff"]  # ideal 0: +-20% of the issue's range, clipped at lo
     assert (tariff.low, tariff.high) == (0.0, 5.0)
+
+
+def test_the_baselines_design_varies_what_is_unknown_and_measures_what_is_not_an_identity():
+    """The shipped design on the package: fallbacks, a payoff shape, a linkage weight, tactics and
+    hazards among its parameters; concessions, movements and the calendar among its outputs; a
+    rule over a per-issue risk expands per issue."""
+    plan = load_experiment(BASELINE_SENSITIVITY)
+    spec, scenario = plan.experiment.sensitivity, plan.base_scenario()
+    names = {p.path for p in design_parameters(spec, scenario)}
+    for path in (
+        "issues.tariff.no_deal",
+        "actors.seoul.risk.defense_spending",
+        "actors.washington.linkages.0.weight",
+        "actors.washington.strategy.e",
+        "breakdown.domestic_politics.hazard",
+    ):
+        assert path in names
+    assert {"end_day", "concession.seoul", "movement.troop_level"} <= set(spec.outputs)
+    assert not any(o.startswith(("gain.", "utility.")) for o in spec.outputs)
+    assert spec.common_seeds and spec.replicates > 1
+    rule = SensitivitySpec(
+        method="oat", samples=1, rules=[{"actors": ["seoul"], "keys": ["risk"], "within": 0.2}]
+    )
+    risks = {p.path for p in design_parameters(rule, scenario)}
+    assert risks == {f"actors.seoul.risk.{i}" for i in scenario.issues}
 
 
 # -- bad inputs ---------------------------------------------------------------------------------
@@ -239,7 +265,7 @@ def test_parse_values():
 
 
 def test_sweep_moves_the_outcome_with_common_seeds(tmp_path):
-    result = run_sweep(BASELINE, SEOUL_COST, [-0.1, 0.1, 0.3], runs=12, executor="serial", out=tmp_path)
+    result = run_sweep(TEACHING, SEOUL_COST, [-0.1, 0.1, 0.3], runs=12, executor="serial", out=tmp_path)
     t = result.table
     assert list(t["value"]) == [-0.1, 0.1, 0.3] and (t["episodes"] == 12).all()
     assert t["gain.seoul"].is_monotonic_increasing or t["gain.seoul"].iloc[-1] > t["gain.seoul"].iloc[0]
@@ -248,7 +274,7 @@ def test_sweep_moves_the_outcome_with_common_seeds(tmp_path):
     assert (seeds.nunique(axis=1) == 1).all()  # replicate r has the same seed at every value
     assert (result.run_dir / "plots" / "sweep.png").stat().st_size > 5000
     with pytest.raises(WargameError, match="outside"):
-        run_sweep(BASELINE, "actors.seoul.ideal.tariff", [0.0, 40.0], runs=2, executor="serial", out=tmp_path)
+        run_sweep(TEACHING, "actors.seoul.ideal.tariff", [0.0, 40.0], runs=2, executor="serial", out=tmp_path)
 
 
 # -- the CLI ------------------------------------------------------------------------------------

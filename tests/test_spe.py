@@ -174,19 +174,19 @@ def test_spe_against_a_time_dependent_opponent_still_deals(bilateral):
     assert all(ep.gain[a] >= -1e-9 for a in ("seoul", "washington"))
 
 
-def test_spe_needs_exactly_two_principals(baseline):
+def test_spe_needs_exactly_two_principals(teaching):
     from wargame.errors import WargameError
 
-    data = baseline.data()
+    data = teaching.data()
     data["actors"]["beijing"]["role"] = "principal"
     data["actors"]["seoul"]["strategy"] = {"name": "spe"}
     with pytest.raises(WargameError, match="spe bargains among exactly 2 principals; this scenario has 3"):
         validate_scenario(data, "three.yaml")
 
 
-def test_spe_replans_when_an_event_changes_the_payoffs(baseline):
+def test_spe_replans_when_an_event_changes_the_payoffs(teaching):
     """An inject before round 0's offer changes Seoul's payoffs: both plans are redone for them."""
-    data = baseline.data()
+    data = teaching.data()
     data["actors"]["seoul"]["strategy"] = {"name": "spe"}
     data["actors"]["washington"]["strategy"] = {"name": "spe"}
     data["injects"] = [{"round": 0, "event": "beijing_coercion", "note": "test"}]

@@ -149,8 +149,8 @@ def test_tit_for_tat_mirrors_concessions(bilateral):
 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), noise=st.just(0.0) | st.floats(1e-12, 0.5))
-def test_offers_stay_inside_bounds_and_on_the_grid(baseline, seed, noise):
-    s = baseline.with_values(
+def test_offers_stay_inside_bounds_and_on_the_grid(teaching, seed, noise):
+    s = teaching.with_values(
         {"actors.seoul.perception_noise": noise, "actors.washington.perception_noise": noise}
     )
     m = NegotiationModel(s, seed=seed)

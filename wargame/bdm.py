@@ -261,7 +261,8 @@ def step(
     """One round on several issues at once.
 
     ``x`` and ``s``: ``(I, A)`` positions and saliences (0-1) per issue; ``c``: ``(A,)``
-    capabilities; ``span``: ``(I,)`` (or one number) the length distances are measured over.
+    capabilities, or ``(I, A)`` per issue (0: no say on that issue, so no challenges there);
+    ``span``: ``(I,)`` (or one number) the length distances are measured over.
     Returns ``(new positions (I, A), risk exponents used (I, A), accepted offers per issue)``.
     """
     if variant not in VARIANTS:
@@ -286,6 +287,11 @@ def step(
         E_theirs = np.swapaxes(expected_utilities(x, s, P, np.swapaxes(own, -1, -2), span, q, median), -1, -2)
     else:
         E_theirs = np.swapaxes(E_mine, -1, -2)
+    silent = np.broadcast_to(np.asarray(c, dtype=float), x.shape) <= 0
+    if silent.any():
+        # an actor with no say on an issue (capability 0 there) challenges nobody: nobody gives
+        # way to it, though it may give way itself
+        E_theirs = np.where(silent[..., None, :], -1.0, E_theirs)
     toward, kind, new = choose_offers(x, E_mine, E_theirs, variant)
     moves = tuple(
         tuple(

@@ -196,10 +196,10 @@ def parameters(spec: SensitivitySpec, scenario: Scenario) -> list[Parameter]:
                 )
         for actor in rule.actors:
             for key in rule.keys:
+                # per issue for ideal and salience, and for risk or capability given per issue
+                per_issue = key in ("ideal", "salience") or isinstance(data["actors"][actor].get(key), dict)
                 paths = (
-                    [f"actors.{actor}.{key}.{n}" for n in issues]
-                    if key in ("ideal", "salience")
-                    else [f"actors.{actor}.{key}"]
+                    [f"actors.{actor}.{key}.{n}" for n in issues] if per_issue else [f"actors.{actor}.{key}"]
                 )
                 for path in paths:
                     base = _number(data, path)
@@ -280,8 +280,12 @@ def design_runs(spec: SensitivitySpec, scenario: Scenario) -> int:
 
 def outputs_for(scenario: Scenario) -> list[str]:
     """The episode columns a sensitivity analysis can take as its output."""
-    out = ["deal", "deal_round", "rounds_played", "nash_distance"]
-    out += [f"{kind}.{i}" for kind in ("outcome", "forecast") for i in scenario.issues]
-    out += [f"{kind}.{a}" for kind in ("utility", "gain", "discounted") for a in scenario.actors]
+    # (deal_day is not among them: it has no value without a deal; end_day always has one)
+    out = ["deal", "deal_round", "rounds_played", "end_day", "nash_distance"]
+    out += [f"{kind}.{i}" for kind in ("outcome", "forecast", "movement") for i in scenario.issues]
+    out += [
+        f"{kind}.{a}" for kind in ("concession", "utility", "gain", "discounted") for a in scenario.actors
+    ]
+    out += [f"agreed.{t}" for t in scenario.tracks]
     out += [f"events.{e}" for e in scenario.events]
     return out

@@ -65,6 +65,19 @@ class Episode:
     # weighted median under expected_utility (also when the principals reject it), with its mean
     forecast: dict[str, float] = field(default_factory=dict)
     forecast_mean: dict[str, float] | None = None
+    # how the talks ended (deal, deadline, breakdown), and the breakdown's cause
+    ended: str = ""
+    breakdown: str | None = None
+    # the calendar: the day the deal was made (None without one), the day and phase the talks ended
+    deal_day: float | None = None
+    end_day: float = math.nan
+    end_phase: str = ""
+    # per track: (agreed, the round it was settled)
+    tracks: dict[str, tuple[bool, int]] = field(default_factory=dict)
+    # measures against the payoffs the talks started with: each actor's salience-weighted distance
+    # of the outcome from its ideal (0-1), each issue's move from the status quo (share of range)
+    concession: dict[str, float] = field(default_factory=dict)
+    movement: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (tuples become lists)."""
@@ -76,7 +89,17 @@ class Episode:
             "deal": self.deal,
             "deal_round": -1 if self.deal_round is None else self.deal_round,
             "rounds_played": self.rounds_played,
+            "ended": self.ended,
+            "breakdown": self.breakdown or "",
+            "deal_day": math.nan if self.deal_day is None else self.deal_day,
+            "end_day": self.end_day,
+            "end_phase": self.end_phase,
         }
+        for name, (agreed, at) in self.tracks.items():
+            row[f"agreed.{name}"] = agreed
+            row[f"settled_round.{name}"] = at
+        row.update({f"concession.{k}": v for k, v in self.concession.items()})
+        row.update({f"movement.{k}": v for k, v in self.movement.items()})
         row.update({f"outcome.{k}": v for k, v in self.outcome.items()})
         row.update({f"forecast.{k}": v for k, v in self.forecast.items()})
         if self.forecast_mean is not None:

@@ -66,8 +66,10 @@ _FIELDS = {
     "discount": "discount",
     "no_deal_cost": "no_deal_cost",
     "capability": "capability",
+    "focal_weight": "focal_weight",
     "linkages": "link_weight",
 }
+_PER_ISSUE = ("ideal", "salience", "focal_weight", "risk", "capability")  # (actor, issue) arrays
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class Target:
 
     path: str
     field: str  # a Payoffs array
-    index: tuple[int, ...]  # (actor, issue), (actor,) or (linkage,)
+    index: tuple[int, ...]  # (actor, issue), (actor,) (for risk and capability: every issue) or (linkage,)
     actor: int
 
 
@@ -86,7 +88,7 @@ def target(scenario: Scenario, path: str) -> Target:
     actors, issues = list(scenario.actors), list(scenario.issues)
     a = actors.index(parts[1])
     field = _FIELDS[parts[2]]
-    if field in ("ideal", "salience"):
+    if field in _PER_ISSUE and len(parts) == 4:
         return Target(path, field, (a, issues.index(parts[3])), a)
     if field == "link_weight":  # linkages are flattened over actors, in order
         before = sum(len(scenario.actors[name].linkages) for name in actors[:a])
@@ -115,7 +117,8 @@ def apply_to_payoffs(
         if where.field not in arrays:
             arrays[where.field] = getattr(payoffs, where.field).copy()
         values = arrays[where.field]
-        old = float(values[where.index])
+        # an actor's one risk or capability is a row of equal values, one per issue
+        old = float(values[where.index].flat[0])
         new = clamp_parameter(scenario, where.path, effect_value(effect, old))
         if where.field == "salience":
             row = values[where.actor]

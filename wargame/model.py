@@ -12,7 +12,7 @@ import numpy as np
 from agents.government import GovernmentAgent
 from agents.human import Seat
 from agents.view import Offer
-from wargame import events, space
+from wargame import events, measures, space, timeline
 from wargame.episode import Episode, RoundRecord
 from wargame.events import FiredEvent
 from wargame.payoffs import Payoffs, grid_utilities
@@ -79,6 +79,26 @@ class NegotiationModel(mesa.Model):
 
         self.payoffs = Payoffs.from_scenario(start)
         self._effects = events.compile_events(start)
+        self.schedule = timeline.schedule(start)
+        # tracks: issues agreed apart from the rest, each settled at its deadline
+        self._tracks = {
+            name: (
+                np.array([self.issue_names.index(i) for i in track.issues]),
+                timeline.deadline(start, name),
+            )
+            for name, track in start.tracks.items()
+        }
+        self.track_result: dict[str, tuple[bool, int]] = {}  # track -> (agreed, round settled)
+        self._base_no_deal = self.no_deal.copy()
+        self.cost_share = 1.0  # the part of the talks still open
+        self._breakdown = [(name, b.hazard, b.per_fire) for name, b in start.breakdown.items()]
+        # its own stream: a breakdown hazard of 0 leaves every other draw where it was, and the
+        # same seed gives every parameter setting the same dice (common random numbers)
+        self._breakdown_rng = np.random.default_rng(
+            np.random.SeedSequence([abs(seed), int(seed < 0), 0xB4EA])
+        )
+        self.ended = ""  # how the talks ended: deal, deadline or breakdown
+        self.breakdown_cause: str | None = None
         if layout.full_grid:
             self.candidates, self.candidate_index = layout.packages, layout.index
         else:
@@ -151,7 +171,7 @@ class NegotiationModel(mesa.Model):
         utilities of the principals whose payoffs changed (``touched`` rows; None: all) when read."""
         self._solutions: Solutions | None = None
         self._utility_memo: dict[bytes, np.ndarray] = {}
-        self.reservations = self.payoffs.reservations(self.no_deal)
+        self.reservations = self.payoffs.reservations(self.no_deal, self.cost_share)
         # only principals choose among candidates; stakeholders are scored offer by offer
         self._stale_rows.update(r for r in self._principal_rows if touched is None or r in touched)
 
@@ -204,6 +224,10 @@ class NegotiationModel(mesa.Model):
         if not self.running:
             return
         self.protocol.play_round()
+        if self.running and self._tracks:
+            self._settle_due(self.round)
+        if self.running and self._breakdown:
+            self._maybe_break(self.round)
         if self.collect:
             self.datacollector.collect(self)
 
@@ -258,7 +282,106 @@ class NegotiationModel(mesa.Model):
     def record(self, entry: RoundRecord) -> None:
         self.history.append(entry)
 
+    # -- tracks and breakdowns ----------------------------------------------------------------
+
+    def settle(self, package: np.ndarray) -> np.ndarray:
+        """``package`` (or packages, ``(B, I)``) with every settled track's issues at their settled values."""
+        if not self.track_result:
+            return package
+        out = np.array(package, dtype=float)
+        for name in self.track_result:
+            cols = self._tracks[name][0]
+            out[..., cols] = self.no_deal[cols]  # a settled track's terms are what failing leaves there
+        return out
+
+    def _on_the_table(self) -> list[np.ndarray]:
+        """The packages on the table at a deadline: each principal's latest offer (under a protocol
+        without offers, the standing one), with the settled tracks' terms."""
+        latest: dict[str, np.ndarray] = {}
+        for offer in reversed(self.offers):
+            latest.setdefault(offer.proposer, offer.package)
+        packages = list(latest.values()) or [self.standing_offer]
+        return [self.settle(p) for p in packages]
+
+    def _settle_due(self, round_: int, final: bool = False) -> None:
+        """Settle every open track whose deadline is ``round_`` (all open ones when ``final``).
+
+        Each principal's latest offer is on the table; a track takes the terms of the one every
+        principal prefers to the track failing (its issues at their no-deal values), and of
+        several such the one with the largest product of the principals' gains over that failure
+        (who happened to propose last does not decide); none: the track fails. When every track
+        is settled, the talks end."""
+        due = [
+            n
+            for n, (_, when) in self._tracks.items()
+            if n not in self.track_result and (final or when <= round_)
+        ]
+        if not due:
+            return
+        share = 1.0 / len(self._tracks)  # the part of no_deal_cost one track's failure costs
+        rows = self._principal_rows
+        no_deal = self.no_deal.copy()
+        table = self._on_the_table()
+        for name in due:
+            cols = self._tracks[name][0]
+            best, best_score = None, -np.inf
+            for offer in table:
+                failing = offer.copy()
+                failing[cols] = self._base_no_deal[cols]
+                gains = self.utility_of(offer)[rows] - self.utility_of(failing)[rows]
+                gains = gains + share * self.payoffs.no_deal_cost[rows]
+                score = float(np.prod(np.maximum(gains, 0.0)))
+                if np.all(gains >= -1e-12) and score > best_score:
+                    best, best_score = offer, score
+            self.track_result[name] = (best is not None, round_)
+            no_deal[cols] = self._base_no_deal[cols] if best is None else best[cols]
+        self.no_deal = no_deal
+        self.cost_share = 1.0 - share * len(self.track_result)
+        if final:
+            return
+        if len(self.track_result) == len(self._tracks):
+            agreed = all(ok for ok, _ in self.track_result.values())
+            self.finish(deal=agreed, outcome=self.no_deal, proposer=None)
+            return
+        # the table shrinks to packages with the settled terms
+        fixed = {int(i): float(self.no_deal[i]) for n in self.track_result for i in self._tracks[n][0]}
+        anchors = self.settle(np.vstack([self.status_quo, self._base_no_deal, self.payoffs.ideal]))
+        self.candidates, self.candidate_index = space.restricted(
+            self.initial_scenario, self.rng, fixed, anchors
+        )
+        self.full_grid = False
+        self._rows = {}
+        self._payoffs_changed(None)
+        for agent in self.agents:
+            agent.refresh(None)
+
+    def _maybe_break(self, round_: int) -> None:
+        """After a round that did not end the talks: does any breakdown cause end them now?"""
+        draws = self._breakdown_rng.random(len(self._breakdown))
+        counts = self.event_counts()
+        for (name, hazard, per_fire), draw in zip(self._breakdown, draws, strict=True):
+            p = hazard + sum(w * counts.get(e, 0) for e, w in per_fire.items())
+            if draw < min(max(p, 0.0), 1.0):
+                self.breakdown_cause = name
+                self.finish(deal=False, outcome=self.no_deal, proposer=None)
+                return
+
     def finish(self, deal: bool, outcome: np.ndarray, proposer: str | None) -> None:
+        """The talks end: in a deal on ``outcome``, or without one (then every open track is
+        settled: at the deadline by its rule, in a breakdown as failed)."""
+        if self._tracks:
+            open_tracks = [n for n in self._tracks if n not in self.track_result]
+            if deal:
+                outcome = self.settle(outcome)
+                self.track_result.update(dict.fromkeys(open_tracks, (True, self.round)))
+            elif self.breakdown_cause is not None:
+                self.track_result.update(dict.fromkeys(open_tracks, (False, self.round)))
+                outcome = self.no_deal  # the open tracks' no-deal values never changed
+            else:
+                self._settle_due(self.round, final=True)
+                deal = all(ok for ok, _ in self.track_result.values())
+                outcome = self.no_deal
+        self.ended = "deal" if deal else ("breakdown" if self.breakdown_cause is not None else "deadline")
         self.deal = deal
         self.outcome = np.array(outcome, dtype=float)
         self.deal_round = self.round if deal else None
@@ -287,9 +410,19 @@ class NegotiationModel(mesa.Model):
             raise RuntimeError("the episode has not ended yet; call run() or step() until running is False")
         utility = self.utility_of(self.outcome)
         if not self.deal:
-            utility = utility - self.payoffs.no_deal_cost  # a failure costs what no_deal_cost says
+            # a failure costs what no_deal_cost says: all of it, or the failed tracks' part
+            failed = (
+                sum(not ok for ok, _ in self.track_result.values()) / len(self._tracks)
+                if self._tracks
+                else 1.0
+            )
+            utility = utility - failed * self.payoffs.no_deal_cost
+        # measured against the talks failing outright, whatever tracks settled on the way
+        reservations = self.payoffs.reservations(self._base_no_deal) if self._tracks else self.reservations
         rounds_waited = self.deal_round if self.deal else 0
         nash = self.solutions.nash
+        final = self.payoffs  # measures use the payoffs as they ended, as utility and gain do
+        last = len(self.history) - 1
         forecast, forecast_mean = self.protocol.forecast()
         return Episode(
             scenario=self.initial_scenario.name,
@@ -301,8 +434,8 @@ class NegotiationModel(mesa.Model):
             rounds_played=len(self.history),
             outcome=self.by_issue(self.outcome),
             utility=self.by_actor(utility),
-            reservation=self.by_actor(self.reservations),
-            gain=self.by_actor(utility - self.reservations),
+            reservation=self.by_actor(reservations),
+            gain=self.by_actor(utility - reservations),
             discounted=self.by_actor(self.payoffs.discount**rounds_waited * utility),
             events=tuple(self.fired),
             event_counts=self.event_counts(),
@@ -313,6 +446,16 @@ class NegotiationModel(mesa.Model):
             rounds=tuple(self.history),
             forecast=self.by_issue(self.outcome if forecast is None else forecast),
             forecast_mean=None if forecast_mean is None else self.by_issue(forecast_mean),
+            ended=self.ended,
+            breakdown=self.breakdown_cause,
+            deal_day=float(self.schedule.end_day[self.deal_round]) if self.deal_round is not None else None,
+            end_day=float(self.schedule.end_day[last]) if last >= 0 else 0.0,
+            end_phase=self.schedule.phase[last] if last >= 0 else "",
+            tracks=dict(self.track_result),
+            concession=self.by_actor(
+                measures.concession(self.outcome, final.ideal, final.salience, final.lo, final.hi)
+            ),
+            movement=self.by_issue(measures.movement(self.outcome, self.status_quo, final.lo, final.hi)),
         )
 
     def by_issue(self, values: np.ndarray) -> dict[str, float]:

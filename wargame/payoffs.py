@@ -2,13 +2,19 @@
 
 For actor ``a`` and package ``x`` (one value per issue)::
 
-    u_ai(x_i) = 1 - (|x_i - ideal_ai| / (hi_i - lo_i)) ** risk_a          in [0, 1]
-    U_a(x)    = (sum_i s_ai u_ai(x_i) + sum_l w_al L_al(x)) / (sum_i s_ai + sum_l w_al)
+    u_ai(x_i) = 1 - (|x_i - ideal_ai| / (hi_i - lo_i)) ** risk_ai         in [0, 1]
+    F_i(x_i)  = max over focal values v of issue i of max(0, 1 - |x_i - v| / step_i)
+    U_a(x)    = (sum_i (s_ai u_ai(x_i) + f_ai F_i(x_i)) + sum_l w_al L_al(x))
+                / (sum_i (s_ai + f_ai) + sum_l w_al)
     r_a       = U_a(no_deal) - no_deal_cost_a                               (reservation)
 
-``L_al`` is a linkage term between two issues (``complement``: ``v_a v_b``, ``substitute``:
+``risk_ai`` shapes the utility per issue (1 linear; above 1 concave: small concessions are cheap,
+large ones dear; below 1 convex). ``F_i`` is 1 on a focal value of the issue (a rate another ally
+got, a round headcount) and 0 one step away; ``f_ai`` is how much landing there is worth to the
+actor. ``L_al`` is a linkage term between two issues (``complement``: ``v_a v_b``, ``substitute``:
 ``1 - v_a v_b``, where ``v`` is the same per-issue utility measured from the linkage's targets).
-Without linkages this is exactly the weighted sum with ``w_a = salience_a / sum(salience_a)``.
+Without linkages and focal weights this is exactly the weighted sum with ``w_a = salience_a /
+sum(salience_a)``.
 Packages always carry a leading batch axis: ``(B, I)`` in, ``(A, B)`` out.
 """
 
@@ -37,10 +43,13 @@ class Payoffs:
     hi: FloatArray  # (I,)
     ideal: FloatArray  # (A, I)
     salience: FloatArray  # (A, I), raw (not normalized)
-    risk: FloatArray  # (A,)
+    risk: FloatArray  # (A, I)
     discount: FloatArray  # (A,)
     no_deal_cost: FloatArray  # (A,)
-    capability: FloatArray  # (A,): not a payoff, but events change it and the EU model weighs by it
+    capability: FloatArray  # (A, I): not a payoff, but events change it and the EU model weighs by it
+    focal_weight: FloatArray  # (A, I)
+    focal: tuple[FloatArray, ...]  # per issue: its focal values
+    focal_width: FloatArray  # (I,): how far from a focal value its pull reaches (the issue's step)
     # linkages, flattened over actors: (L,) each
     link_actor: np.ndarray
     link_issues: np.ndarray  # (L, 2) issue indices
@@ -62,6 +71,12 @@ class Payoffs:
                 link_targets.append([link.targets[n] for n in names])
                 link_weight.append(link.weight)
                 link_sub.append(link.kind == "substitute")
+
+        def per_issue(value: float | dict[str, float], default: float) -> list[float]:
+            return (
+                [value.get(i, default) for i in issues] if isinstance(value, dict) else [value] * len(issues)
+            )
+
         return cls(
             actors=actors,
             issues=issues,
@@ -69,10 +84,13 @@ class Payoffs:
             hi=np.array([s.issues[i].hi for i in issues], dtype=float),
             ideal=np.array([[a.ideal[i] for i in issues] for a in s.actors.values()], dtype=float),
             salience=np.array([[a.salience[i] for i in issues] for a in s.actors.values()], dtype=float),
-            risk=np.array([a.risk for a in s.actors.values()], dtype=float),
+            risk=np.array([per_issue(a.risk, 1.0) for a in s.actors.values()], dtype=float),
             discount=np.array([a.discount for a in s.actors.values()], dtype=float),
             no_deal_cost=np.array([a.no_deal_cost for a in s.actors.values()], dtype=float),
-            capability=np.array([a.capability for a in s.actors.values()], dtype=float),
+            capability=np.array([per_issue(a.capability, 0.0) for a in s.actors.values()], dtype=float),
+            focal_weight=np.array([per_issue(a.focal_weight, 0.0) for a in s.actors.values()], dtype=float),
+            focal=tuple(np.array([f.value for f in s.issues[i].focal], dtype=float) for i in issues),
+            focal_width=np.array([s.issues[i].step for i in issues], dtype=float),
             link_actor=np.array(link_actor, dtype=int),
             link_issues=np.array(link_issues, dtype=int).reshape(-1, 2),
             link_targets=np.array(link_targets, dtype=float).reshape(-1, 2),
@@ -101,6 +119,7 @@ class Payoffs:
             discount=self.discount[rows],
             no_deal_cost=self.no_deal_cost[rows],
             capability=self.capability[rows],
+            focal_weight=self.focal_weight[rows],
             link_actor=np.array([remap[int(a)] for a in self.link_actor[keep]], dtype=int),
             link_issues=self.link_issues[keep],
             link_targets=self.link_targets[keep],
@@ -112,19 +131,41 @@ class Payoffs:
         """Utility of each package for each actor: ``(B, I)`` -> ``(A, B)``."""
         return utilities(packages, self)
 
-    def reservations(self, no_deal: FloatArray) -> FloatArray:
-        """``r_a = U_a(no_deal) - no_deal_cost_a`` for every actor: ``(A,)``."""
-        return self.utilities(np.asarray(no_deal, dtype=float)[None, :])[:, 0] - self.no_deal_cost
+    def reservations(self, no_deal: FloatArray, cost_share: float = 1.0) -> FloatArray:
+        """``r_a = U_a(no_deal) - cost_share * no_deal_cost_a`` for every actor: ``(A,)``.
+        ``cost_share`` is the part of the talks still open (tracks not yet settled): all of it
+        unless some track has closed."""
+        return (
+            self.utilities(np.asarray(no_deal, dtype=float)[None, :])[:, 0] - cost_share * self.no_deal_cost
+        )
 
 
 def issue_utilities(
     packages: FloatArray, ideal: FloatArray, risk: FloatArray, lo: FloatArray, hi: FloatArray
 ) -> FloatArray:
-    """Per-issue utilities ``u_ai(x_i)``: packages ``(B, I)``, ideal ``(A, I)`` -> ``(A, B, I)``."""
+    """Per-issue utilities ``u_ai(x_i)``: packages ``(B, I)``, ideal and risk ``(A, I)`` -> ``(A, B, I)``."""
     x = np.asarray(packages, dtype=float)
     distance = np.abs(x[None, :, :] - ideal[:, None, :]) / (hi - lo)
     np.minimum(distance, 1.0, out=distance)  # packages are inside the bounds; guard rounding
-    return 1.0 - distance ** risk[:, None, None]
+    return 1.0 - distance ** risk[:, None, :]
+
+
+def focal_pull(packages: FloatArray, focal: Sequence[FloatArray], width: FloatArray) -> FloatArray:
+    """``F_i(x_i)``: 1 on a focal value, falling to 0 one ``width`` away: ``(B, I)`` -> ``(B, I)``."""
+    x = np.atleast_2d(np.asarray(packages, dtype=float))
+    out = np.zeros_like(x)
+    for i, values in enumerate(focal):
+        if len(values):
+            near = np.abs(x[:, i, None] - values[None, :]).min(axis=1) / width[i]
+            out[:, i] = np.clip(1.0 - near, 0.0, 1.0)
+    return out
+
+
+def _focal_terms(p: Payoffs, packages: FloatArray) -> FloatArray | None:
+    """``f_ai F_i(x_i)`` for every actor and package: ``(A, B, I)``; None when nobody has a focal weight."""
+    if not p.focal_weight.any():
+        return None
+    return p.focal_weight[:, None, :] * focal_pull(packages, p.focal, p.focal_width)[None, :, :]
 
 
 def utilities(packages: FloatArray, p: Payoffs) -> FloatArray:
@@ -133,13 +174,17 @@ def utilities(packages: FloatArray, p: Payoffs) -> FloatArray:
     per_issue = issue_utilities(x, p.ideal, p.risk, p.lo, p.hi)
     total = np.einsum("abi,ai->ab", per_issue, p.salience)
     weight = p.salience.sum(axis=1)
+    focal = _focal_terms(p, x)
+    if focal is not None:
+        total += focal.sum(axis=2)
+        weight = weight + p.focal_weight.sum(axis=1)
     if len(p.link_weight):
         weight = weight + np.bincount(p.link_actor, p.link_weight, minlength=len(p.actors))
         for k in range(len(p.link_weight)):  # linkages are few; packages stay vectorized
             a = p.link_actor[k]
             i, j = p.link_issues[k]
             v = issue_utilities(
-                x[:, [i, j]], p.link_targets[k][None, :], p.risk[[a]], p.lo[[i, j]], p.hi[[i, j]]
+                x[:, [i, j]], p.link_targets[k][None, :], p.risk[[a]][:, [i, j]], p.lo[[i, j]], p.hi[[i, j]]
             )[0]
             term = v[:, 0] * v[:, 1]
             if p.link_substitute[k]:
@@ -187,9 +232,16 @@ def grid_utilities(
     # them for every actor in one call, (A, n_0 + n_1 + ...), then split by issue
     of, starts = _issue_of(shape)
     flat = np.concatenate(axes)[None, :]
-    u = issue_utilities(flat, p.ideal[:, of], p.risk, p.lo[of], p.hi[of])[:, 0, :]
+    u = issue_utilities(flat, p.ideal[:, of], p.risk[:, of], p.lo[of], p.hi[of])[:, 0, :]
     # (contiguous pieces: broadcasting strided views would lay the grid out actor-fastest)
     table = p.salience[:, of] * u
+    weight = p.salience.sum(axis=1)
+    if p.focal_weight.any():
+        pull = np.concatenate(
+            [focal_pull(ax[:, None], (p.focal[i],), p.focal_width[[i]])[:, 0] for i, ax in enumerate(axes)]
+        )
+        table = table + p.focal_weight[:, of] * pull[None, :]
+        weight = weight + p.focal_weight.sum(axis=1)
     weighted = [np.ascontiguousarray(table[:, a : a + n]) for a, n in zip(starts, shape, strict=True)]
     # the sum over issues is accumulated in issue order, the order of the original evaluation
     # package by package, so every utility is bit for bit what :func:`utilities` sums; the tables
@@ -198,7 +250,6 @@ def grid_utilities(
     for i in range(1, n_issues):
         total = total + spread(weighted[i], (i,))
     total = total.reshape(n_actors, -1) if full_grid else np.array(total)
-    weight = p.salience.sum(axis=1)
     if len(p.link_weight):
         weight = weight + np.bincount(p.link_actor, p.link_weight, minlength=n_actors)
         for k in range(len(p.link_weight)):
@@ -210,7 +261,7 @@ def grid_utilities(
             v = issue_utilities(
                 np.concatenate([axes[i], axes[j]])[None, :],
                 np.repeat(p.link_targets[k][order], sizes)[None, :],
-                p.risk[[a]],
+                np.repeat(p.risk[a, pair], sizes)[None, :],
                 np.repeat(p.lo[pair], sizes),
                 np.repeat(p.hi[pair], sizes),
             )[0, 0]

@@ -250,6 +250,7 @@ def summary_tables(s: Mapping[str, Any]) -> list[Table]:
         for name, e in s["events"].items():
             events.add_row(name, e["actor"], num(e["mean"]), num(e["share"]))
         tables.append(events)
+    tables += _talks_tables(s)
     by_round = s["rounds_to_deal"]["by_round"]
     if by_round:
         rounds = Table(
@@ -259,6 +260,59 @@ def summary_tables(s: Mapping[str, Any]) -> list[Table]:
         )
         rounds.add_row(*[rate(v) for v in by_round.values()])
         tables.append(rounds)
+    return tables
+
+
+def _talks_tables(s: Mapping[str, Any]) -> list[Table]:
+    """How the talks ended, each track, when deals were made, concessions and movement."""
+    tables = []
+    if s.get("endings"):
+        ended = Table(
+            "How the talks ended (share of all episodes)",
+            ["ending", "share", "95% interval", "episodes"],
+            "lrrr",
+        )
+        for kind, e in s["endings"].items():
+            ended.add_row(
+                kind, bold(rate(e["rate"])), f"{rate(e['low'])} - {rate(e['high'])}", f"{e['count']:,}"
+            )
+        tables.append(ended)
+    if s.get("tracks"):
+        tracks = Table("Tracks agreed (share of all episodes)", ["track", "agreed", "95% interval"], "lrr")
+        for name, t in s["tracks"].items():
+            tracks.add_row(name, bold(rate(t["rate"])), f"{rate(t['low'])} - {rate(t['high'])}")
+        tables.append(tracks)
+    timing = s.get("timing")
+    if timing and timing["deal_day"]["n"]:
+        when = Table(
+            "When deals were made: share of all episodes by phase of the calendar",
+            [*timing["by_phase"], "deal day p5 / p50 / p95"],
+            "r" * (len(timing["by_phase"]) + 1),
+        )
+        d = timing["deal_day"]
+        days = f"{num(d['p5'], 0)} / {num(d['p50'], 0)} / {num(d['p95'], 0)}"
+        if timing["dates"]:
+            days += " (" + " / ".join(timing["dates"][k] for k in ("p5", "p50", "p95")) + ")"
+        when.add_row(*[rate(v["rate"]) for v in timing["by_phase"].values()], days)
+        tables.append(when)
+    if s.get("concession"):
+        conc = Table(
+            "Concession per actor: salience-weighted distance of the outcome from its ideal (0-1)",
+            ["actor", "mean", "p5", "p50", "p95"],
+            "lrrrr",
+        )
+        for name, c in s["concession"].items():
+            conc.add_row(name, bold(num(c["mean"])), *[num(c[k]) for k in ("p5", "p50", "p95")])
+        tables.append(conc)
+    if s.get("movement"):
+        move = Table(
+            "Movement from the status quo per issue (share of the issue's range; + is up)",
+            ["issue", "mean", "p5", "p50", "p95"],
+            "lrrrr",
+        )
+        for name, m in s["movement"].items():
+            move.add_row(name, bold(num(m["mean"], 2)), *[num(m[k], 2) for k in ("p5", "p50", "p95")])
+        tables.append(move)
     return tables
 
 

@@ -11,21 +11,31 @@ the file, the dotted key path and the YAML line.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, StringConstraints, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from agents.strategies import STRATEGIES, StrategyField
-from wargame import params
+from wargame import params, timeline
 from wargame.errors import Problem, WargameError
 from wargame.protocols import PROTOCOLS, all_variants
 from wargame.schema import (
     MAX_MAGNITUDE,
     MIN_MAGNITUDE,
     Number,
+    PerIssue,
     Strict,
     line_index,
     locate,
@@ -42,8 +52,23 @@ MAX_LEVELS = 10_001  # admissible values per issue: (hi - lo) / step + 1
 # --------------------------------------------------------------------------- issues
 
 
+class Option(Strict):
+    """One value of an issue decided among named options (a statement's wording, a form of payment)."""
+
+    value: Number = Field(description="its place on the issue's scale (utilities are distances on it)")
+    label: str = Field(min_length=1)
+
+
+class Focal(Strict):
+    """A value of an issue the record makes salient (a rate another ally got, a round number)."""
+
+    value: Number
+    note: str = ""
+
+
 class Issue(Strict):
-    """One negotiable dimension."""
+    """One negotiable dimension: a grid from ``lo`` to ``hi`` in ``step`` s, or named ``options``
+    (then ``lo``, ``hi`` and ``step`` follow from the options' values and may be left out)."""
 
     label: str = ""
     unit: str
@@ -52,11 +77,69 @@ class Issue(Strict):
     status_quo: Number
     no_deal: Number = Field(description="the value the issue takes if talks fail")
     step: Number = Field(gt=0, description="granularity of offers")
+    options: list[Option] | None = Field(
+        default=None, min_length=2, description="a discrete set of values instead of a grid"
+    )
+    focal: list[Focal] = Field(default_factory=list, description="values the record makes salient")
     description: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_options(cls, data: Any) -> Any:
+        """With options, ``lo``, ``hi`` and ``step`` are their smallest, largest and closest gap."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("options"), list):
+            return data
+        values = [o.get("value") for o in data["options"] if isinstance(o, Mapping)]
+        numbers = [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+        if len(numbers) < 2 or len(numbers) < len(values) or not all(map(math.isfinite, numbers)):
+            return data  # the options themselves are reported
+        ordered = sorted(numbers)
+        gaps = [b - a for a, b in itertools.pairwise(ordered) if b > a]
+        derived = {"lo": ordered[0], "hi": ordered[-1], "step": min(gaps) if gaps else 1.0}
+        out = dict(data)
+        for key, value in derived.items():
+            given = out.get(key)
+            if given is None:
+                out[key] = value
+            elif isinstance(given, int | float) and not isinstance(given, bool) and given != value:
+                raise ValueError(f"{key} follows from the options ({value:g}); leave it out (got {given:g})")
+        return out
 
     @property
     def span(self) -> float:
         return self.hi - self.lo
+
+    @property
+    def values(self) -> list[float] | None:
+        """The admissible values of an options issue, in order (None for a grid)."""
+        return None if self.options is None else sorted({o.value for o in self.options})
+
+    def label_of(self, value: float) -> str:
+        """An option's label for its value (the number itself on a grid)."""
+        for option in self.options or ():
+            if abs(option.value - value) <= 1e-9 * max(self.span, 1.0):
+                return option.label
+        return f"{value:g}"
+
+    def admits(self, value: float) -> bool:
+        """Whether an offer may put this value on the issue (an option, or a point of the grid)."""
+        if self.options is not None:
+            return any(abs(o.value - value) <= 1e-9 * max(self.span, 1.0) for o in self.options)
+        return on_grid(value, self.lo, self.hi, self.step)
+
+    def allowed(self) -> str:
+        """What an offer may put on the issue, in words (for messages to players)."""
+        if self.options is not None:
+            return ", ".join(f"{o.value:g} ({o.label})" for o in sorted(self.options, key=lambda o: o.value))
+        return f"{self.lo:g} to {self.hi:g} in steps of {self.step:g}"
+
+
+def on_grid(value: float, lo: float, hi: float, step: float) -> bool:
+    """Whether ``value`` is ``lo + k * step`` (or ``hi``) inside ``[lo, hi]``."""
+    if not lo - 1e-9 <= value <= hi + 1e-9:
+        return False
+    k = (value - lo) / step
+    return abs(k - round(k)) < 1e-6 or abs(value - hi) < 1e-9
 
 
 # --------------------------------------------------------------------------- actors
@@ -76,15 +159,27 @@ class Linkage(Strict):
     description: str = ""
 
 
+RISK_RANGE = (0.25, 10.0)  # utility exponents: below 1 convex (steep near the ideal), above concave
+
+
 class Actor(Strict):
-    """A government at (or around) the table."""
+    """A government at (or around) the table.
+
+    ``capability`` and ``risk`` are one number or one per issue: clout may differ by issue (who has
+    a say on US force posture is not who has a say on tariffs; 0 is none), and so may the shape of
+    the utility (``risk`` > 1 concave: moderate moves cost little, large ones much).
+    """
 
     name: str = ""
     role: Literal["principal", "stakeholder"]
-    capability: Number = Field(gt=0, description="relative clout")
+    capability: PerIssue = Field(description="relative clout (> 0), or per issue (>= 0; 0: no say there)")
     ideal: dict[str, Number]
     salience: dict[str, Number]
-    risk: Number = Field(default=1.0, ge=1, le=10, description="utility exponent p >= 1")
+    risk: PerIssue = Field(default=1.0, description="utility exponent (0.25-10; 1 linear), or one per issue")
+    focal_weight: dict[str, Number] = Field(
+        default_factory=dict,
+        description="issue -> weight of landing on one of its focal values (joins the salience budget)",
+    )
     discount: Number = Field(default=1.0, gt=0, le=1, description="per-round factor")
     no_deal_cost: Number = Field(
         default=0.0, ge=-1, le=1, description="utility lost if talks fail (negative: gained, e.g. at home)"
@@ -94,6 +189,27 @@ class Actor(Strict):
     )
     strategy: StrategyField | None = None
     linkages: list[Linkage] = Field(default_factory=list)
+
+    @field_validator("risk")
+    @classmethod
+    def _risk_range(cls, risk: float | dict[str, float]) -> float | dict[str, float]:
+        lo, hi = RISK_RANGE
+        for where, v in risk.items() if isinstance(risk, dict) else [("", risk)]:
+            if not lo <= v <= hi:
+                at = f" on {where}" if where else ""
+                raise ValueError(f"risk must be between {lo:g} and {hi:g}{at} (got {v:g}; 1 is linear)")
+        return risk
+
+    @field_validator("capability")
+    @classmethod
+    def _capability_range(cls, capability: float | dict[str, float]) -> float | dict[str, float]:
+        if isinstance(capability, dict):
+            for where, v in capability.items():
+                if v < 0:
+                    raise ValueError(f"capability must be >= 0 on {where} (got {v:g}; 0: no say there)")
+        elif capability <= 0:
+            raise ValueError(f"capability must be > 0 (got {capability:g})")
+        return capability
 
 
 # --------------------------------------------------------------------------- events
@@ -148,6 +264,47 @@ class Classroom(Strict):
     injects: list[Announcement] = Field(default_factory=list)
 
 
+class Breakdown(Strict):
+    """A reason the talks may collapse in any round, whatever the offers: per-round probability
+    ``clip(hazard + sum_e per_fire[e] * times event e has fired, 0, 1)``, drawn after each round."""
+
+    description: str = ""
+    hazard: Number = Field(default=0.0, ge=0, le=1)
+    per_fire: dict[str, Number] = Field(
+        default_factory=dict, description="event -> added to the hazard each time it has fired"
+    )
+
+
+class Phase(Strict):
+    """A stretch of the calendar: ``rounds`` rounds of ``days`` days each."""
+
+    name: Name
+    rounds: int = Field(ge=1, le=1000)
+    days: Number = Field(default=1.0, gt=0, le=3650, description="length of one round in days")
+    note: str = ""
+
+
+class Calendar(Strict):
+    """Rounds as dates: phases in order from ``start``. Rounds beyond the listed phases continue in
+    the last phase; phases beyond the scenario's ``rounds`` are cut."""
+
+    start: str = Field(default="", description="the first round's date (ISO), for reports")
+    phases: list[Phase] = Field(min_length=1)
+
+
+class Track(Strict):
+    """Issues that can be agreed apart from the rest. At the track's deadline, if the whole package
+    is not agreed, the standing offer's terms on the track are adopted when every principal
+    prefers them to the track failing (its issues at their no-deal values); otherwise the track
+    fails. Either way its issues are settled and the talks go on over the others."""
+
+    issues: list[str] = Field(min_length=1)
+    deadline: int | str = Field(
+        description="the last round of the track (0-based), or a calendar phase's name"
+    )
+    description: str = ""
+
+
 class Source(Strict):
     publisher: str
     title: str
@@ -175,6 +332,13 @@ class Scenario(Strict):
     actors: dict[Name, Actor] = Field(min_length=2)
     events: dict[Name, Event] = Field(default_factory=dict)
     injects: list[Inject] = Field(default_factory=list)
+    breakdown: dict[Name, Breakdown] = Field(
+        default_factory=dict, description="reasons the talks may collapse in any round"
+    )
+    calendar: Calendar | None = Field(default=None, description="rounds as dates (default: a round is a day)")
+    tracks: dict[Name, Track] = Field(
+        default_factory=dict, description="groups of issues that can be agreed separately"
+    )
     sources: dict[str, Source] = Field(default_factory=dict)
     classroom: Classroom | None = None
     _dumped: dict[str, Any] | None = PrivateAttr(default=None)  # see _plain()
@@ -298,6 +462,7 @@ def _semantic_problems(s: Scenario, validated_from: Any = None) -> list[tuple[st
         for issue_name, w in actor.salience.items():
             if w < 0:
                 out.append((f"{at}.salience.{issue_name}", f"salience must be >= 0 (got {w})"))
+        out += _per_issue_problems(s, aid)
         if actor.salience and all(w == 0 for w in actor.salience.values()) and not actor.linkages:
             out.append((f"{at}.salience", "all saliences are zero: the actor would care about nothing"))
         if actor.role == "principal" and actor.strategy is not None:
@@ -323,6 +488,10 @@ def _semantic_problems(s: Scenario, validated_from: Any = None) -> list[tuple[st
                         (f"{lat}.{issue_name}", f"target {target} is outside [{linked.lo}, {linked.hi}]")
                     )
 
+    for name, issue in s.issues.items():
+        out += _issue_value_problems(s, name, issue)
+    out += _talks_problems(s)
+
     for ename, event in s.events.items():
         at = f"events.{ename}"
         if event.actor not in s.actors:
@@ -343,8 +512,8 @@ def _semantic_problems(s: Scenario, validated_from: Any = None) -> list[tuple[st
                     (
                         eat,
                         f"'{effect.path}' cannot be changed by an event; effects change payoff parameters: "
-                        "ideal.ISSUE, salience.ISSUE, risk, discount, no_deal_cost, capability, "
-                        "linkages.N.weight",
+                        "ideal.ISSUE, salience.ISSUE, focal_weight.ISSUE, risk[.ISSUE], discount, "
+                        "no_deal_cost, capability[.ISSUE], linkages.N.weight",
                     )
                 )
                 continue
@@ -377,11 +546,97 @@ def _semantic_problems(s: Scenario, validated_from: Any = None) -> list[tuple[st
     return out
 
 
+def _per_issue_problems(s: Scenario, aid: str) -> list[tuple[str, str]]:
+    """An actor's per-issue capability, risk and focal weights: known issues, allowed values."""
+    actor, names, out = s.actors[aid], set(s.issues), []
+    at = f"actors.{aid}"
+    for field in ("risk", "capability"):
+        given = getattr(actor, field)
+        if isinstance(given, dict):
+            out += [(f"{at}.{field}", f"missing issue '{m}'") for m in sorted(names - set(given))]
+    for k, v in actor.focal_weight.items():
+        if k in s.issues and not s.issues[k].focal:
+            out.append((f"{at}.focal_weight.{k}", f"issue '{k}' has no focal values"))
+        if v < 0:
+            out.append((f"{at}.focal_weight.{k}", f"focal weight must be >= 0 (got {v:g})"))
+    for field in ("risk", "capability", "focal_weight"):
+        given = getattr(actor, field)
+        if isinstance(given, dict):
+            out += [
+                (f"{at}.{field}.{k}", unknown_name("issue", k, names)) for k in sorted(set(given) - names)
+            ]
+    return out
+
+
+def _issue_value_problems(s: Scenario, name: str, issue: Issue) -> list[tuple[str, str]]:
+    """On an options issue, every value a file puts there must be an option; focal values lie in range."""
+    at, out = f"issues.{name}", []
+    for i, focal in enumerate(issue.focal):
+        if not issue.lo <= focal.value <= issue.hi:
+            out.append((f"{at}.focal.{i}.value", f"{focal.value:g} is outside [{issue.lo:g}, {issue.hi:g}]"))
+    if issue.options is None:
+        return out
+    values = [o.value for o in issue.options]
+    if len(set(values)) < len(values):
+        out.append((f"{at}.options", "two options have the same value"))
+    placed = {f"{at}.status_quo": issue.status_quo, f"{at}.no_deal": issue.no_deal}
+    placed.update({f"{at}.focal.{i}.value": f.value for i, f in enumerate(issue.focal)})
+    placed.update(
+        {f"actors.{a}.ideal.{name}": spec.ideal[name] for a, spec in s.actors.items() if name in spec.ideal}
+    )
+    for path, v in placed.items():
+        if not issue.admits(v):
+            out.append((path, f"{v:g} is not one of the options of {name} ({issue.allowed()})"))
+    return out
+
+
+def _talks_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Breakdown causes name events; calendar phases have distinct names; tracks split the issues
+    and their deadlines fall inside the talks."""
+    out: list[tuple[str, str]] = []
+    for cause, spec in s.breakdown.items():
+        for event in spec.per_fire:
+            if event not in s.events:
+                out.append(
+                    (f"breakdown.{cause}.per_fire.{event}", unknown_name("event", event, set(s.events)))
+                )
+    phases = [p.name for p in s.calendar.phases] if s.calendar else []
+    if len(set(phases)) < len(phases):
+        out.append(("calendar.phases", "two phases have the same name"))
+    if not s.tracks:
+        return out
+    reached = timeline.phases_in(s) if s.calendar else []
+    if len(s.tracks) < 2:
+        out.append(("tracks", "give at least two tracks (one track is the whole package)"))
+    seen: dict[str, str] = {}
+    for tname, track in s.tracks.items():
+        for issue in track.issues:
+            if issue not in s.issues:
+                out.append((f"tracks.{tname}.issues", unknown_name("issue", issue, set(s.issues))))
+            elif issue in seen:
+                out.append((f"tracks.{tname}.issues", f"'{issue}' is in track '{seen[issue]}' already"))
+            seen.setdefault(issue, tname)
+        if isinstance(track.deadline, str):
+            if track.deadline not in reached:
+                known = set(reached) or {"(no calendar: give a round number)"}
+                out.append(
+                    (f"tracks.{tname}.deadline", unknown_name("calendar phase", track.deadline, known))
+                )
+        elif not 0 <= track.deadline < s.rounds:
+            out.append((f"tracks.{tname}.deadline", f"round {track.deadline} is not in 0-{s.rounds - 1}"))
+    loose = [i for i in s.issues if i not in seen]
+    if loose:
+        out.append(("tracks", f"every issue must be in a track ({', '.join(loose)} is in none)"))
+    return out
+
+
 def _effect_target_ok(parts: list[str]) -> bool:
     """Effects may change what payoffs are computed from (the model recomputes those after an event)."""
     rest = parts[2:]
-    if rest and rest[0] in ("ideal", "salience"):
+    if rest and rest[0] in ("ideal", "salience", "focal_weight"):
         return len(rest) == 2
+    if rest and rest[0] in ("risk", "capability") and len(rest) == 2:
+        return True  # one issue's, where the actor gives one per issue
     if rest and rest[0] == "linkages":
         return len(rest) == 3 and rest[2] == "weight"
     return len(rest) == 1 and rest[0] in ("risk", "discount", "no_deal_cost", "capability")
@@ -434,10 +689,12 @@ def clamp_parameter(scenario: Scenario, path: str, value: float) -> float:
         return min(max(value, issue.lo), issue.hi)
     limits = {
         "salience": (0.0, math.inf),
-        "risk": (1.0, 10.0),
+        "risk": RISK_RANGE,
+        "focal_weight": (0.0, math.inf),
         "discount": (1e-9, 1.0),
         "no_deal_cost": (-1.0, 1.0),
-        "capability": (1e-9, math.inf),
+        # one issue's capability may be 0 (no say there); an actor's one capability may not
+        "capability": (0.0 if len(parts) == 4 else 1e-9, math.inf),
         "perception_noise": (0.0, 1.0),
     }
     if field == "linkages":

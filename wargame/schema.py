@@ -17,7 +17,7 @@ from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Tag, ValidationError
 
 from wargame.errors import Problem, WargameError
 
@@ -38,6 +38,11 @@ def check_magnitude(value: float) -> float:
 
 # a float a config file may hold
 Number = Annotated[float, AfterValidator(check_magnitude)]
+# one number, or one per issue (issue -> number): a mapping is read as the latter
+PerIssue = Annotated[
+    Union[Annotated[Number, Tag("one")], Annotated[dict[str, Number], Tag("per_issue")]],  # noqa: UP007
+    Discriminator(lambda v: "per_issue" if isinstance(v, Mapping) else "one"),
+]
 
 
 class Strict(BaseModel):
@@ -172,6 +177,8 @@ def clean_loc(loc: Loc, data: Any) -> Loc:
                 node = None
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
+        elif isinstance(node, int | float | str | bool):
+            continue  # a value has no keys: a tag
         else:
             node = None
         kept.append(part)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from wargame.scenario import Scenario
 
 
-def _axis(lo: float, hi: float, step: float) -> np.ndarray:
+def _axis(lo: float, hi: float, step: float, options: tuple[float, ...] = ()) -> np.ndarray:
+    if options:  # an issue decided among named options
+        return np.array(sorted(options), dtype=float)
     n = int(np.floor((hi - lo) / step + 1e-9))
     values = lo + step * np.arange(n + 1)
     if values[-1] < hi - 1e-9:
@@ -41,13 +43,15 @@ class Layout:
 
 def layout(scenario: Scenario) -> Layout:
     """The scenario's :class:`Layout` (cached: a worker builds it once, not once per episode)."""
-    issues = tuple((i.lo, i.hi, i.step, i.status_quo, i.no_deal) for i in scenario.issues.values())
+    issues = tuple(
+        (i.lo, i.hi, i.step, i.status_quo, i.no_deal, tuple(i.values or ())) for i in scenario.issues.values()
+    )
     return _layout(issues, scenario.max_candidates)
 
 
 @lru_cache(maxsize=64)
-def _layout(issues: tuple[tuple[float, ...], ...], max_candidates: int) -> Layout:
-    ax = tuple(_axis(lo, hi, step) for lo, hi, step, _, _ in issues)
+def _layout(issues: tuple[tuple[Any, ...], ...], max_candidates: int) -> Layout:
+    ax = tuple(_axis(lo, hi, step, options) for lo, hi, step, _, _, options in issues)
     shape = tuple(len(a) for a in ax)
     full = float(np.prod(shape, dtype=float)) <= max_candidates
     index = np.stack([m.ravel() for m in np.indices(shape)], axis=1) if full else np.empty((0, len(ax)), int)
@@ -86,6 +90,29 @@ def candidates(
     if anchors is not None and len(anchors):
         # duplicates are harmless and np.unique would cost more than they do
         index = np.concatenate([snap_index(np.atleast_2d(anchors), ax), index])
+    packages = np.stack([a[index[:, i]] for i, a in enumerate(ax)], axis=1)
+    return packages, index
+
+
+def restricted(
+    scenario: Scenario, rng: np.random.Generator, fixed: dict[int, float], anchors: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`candidates` with some issues settled (issue index -> value, snapped to the grid): the
+    full grid's packages that have those values, or ``max_candidates`` fresh draws of the other
+    issues (plus the anchors) with those values."""
+    grid = layout(scenario)
+    ax = list(grid.axes)
+    settled = {i: int(np.argmin(np.abs(ax[i] - v))) for i, v in fixed.items()}
+    if grid.full_grid:
+        keep = np.ones(len(grid.index), dtype=bool)
+        for i, k in settled.items():
+            keep &= grid.index[:, i] == k
+        return grid.packages[keep], grid.index[keep]
+    index = np.stack([rng.integers(0, len(a), size=scenario.max_candidates) for a in ax], axis=1)
+    if anchors is not None and len(anchors):
+        index = np.concatenate([snap_index(np.atleast_2d(anchors), ax), index])
+    for i, k in settled.items():
+        index[:, i] = k
     packages = np.stack([a[index[:, i]] for i, a in enumerate(ax)], axis=1)
     return packages, index
 

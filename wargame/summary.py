@@ -5,11 +5,14 @@ Pure functions of the episodes table: no terminal, no files.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from wargame import timeline
 
 if TYPE_CHECKING:
     from wargame.scenario import Scenario
@@ -99,6 +102,11 @@ def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> dict[str,
         "by_round": {str(int(r)): _num(c / n) for r, c in by_round.items()},
     }
     out["nash_distance"] = describe(df["nash_distance"])
+    out.update(_endings_and_timing(df, scenario))
+    out["concession"] = {
+        a: describe(df[f"concession.{a}"]) for a in scenario.actors if f"concession.{a}" in df
+    }
+    out["movement"] = {i: describe(df[f"movement.{i}"]) for i in scenario.issues if f"movement.{i}" in df}
     out["warnings"] = []
     redrawn = df["redraws"] if "redraws" in df else pd.Series(dtype=int)
     if redrawn.sum() > 0:
@@ -119,6 +127,45 @@ def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> dict[str,
     return out
 
 
+def _share(hits: int, n: int) -> dict[str, float | int | None]:
+    low, high = wilson(hits, n)
+    return {"rate": _num(hits / n) if n else None, "low": _num(low), "high": _num(high), "count": hits}
+
+
+def _endings_and_timing(df: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
+    """How the talks ended (deal, deadline, breakdown by cause), each track's agreement rate, and
+    when deals were made in calendar terms (day, phase, date); each share with its Wilson interval."""
+    n = len(df)
+    if "ended" not in df or n == 0:  # a run made before these columns existed
+        return {}
+    endings = {
+        kind: _share(int((df["ended"] == kind).sum()), n) for kind in ("deal", "deadline", "breakdown")
+    }
+    for cause in scenario.breakdown:
+        endings[f"breakdown: {cause}"] = _share(int((df["breakdown"] == cause).sum()), n)
+    tracks = {
+        name: _share(int(df[f"agreed.{name}"].sum()), n) for name in scenario.tracks if f"agreed.{name}" in df
+    }
+    plan = timeline.schedule(scenario)
+    dealt = df.loc[df["deal"], "deal_round"].astype(int)
+    by_phase = {
+        phase: _share(int((dealt.map(lambda r: plan.phase[r]) == phase).sum()), n)
+        for phase in dict.fromkeys(plan.phase)
+    }
+    days = describe(df.loc[df["deal"], "deal_day"])
+    dates = {}
+    if plan.start and days["n"]:
+        start = dt.date.fromisoformat(plan.start)
+        dates = {
+            k: (start + dt.timedelta(days=float(days[k] or 0.0))).isoformat() for k in ("p5", "p50", "p95")
+        }
+    return {
+        "endings": endings,
+        "tracks": tracks,
+        "timing": {"deal_day": days, "dates": dates, "by_phase": by_phase, "start": plan.start},
+    }
+
+
 def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Run B against run A, metric by metric: means, difference, its 95% interval, and whether the
     interval excludes zero (a difference beyond the sampling noise).
@@ -134,7 +181,7 @@ def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     pa_, pb_ = a["deal"].mean(), b["deal"].mean()
     se = math.sqrt(pa_ * (1 - pa_) / len(a) + pb_ * (1 - pb_) / len(b))
     rows.append(("deal rate", pa_, pb_, se, Z95))
-    kinds = ("outcome", "forecast", "forecast_mean", "utility", "gain")
+    kinds = ("outcome", "forecast", "forecast_mean", "utility", "gain", "concession", "movement")
     columns = [c for c in a.columns if c.split(".")[0] in kinds and c in b.columns]
     pairs = [(col, a[col], b[col]) for col in [*columns, "nash_distance"]]
     pairs.append(("deal_round (deals)", a.loc[a["deal"], "deal_round"], b.loc[b["deal"], "deal_round"]))

@@ -14,10 +14,10 @@ from wargame.model import NegotiationModel
 from wargame.payoffs import Payoffs, grid_utilities
 from wargame.scenario import load_scenario
 
-from ..conftest import BASELINE, BILATERAL, FLEXIBILITY
+from ..conftest import BILATERAL, PACKAGE, TEACHING
 
 
-@pytest.mark.parametrize("path", [BASELINE, FLEXIBILITY, BILATERAL], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [TEACHING, PACKAGE, BILATERAL], ids=lambda p: p.stem)
 def test_episode(benchmark, path):
     scenario = load_scenario(path)
     seeds = itertools.count()
@@ -28,7 +28,7 @@ def test_episode(benchmark, path):
 @pytest.mark.parametrize("variant", ["scholz", "textbook"])
 def test_episode_expected_utility(benchmark, variant):
     """The baseline under the expected_utility protocol (12 rounds, 3 issues, 5 actors)."""
-    scenario = load_scenario(BASELINE).with_values({"protocol": "expected_utility", "variant": variant})
+    scenario = load_scenario(TEACHING).with_values({"protocol": "expected_utility", "variant": variant})
     seeds = itertools.count()
     benchmark(lambda: NegotiationModel(scenario, seed=next(seeds), collect=False).run())
     benchmark.extra_info["episodes_per_second"] = 1.0 / benchmark.stats.stats.mean
@@ -46,13 +46,13 @@ def test_episode_spe(benchmark):
 
 def test_forecast_ec_ten_rounds(benchmark):
     """`wargame forecast` on the EC example: ten actors, ten rounds."""
-    t = load_actors_csv(BASELINE.parents[1] / "reference" / "ec_emissions.csv")
+    t = load_actors_csv(TEACHING.parents[1] / "reference" / "ec_emissions.csv")
     benchmark(bdm.simulate, t.capability, t.position, t.salience, 10)
 
 
 def test_score_baseline_grid(benchmark):
     """All actors' utilities of every package on the baseline grid (22,568 packages)."""
-    scenario = load_scenario(BASELINE)
+    scenario = load_scenario(TEACHING)
     packages, index = space.candidates(scenario, np.random.default_rng(0))
     p = Payoffs.from_scenario(scenario)
     benchmark(grid_utilities, p, space.axes(scenario), index, True)
@@ -61,7 +61,7 @@ def test_score_baseline_grid(benchmark):
 
 def test_score_packages_direct(benchmark):
     """The general path (arbitrary packages, no grid): 22,568 packages x 5 actors."""
-    scenario = load_scenario(BASELINE)
+    scenario = load_scenario(TEACHING)
     packages, _ = space.candidates(scenario, np.random.default_rng(0))
     p = Payoffs.from_scenario(scenario)
     benchmark(p.utilities, packages)

@@ -17,14 +17,14 @@ from wargame.montecarlo import run_experiment
 from wargame.scenario import load_scenario
 from wargame.worker import episode_seeds
 
-from ..conftest import BASELINE
+from ..conftest import TEACHING
 
 RUNS = int(os.environ.get("BENCH_RUNS", "10000"))
 
 
 def _plan(runs: int) -> Plan:
-    experiment = Experiment(name="bench", scenario=str(BASELINE), runs=runs, seed=1)
-    return Plan(experiment=experiment, scenario=load_scenario(BASELINE).data())
+    experiment = Experiment(name="bench", scenario=str(TEACHING), runs=runs, seed=1)
+    return Plan(experiment=experiment, scenario=load_scenario(TEACHING).data())
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -41,7 +41,7 @@ def test_wargame_batch(benchmark, tmp_path, workers):
 
 @pytest.mark.parametrize("processes", [1, 2])
 def test_mesa_batch_run_same_episodes(benchmark, processes):
-    scenario = load_scenario(BASELINE)
+    scenario = load_scenario(TEACHING)
     seeds = [episode_seeds(1, k)[1] for k in range(RUNS)]
     rows = benchmark.pedantic(
         lambda: mesa.batch_run(

@@ -22,13 +22,6 @@ class EndOfInput(Exception):  # noqa: N818 (an ending, not an error)
     """The player's input ran out (end of file, or the moves file has no more moves)."""
 
 
-def on_grid(value: float, lo: float, hi: float, step: float) -> bool:
-    if not lo - 1e-9 <= value <= hi + 1e-9:
-        return False
-    k = (value - lo) / step
-    return abs(k - round(k)) < 1e-6 or abs(value - hi) < 1e-9
-
-
 def check_package(scenario: Scenario, values: Mapping[str, Any]) -> tuple[np.ndarray | None, list[str]]:
     """A proposal as a package, or the reasons it is not one (range, step, missing issue)."""
     problems = []
@@ -41,11 +34,8 @@ def check_package(scenario: Scenario, values: Mapping[str, Any]) -> tuple[np.nda
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             problems.append(f"{name}: '{v}' is not a number")
             continue
-        if not on_grid(float(v), issue.lo, issue.hi, issue.step):
-            problems.append(
-                f"{name}: {v:g} is not an allowed value "
-                f"({issue.lo:g} to {issue.hi:g} in steps of {issue.step:g})"
-            )
+        if not issue.admits(float(v)):
+            problems.append(f"{name}: {v:g} is not an allowed value ({issue.allowed()})")
             continue
         out.append(float(v))
     extra = sorted(set(values) - set(scenario.issues))

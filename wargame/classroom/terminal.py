@@ -19,7 +19,7 @@ from rich.text import Text
 from wargame import rundir
 from wargame.classroom import REFERENCE_RUNS
 from wargame.classroom.game import Game, check_players
-from wargame.classroom.moves import EndOfInput, load_moves, on_grid
+from wargame.classroom.moves import EndOfInput, load_moves
 from wargame.classroom.scoring import debrief
 from wargame.classroom.transcript import save
 from wargame.errors import Problem, WargameError
@@ -53,17 +53,14 @@ class TerminalSeat:
         for i, (name, issue) in enumerate(view.scenario.issues.items()):
             default = float(view.standing_offer[i])
             while True:
-                text = self._input(
-                    f"  {issue.label or name} [{issue.lo:g}-{issue.hi:g}, step {issue.step:g}] "
-                    f"(Enter = {default:g}): "
-                )
+                text = self._input(f"  {issue.label or name} [{issue.allowed()}] (Enter = {default:g}): ")
                 try:
                     value = default if text == "" else float(text)
                 except (ValueError, OverflowError):
                     self.console.print(line("  ", (f"'{echo(text)}' is not a number", "red"), "; try again"))
                     continue
-                if not math.isfinite(value) or not on_grid(value, issue.lo, issue.hi, issue.step):
-                    allowed = f"{issue.lo:g} to {issue.hi:g} in steps of {issue.step:g}"
+                if not math.isfinite(value) or not issue.admits(value):
+                    allowed = issue.allowed()
                     self.console.print(line("  ", (f"{echo(text)} is not allowed", "red"), f": {allowed}"))
                     continue
                 values[name] = value

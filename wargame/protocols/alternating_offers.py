@@ -27,7 +27,7 @@ class AlternatingOffers(NegotiationProtocol):
 
         principals = table.principals
         proposer = principals[t % len(principals)]
-        offer = proposer.propose(t)
+        offer = table.settle(proposer.propose(t))  # settled tracks keep their terms
         table.offers.append(Offer(t, proposer.actor, offer))
         responses = {a.actor: a.respond(offer, t) for a in principals if a is not proposer}
         support = {s.actor: s.supports(offer) for s in table.stakeholders}

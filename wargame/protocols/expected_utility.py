@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 
 def weights(p: Payoffs) -> tuple[np.ndarray, np.ndarray]:
-    """Capability ``(A,)`` and salience on 0-1 ``(A, I)`` as the model reads them."""
+    """Capability and salience on 0-1, both ``(A, I)``, as the model reads them."""
     raw = p.salience
     top = raw.max(axis=1, keepdims=True)
     return p.capability, np.divide(raw, top, out=np.zeros_like(raw), where=top > 0)
@@ -65,10 +65,11 @@ class ExpectedUtility(NegotiationProtocol):
 
         capability, salience = weights(p)
         # every issue in one call: positions and saliences as (issues, actors)
-        new, _, accepted = bdm.step(self.positions.T, capability, salience.T, p.span, table.variant)
+        new, _, accepted = bdm.step(self.positions.T, capability.T, salience.T, p.span, table.variant)
         self.positions = new.T.copy()
-        w = bdm.forecast_weights(capability, salience.T)
-        self.median = forecast = bdm.weighted_median(new, w)
+        w = bdm.forecast_weights(capability.T, salience.T)
+        self.median = bdm.weighted_median(new, w)
+        forecast = table.settle(self.median)  # settled tracks keep their terms
         self.mean = bdm.weighted_mean(new, w)
         moves = tuple(
             {"issue": issue, **m.as_dict(table.actor_names)}

@@ -1,0 +1,105 @@
+"""Metamorphic tests: what a reasonable model of the talks must do when one assumption moves.
+
+Each relation plays the baseline (summit_2025_package.yaml) at increasing values of one
+parameter with the same seeds at every value (common random numbers) and tests the expected
+direction over all of them (tests/metamorphic.py: no step reverses it by more than 3 paired
+standard errors, and where the relation has room to move, the ends differ by more than 3).
+docs/validation.md reports the numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wargame import NegotiationModel, load_scenario
+
+from .conftest import PACKAGE, TEACHING
+from .metamorphic import play, relation
+
+SEEDS = range(100)
+
+slow = pytest.mark.slow
+
+
+@slow
+def test_a_higher_defence_demand_never_lowers_the_expected_defence_outcome(package):
+    tables = play(package, "actors.washington.ideal.defense_spending", [3.5, 3.8, 4.2, 5.0], SEEDS)
+    r = relation(tables, lambda d: d["outcome.defense_spending"], +1)
+    assert r.holds() and r.strict(), str(r)
+
+
+@slow
+@pytest.mark.parametrize("actor", ["seoul", "washington"])
+def test_a_costlier_failure_never_improves_an_actors_expected_concession(package, actor):
+    tables = play(package, f"actors.{actor}.no_deal_cost", [0.0, 0.04, 0.08, 0.15, 0.25], SEEDS)
+    r = relation(tables, lambda d: d[f"concession.{actor}"], +1)
+    assert r.holds(), str(r)
+    if actor == "seoul":  # Seoul's fallback is what its concessions are made of
+        assert r.strict(), str(r)
+
+
+@slow
+@pytest.mark.parametrize(
+    ("actor", "issue"),
+    [
+        ("seoul", "troop_level"),
+        ("seoul", "tariff"),
+        ("seoul", "flexibility_statement"),
+        ("washington", "defense_spending"),
+        ("washington", "investment_terms"),
+    ],
+)
+def test_a_principal_caring_more_never_moves_the_outcome_away_from_its_ideal(package, actor, issue):
+    ideal = package.actors[actor].ideal[issue]
+    tables = play(package, f"actors.{actor}.salience.{issue}", [0.05, 0.1, 0.2, 0.45], SEEDS)
+    r = relation(tables, lambda d: (d[f"outcome.{issue}"] - ideal).abs(), -1)
+    assert r.holds() and r.strict(), str(r)
+
+
+@slow
+@pytest.mark.parametrize(
+    ("actor", "issue"), [("beijing", "flexibility_statement"), ("pyongyang", "troop_level")]
+)
+def test_an_outsider_with_more_say_never_moves_the_forecast_away_from_it(package, actor, issue):
+    ideal = package.actors[actor].ideal[issue]
+    tables = play(
+        package,
+        f"actors.{actor}.capability.{issue}",
+        [0.0, 0.3, 1.0, 2.0],
+        SEEDS,
+        fixed={"protocol": "expected_utility"},
+    )
+    r = relation(tables, lambda d: (d[f"forecast.{issue}"] - ideal).abs(), -1)
+    assert r.holds() and r.strict(), str(r)
+
+
+def _rows(scenario, seeds) -> pd.DataFrame:
+    return pd.DataFrame([NegotiationModel(scenario, seed=k, collect=False).run().to_row() for k in seeds])
+
+
+@pytest.mark.parametrize("path", [TEACHING, PACKAGE])
+def test_a_breakdown_hazard_of_zero_reproduces_the_talks_without_one(path):
+    scenario = load_scenario(path)
+    events = list(scenario.events)
+    zero = {
+        "breakdown": {
+            "domestic": {"hazard": 0.0},
+            "escalation": {"hazard": 0.0, "per_fire": dict.fromkeys(events, 0.0)},
+        }
+    }
+    without = _rows(scenario.with_values({"breakdown": {}}), range(25))
+    with_zero = _rows(scenario.with_values(zero), range(25))
+    pd.testing.assert_frame_equal(without, with_zero)
+    assert (with_zero["ended"] != "breakdown").all()
+
+
+def test_the_teaching_scenario_plays_as_it_did_before_tracks_and_breakdowns():
+    """Tracks, breakdowns and calendars are off unless a scenario asks: the three-issue scenario
+    still ends only in a deal or at the deadline, one round a day (the golden set pins the rest)."""
+    rows = _rows(load_scenario(TEACHING), range(30))
+    assert set(rows["ended"]) <= {"deal", "deadline"}
+    assert not any(c.startswith("agreed.") for c in rows.columns)
+    dealt = rows[rows["deal"]]
+    np.testing.assert_array_equal(dealt["deal_day"], dealt["deal_round"] + 1)
