@@ -163,6 +163,10 @@ class GovernmentAgent(mesa.Agent):
     def history(self) -> Sequence[RoundRecord]:
         return self.table.history
 
+    @property
+    def settled(self) -> dict[str, float]:
+        return self.table.settled_values()
+
     def utility(self, package: np.ndarray) -> float:
         """This actor's true utility of one package."""
         return float(self.table.utility_of(package)[self.index])

@@ -126,6 +126,11 @@ class SeatView(NegotiatorView, Protocol):
     @property
     def history(self) -> Sequence[RoundRecord]: ...
 
+    @property
+    def settled(self) -> dict[str, float]:
+        """Issues of tracks settled so far, with their values (an offer keeps them)."""
+        ...
+
 
 @runtime_checkable
 class Party(Protocol):
@@ -177,6 +182,10 @@ class Table(Protocol):
 
     def utility_of(self, package: np.ndarray) -> np.ndarray:
         """Every actor's current utility of one package: ``(A,)``."""
+        ...
+
+    def settled_values(self) -> dict[str, float]:
+        """Issue -> value for the issues of tracks settled so far."""
         ...
 
     def utility_row(self, row: int) -> np.ndarray:

@@ -13,7 +13,7 @@ from wargame.cli import app
 from wargame.errors import WargameError
 from wargame.model import NegotiationModel
 
-from .conftest import BILATERAL, TEACHING, exited
+from .conftest import BILATERAL, PACKAGE, TEACHING, exited
 
 runner = CliRunner()
 FAST = ["--reference-runs", "20", "--workers", "1"]
@@ -551,3 +551,55 @@ def test_ctrl_c_during_the_debrief_keeps_the_game_and_debrief_makes_it_later(tmp
     assert (folder / "debrief.md").exists() and saved["debrief"]["reference"]["runs"] == 20
     assert saved["episode"] == t["episode"]
     assert "better than" in " ".join(again.output.split())
+
+
+# -- the package: options, tracks, the calendar ---------------------------------------------------
+
+
+def test_the_packages_role_card_names_options_tracks_and_hazards(package):
+    text = classroom.brief(package, "seoul", fmt="md")
+    assert '"reaffirm the 2006 understanding on strategic flexibility"' in text  # an option by its label
+    assert "## How the talks run" in text
+    assert "- summit: round 4, ending 2025-08-25." in text
+    assert (
+        "The economic track (Tariff, Terms of the $350bn pledge, US energy purchases) must close by round 4"
+        in text
+    )
+    assert "Values everyone knows: 15 (the July rate, the one Japan got too)" in text
+    for other in ("beijing", "tokyo", "pyongyang", "washington"):
+        assert classroom.brief(package, other).count("Your briefing (private)") == 1
+
+
+def test_a_scripted_game_of_the_package_settles_the_economic_track_at_the_summit(tmp_path):
+    offer = {
+        "defense_spending": 3.3,
+        "usfk_contribution": 2.0,
+        "troop_level": 28.5,
+        "flexibility_statement": 2,
+        "tariff": 15,
+        "investment_terms": 1,
+        "energy_purchases": 120,
+    }
+    # Seoul proposes in even rounds and answers in odd ones (copies: YAML aliases are refused)
+    script = [{"propose": dict(offer)} if k % 2 == 0 else "reject" for k in range(12)]
+    moves = _moves(tmp_path, {"seoul": script})
+    package = str(PACKAGE)
+    result = runner.invoke(
+        app, ["play", package, "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
+    )
+    exited(result, 0)
+    _, t = _game(tmp_path)
+    episode = t["episode"]
+    assert episode["tracks"]["economic"][1] <= 4  # settled by the summit
+    assert any("The leaders meet in Washington" in a["text"] for a in t["announcements"])
+    # a statement option, never a value between options
+    assert episode["outcome"]["flexibility_statement"] in (0, 1, 2, 3)
+
+
+def test_an_off_option_proposal_is_refused_before_play(tmp_path, package):
+    offer = {i: package.issues[i].status_quo for i in package.issues} | {"flexibility_statement": 1.5}
+    moves = _moves(tmp_path, {"seoul": [{"propose": offer}]})
+    with pytest.raises(
+        WargameError, match=r"flexibility_statement: 1.5 is not an allowed value \(0 \(no reference"
+    ):
+        classroom.load_moves(moves, package, ["seoul"])

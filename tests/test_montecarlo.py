@@ -667,3 +667,28 @@ def test_a_script_without_a_main_guard_gets_a_clear_error_and_leaves_nothing(tmp
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert len(list((tmp_path / "runs").glob("small/*"))) == 1
+
+
+def test_the_default_experiments_summary_reports_endings_timing_and_measures(tmp_path):
+    """The quick start's experiment (the package): the deal rate with its interval, how the talks
+    ended (breakdowns by cause), each track, when deals were made in the calendar, concessions and
+    movements, in summary.json and summary.md."""
+    result = run_experiment(
+        SHIPPED_EXPERIMENTS / "summit_2025_mc.yaml", runs=40, executor="serial", out=tmp_path
+    )
+    s = result.summary()
+    rate = s["deal_rate"]
+    assert rate["low"] <= rate["rate"] <= rate["high"]
+    endings = s["endings"]
+    assert sum(endings[k]["count"] for k in ("deal", "deadline", "breakdown")) == 40
+    causes = [k for k in endings if k.startswith("breakdown: ")]
+    assert sum(endings[k]["count"] for k in causes) == endings["breakdown"]["count"]
+    assert set(s["tracks"]) == {"economic", "security"}
+    timing = s["timing"]
+    assert list(timing["by_phase"]) == ["pre_summit", "summit", "follow_on"]
+    assert sum(v["count"] for v in timing["by_phase"].values()) == rate["deals"]
+    assert timing["dates"]["p50"].startswith("2025-")
+    assert set(s["concession"]) == set(result.plan.base_scenario().actors)
+    text = (result.run_dir / "summary.md").read_text()
+    for heading in ("How the talks ended", "Tracks agreed", "When deals were made", "Concession per actor"):
+        assert heading in text

@@ -128,3 +128,74 @@ def test_space_axes_and_snap(teaching):
     assert ax[1][-1] == 28.5 and ax[2][0] == 0.0
     snapped = space.snap(np.array([[3.14, 27.9, 14.4], [9.0, -3.0, 25.0]]), teaching)
     np.testing.assert_allclose(snapped, [[3.1, 28.0, 14.0], [5.0, 15.0, 25.0]])
+
+
+# -- payoff forms per issue: shape, focal values, options ----------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    unit=arrays(np.float64, (9, 7), elements=st.floats(0, 1)),
+    risks=st.lists(st.floats(0.25, 10), min_size=7, max_size=7),
+    focal=st.just(0.0) | st.floats(1e-12, 1),  # a file holds 0 or >= 1e-12
+)
+def test_utilities_with_per_issue_shapes_and_focal_values_stay_in_the_unit_interval(
+    package, unit, risks, focal
+):
+    values = {f"actors.seoul.risk.{i}": r for i, r in zip(package.issues, risks, strict=True)}
+    values["actors.washington.focal_weight.tariff"] = focal
+    p = Payoffs.from_scenario(package.with_values(values))
+    U = p.utilities(_packages(p, unit))
+    assert np.all(U >= 0) and np.all(U <= 1)
+
+
+def test_risk_per_issue_shapes_each_issue_by_hand(bilateral):
+    """Seoul concave on defence (2), convex on the tariff (0.5): the formula, issue by issue."""
+    s = bilateral.with_values({"actors.seoul.risk": {"defense_spending": 2.0, "tariff": 0.5}})
+    p = Payoffs.from_scenario(s)
+    x = np.array([[3.2, 12.5]])  # half the way from Seoul's ideal on both issues
+    expected = 0.5 * (1 - 0.5**2) + 0.5 * (1 - 0.5**0.5)
+    assert utilities(x, p)[0, 0] == pytest.approx(expected, abs=1e-15)
+    # one number means the same shape on every issue
+    same = Payoffs.from_scenario(
+        bilateral.with_values({"actors.seoul.risk": {"defense_spending": 2.0, "tariff": 2.0}})
+    )
+    np.testing.assert_array_equal(same.risk, Payoffs.from_scenario(bilateral).risk)
+
+
+def test_a_focal_value_is_worth_its_weight_there_and_nothing_a_step_away(teaching):
+    s = teaching.with_values(
+        {"issues.tariff.focal": [{"value": 15.0}], "actors.seoul.focal_weight": {"tariff": 0.1}}
+    )
+    p, plain = Payoffs.from_scenario(s), Payoffs.from_scenario(teaching)
+    seoul = p.index("seoul")
+    total = sum(teaching.actors["seoul"].salience.values())
+    at, near = np.array([[3.0, 28.5, 15.0]]), np.array([[3.0, 28.5, 14.0]])
+    for x, pull in ((at, 1.0), (near, 0.0)):
+        expected = (plain.utilities(x)[seoul, 0] * total + 0.1 * pull) / (total + 0.1)
+        assert p.utilities(x)[seoul, 0] == pytest.approx(expected, abs=1e-15)
+    # halfway between grid points (an expected-utility forecast can land there): half the pull
+    half = np.array([[3.0, 28.5, 15.5]])
+    expected = (plain.utilities(half)[seoul, 0] * total + 0.05) / (total + 0.1)
+    assert p.utilities(half)[seoul, 0] == pytest.approx(expected, abs=1e-15)
+
+
+def test_grid_utilities_match_direct_on_the_package(package):
+    """Options, focal values, per-issue shapes and a linkage: the table-based evaluation is the
+    package-by-package one."""
+    rng = np.random.default_rng(1)
+    packages, index = space.candidates(package, rng)
+    p = Payoffs.from_scenario(package)
+    np.testing.assert_allclose(
+        grid_utilities(p, space.axes(package), index), p.utilities(packages), atol=1e-12
+    )
+
+
+def test_an_options_issue_offers_its_options_only(package):
+    axes = dict(zip(package.issues, space.axes(package), strict=True))
+    np.testing.assert_array_equal(axes["flexibility_statement"], [0, 1, 2, 3])
+    np.testing.assert_array_equal(axes["investment_terms"], [0, 1, 2])
+    issue = package.issues["flexibility_statement"]
+    assert (issue.lo, issue.hi, issue.step) == (0, 3, 1)
+    assert issue.admits(2) and not issue.admits(2.5) and not issue.admits(4)
+    assert issue.label_of(3).startswith("back repositioning")

@@ -41,6 +41,29 @@ BAD_FILES = {
     "strategy_bad_parameter.yaml": ("actors.seoul.strategy", 41, "boulware needs e < 1 (got 2.0)"),
     # a strategy's own keys, not every strategy's: 'level' belongs to the hardliner
     "strategy_unknown_key.yaml": ("actors.seoul.strategy.levl", 43, "unknown key 'levl' (allowed: e, name)"),
+    # the package's forms: options, tracks, a calendar, breakdowns, say and focal values per issue
+    "option_not_an_option.yaml": (
+        "issues.flexibility_statement.status_quo",
+        125,
+        "is not one of the options",
+    ),
+    "track_unknown_phase.yaml": ("tracks.economic.deadline", 50, "did you mean 'summit'?"),
+    "issue_in_two_tracks.yaml": (
+        "tracks.security.issues",
+        53,
+        "'troop_level' is in track 'economic' already",
+    ),
+    "breakdown_unknown_event.yaml": (
+        "breakdown.escalation.per_fire.pyongyang_provocaton",
+        68,
+        "did you mean 'pyongyang_provocation'?",
+    ),
+    "negative_capability_on_issue.yaml": ("actors.seoul.capability", 169, "must be >= 0 on tariff"),
+    "focal_weight_without_focal_values.yaml": (
+        "actors.washington.focal_weight.energy_purchases",
+        251,
+        "has no focal values",
+    ),
     "unknown_variant.yaml": (
         "variant",
         11,
@@ -225,3 +248,69 @@ def test_numbers_the_arithmetic_cannot_hold_are_refused(bilateral, value):
     """Two saliences of 1e308 once validated and gave NaN utilities and a deal worth 0.0."""
     with pytest.raises(WargameError, match=r"must be 0 or between 1e-12 and 1e12 in size"):
         bilateral.with_values({"actors.seoul.salience.tariff": value})
+
+
+@pytest.mark.parametrize(
+    ("values", "path", "words"),
+    [
+        ({"tracks.economic.deadline": 12}, "tracks.economic.deadline", "round 12 is not in 0-11"),
+        ({"tracks.economic.issues": ["tariff"]}, "tracks", "investment_terms, energy_purchases is in none"),
+        ({"tracks": {"all": {"issues": ["tariff"], "deadline": 3}}}, "tracks", "at least two tracks"),
+        ({"actors.seoul.risk": {"tariff": 2.0}}, "actors.seoul.risk", "missing issue 'defense_spending'"),
+        (
+            {"actors.seoul.risk.tarif": 2.0},
+            "actors.seoul.risk.tarif",
+            "nearest valid paths: actors.seoul.risk.tariff",
+        ),
+        ({"actors.seoul.capability": 0.0}, "actors.seoul.capability", "must be > 0"),
+        ({"issues.tariff.focal": [{"value": 30.0}]}, "issues.tariff.focal.0.value", "outside [0, 25]"),
+        (
+            {
+                "issues.investment_terms": {
+                    "unit": "option",
+                    "lo": -1.0,
+                    "status_quo": 0,
+                    "no_deal": 0,
+                    "options": [{"value": 0, "label": "a"}, {"value": 2, "label": "b"}],
+                }
+            },
+            "issues.investment_terms",
+            "lo follows from the options (0); leave it out (got -1)",
+        ),
+        (
+            {
+                "issues.investment_terms.options": [
+                    {"value": 0, "label": "a"},
+                    {"value": 0, "label": "b"},
+                    {"value": 2, "label": "c"},
+                ]
+            },
+            "issues.investment_terms.options",
+            "same value",
+        ),
+        (
+            {"actors.washington.ideal.flexibility_statement": 2.5},
+            "actors.washington.ideal.flexibility_statement",
+            "not one of the options",
+        ),
+        ({"calendar.phases.1.name": "pre_summit"}, "calendar.phases", "same name"),
+    ],
+)
+def test_the_package_forms_refuse_what_makes_no_sense(package, values, path, words):
+    with pytest.raises(WargameError) as info:
+        package.with_values(values)
+    problem = next((p for p in info.value.problems if p.path == path), None)
+    assert problem is not None, info.value.problems
+    assert words in problem.message
+
+
+def test_an_effect_may_change_one_issues_risk_focal_weight_or_say(package):
+    events = {
+        "tokyo_coordination.effects": [
+            {"path": "actors.seoul.risk.tariff", "op": "add", "value": 0.5},
+            {"path": "actors.seoul.capability.tariff", "op": "set", "value": 0.0},
+            {"path": "actors.seoul.focal_weight.tariff", "op": "add", "value": 0.02},
+        ]
+    }
+    changed = package.with_values({f"events.{k}": v for k, v in events.items()})
+    assert len(changed.events["tokyo_coordination"].effects) == 3

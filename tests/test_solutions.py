@@ -62,3 +62,50 @@ def test_nash_point_lies_on_the_pareto_front(teaching):
     front = solutions.pareto_front(U)
     assert any(np.all(U[:, f] >= U[:, i]) for f in front)
     assert not np.any(np.all(U >= U[:, [i]], axis=0) & np.any(U > U[:, [i]], axis=0))
+
+
+# -- concave utilities split issues; linear ones give them away whole -----------------------------
+
+
+def _nash(scenario, packages):
+    p = Payoffs.from_scenario(scenario)
+    rows = [p.index(a) for a in scenario.principals]
+    q = p.select(rows)
+    no_deal = np.array([i.no_deal for i in scenario.issues.values()])
+    k = solutions.nash(q.utilities(packages), q.reservations(no_deal))
+    return dict(zip(scenario.issues, packages[k], strict=True))
+
+
+def _ideals(scenario, issue):
+    return sorted(scenario.actors[a].ideal[issue] for a in scenario.principals)
+
+
+def test_concave_utilities_put_the_baselines_nash_point_inside_the_range(package):
+    """The security track's whole grid (the economic terms at the status quo): with the baseline's
+    concave utilities the Nash point lands strictly between the two capitals' ideals on defence
+    spending and on the payments for US forces."""
+    from wargame import space
+
+    axes = space.axes(package)
+    security = set(package.tracks["security"].issues)
+    grid = [
+        ax if name in security else np.array([package.issues[name].status_quo])
+        for name, ax in zip(package.issues, axes, strict=True)
+    ]
+    packages = np.stack([g.ravel() for g in np.meshgrid(*grid, indexing="ij")], axis=1)
+    point = _nash(package, packages)
+    for issue in ("defense_spending", "usfk_contribution"):
+        low, high = _ideals(package, issue)
+        assert low < point[issue] < high, (issue, point[issue])
+
+
+def test_linear_utilities_give_each_issue_to_one_side_and_concave_ones_split_them(teaching):
+    """The teaching scenario's whole grid: linear (risk 1) puts every issue at one capital's ideal;
+    with risk 2 every issue lands strictly between the ideals."""
+    packages = space.layout(teaching).packages
+    linear = _nash(teaching, packages)
+    assert all(linear[i] in _ideals(teaching, i) for i in teaching.issues)
+    concave = _nash(teaching.with_values({"actors.seoul.risk": 2.0, "actors.washington.risk": 2.0}), packages)
+    for issue in teaching.issues:
+        low, high = _ideals(teaching, issue)
+        assert low < concave[issue] < high, (issue, concave[issue])

@@ -294,6 +294,12 @@ class NegotiationModel(mesa.Model):
             out[..., cols] = self.no_deal[cols]  # a settled track's terms are what failing leaves there
         return out
 
+    def settled_values(self) -> dict[str, float]:
+        """Issue -> value, for the issues of every track settled so far (agreed or failed)."""
+        return {
+            self.issue_names[i]: float(self.no_deal[i]) for n in self.track_result for i in self._tracks[n][0]
+        }
+
     def _on_the_table(self) -> list[np.ndarray]:
         """The packages on the table at a deadline: each principal's latest offer (under a protocol
         without offers, the standing one), with the settled tracks' terms."""

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from agents.strategies import DEFAULT
+from wargame import timeline
 from wargame.design import RANKED_BY
 from wargame.tables import Styled, Table, bold, markdown, num, rate, short
 
@@ -80,13 +81,10 @@ def transcript_table(episode: Episode, scenario: Scenario) -> Table:
 
 def outcome_table(episode: Episode, scenario: Scenario) -> Table:
     """Each issue's outcome against status quo, no-deal value and the Nash point."""
-    verdict = (
-        f"deal in round {episode.deal_round} (offer by {episode.proposer})"
-        if episode.deal
-        else "no deal: every issue takes its no-deal value"
-    )
     table = Table(
-        f"Outcome: {verdict}", ["issue", "unit", "status quo", "no deal", "Nash point", "outcome"], "llrrrr"
+        f"Outcome: {verdict(episode, scenario)}",
+        ["issue", "unit", "status quo", "no deal", "Nash point", "outcome", "moved"],
+        "llrrrrr",
     )
     for name, issue in scenario.issues.items():
         nash = episode.nash[name] if episode.nash else None
@@ -97,16 +95,52 @@ def outcome_table(episode: Episode, scenario: Scenario) -> Table:
             num(issue.no_deal, 2),
             num(nash, 2),
             bold(num(episode.outcome[name], 2)),
+            num(episode.movement.get(name), 2),
         )
+    options = [
+        f"{issue.label or name}: " + ", ".join(f"{o.value:g} {o.label}" for o in issue.options)
+        for name, issue in scenario.issues.items()
+        if issue.options is not None
+    ]
+    notes = ["moved: change from the status quo as a share of the issue's range", *options]
+    table.caption = "; ".join(notes)
     return table
+
+
+def verdict(episode: Episode, scenario: Scenario) -> str:
+    """How the talks ended, in a line: the deal and when, or why not; and each track."""
+    plan = timeline.schedule(scenario)
+    if episode.deal and episode.deal_round is not None:
+        by = f" (offer by {episode.proposer})" if episode.proposer else " (track by track)"
+        when = f"round {episode.deal_round}{by}"
+        if scenario.calendar is not None:
+            date = plan.date(episode.deal_round)
+            when += f", day {episode.deal_day:g}" + (
+                f" ({date}, {plan.phase[episode.deal_round]})" if date else ""
+            )
+        text = f"deal in {when}"
+    elif episode.ended == "breakdown":
+        text = f"no deal: the talks broke down after round {episode.rounds_played - 1} ({episode.breakdown})"
+    else:
+        text = "no deal at the deadline"
+    if episode.tracks:
+        parts = [
+            f"{name} {'agreed' if ok else 'failed'} in round {at}"
+            for name, (ok, at) in episode.tracks.items()
+        ]
+        text += "; " + ", ".join(parts)
+    elif not episode.deal:
+        text += ": every issue takes its no-deal value"
+    return text
 
 
 def actors_table(episode: Episode, scenario: Scenario) -> Table:
     """Each actor's utility of the outcome, its reservation value and its gain."""
     table = Table(
-        "Payoffs (utility in [0, 1]; gain = utility - reservation)",
-        ["actor", "role", "strategy", "utility", "reservation", "gain"],
-        "lllrrr",
+        "Payoffs (utility in [0, 1]; gain = utility - reservation; concession: salience-weighted "
+        "distance of the outcome from the actor's ideal, 0-1)",
+        ["actor", "role", "strategy", "utility", "reservation", "gain", "concession"],
+        "lllrrrr",
     )
     for aid, actor in scenario.actors.items():
         strategy = actor.strategy.name if actor.strategy else (DEFAULT if actor.role == "principal" else "-")
@@ -117,6 +151,7 @@ def actors_table(episode: Episode, scenario: Scenario) -> Table:
             num(episode.utility[aid]),
             num(episode.reservation[aid]),
             _gain(episode.gain[aid]),
+            num(episode.concession.get(aid)),
         )
     return table
 

@@ -24,6 +24,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -104,6 +105,16 @@ class Issue(Strict):
             elif isinstance(given, int | float) and not isinstance(given, bool) and given != value:
                 raise ValueError(f"{key} follows from the options ({value:g}); leave it out (got {given:g})")
         return out
+
+    @model_serializer(mode="wrap")
+    def _without_derived(self, handler: Any) -> Any:
+        """An options issue is written without the bounds and step its options imply (so that a
+        changed option is not contradicted by the bounds the old ones gave)."""
+        data = handler(self)
+        if self.options is not None and isinstance(data, dict):
+            for key in ("lo", "hi", "step"):
+                data.pop(key, None)
+        return data
 
     @property
     def span(self) -> float:

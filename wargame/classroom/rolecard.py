@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from wargame import timeline
 from wargame.errors import Problem, WargameError
 from wargame.payoffs import Payoffs
 from wargame.scenario import Scenario
@@ -12,6 +13,37 @@ from wargame.scenario import Scenario
 
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
+
+
+def _value(scenario: Scenario, issue: str, value: float) -> str:
+    """A value as a player reads it: an option's label, or the number."""
+    spec = scenario.issues[issue]
+    return f'"{spec.label_of(value)}"' if spec.options is not None else f"{value:g}"
+
+
+def _talks(scenario: Scenario, h2: str, bullet: str) -> list[str]:
+    """The calendar, the tracks and their deadlines, and what can end the talks (public knowledge)."""
+    if not (scenario.calendar or scenario.tracks or scenario.breakdown):
+        return []
+    plan = timeline.schedule(scenario)
+    lines = [f"{h2}How the talks run", ""]
+    for phase in timeline.phases_in(scenario):
+        rounds = [r for r, p in enumerate(plan.phase) if p == phase]
+        when = f", ending {plan.date(rounds[-1])}" if plan.start else ""
+        span = f"round {rounds[0]}" if len(rounds) == 1 else f"rounds {rounds[0]}-{rounds[-1]}"
+        lines.append(f"{bullet}{phase}: {span}{when}.")
+    for name, track in scenario.tracks.items():
+        issues = ", ".join(scenario.issues[i].label or i for i in track.issues)
+        last = timeline.deadline(scenario, name)
+        lines.append(
+            f"{bullet}The {name} track ({issues}) must close by round {last}: then the terms on the "
+            "table that both sides prefer to its failure are adopted, or its issues take their "
+            "no-deal values."
+        )
+    for name, cause in scenario.breakdown.items():
+        what = " ".join(cause.description.split()) or name
+        lines.append(f"{bullet}The talks can break down at any round: {what}.")
+    return [*lines, ""]
 
 
 def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
@@ -58,15 +90,27 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
         care = (
             "matters most to you" if rank == 0 else "comes next" if rank < len(order) - 1 else "matters least"
         )
+        if issue.options is not None:
+            ideal, now = issue.label_of(spec.ideal[names[i]]), issue.label_of(issue.status_quo)
+            want = f'"{ideal}" (now: "{now}"; options: {issue.allowed()})'
+        else:
+            want = (
+                f"{spec.ideal[names[i]]:g} {issue.unit} "
+                f"(now {issue.status_quo:g}; range {issue.lo:g}-{issue.hi:g})"
+            )
+        focal = ", ".join(f"{f.value:g}" + (f" ({f.note})" if f.note else "") for f in issue.focal)
         lines.append(
-            f"{bullet}{label}: you want {spec.ideal[names[i]]:g} {issue.unit} "
-            f"(now {issue.status_quo:g}; range {issue.lo:g}-{issue.hi:g}). It {care} "
-            f"({_pct(weights[i])} of what you care about)."
+            f"{bullet}{label}: you want {want}. It {care} ({_pct(weights[i])} of what you care about)."
+            + (f" Values everyone knows: {focal}." if focal else "")
         )
     lines.append("")
+    lines += _talks(scenario, h2, bullet)
 
     lines += [f"{h2}Your bottom line", ""]
-    failure = ", ".join(f"{scenario.issues[n].label or n} {v:g}" for n, v in zip(names, no_deal, strict=True))
+    failure = ", ".join(
+        f"{scenario.issues[n].label or n} {_value(scenario, n, v)}"
+        for n, v in zip(names, no_deal, strict=True)
+    )
     lines.append(
         f"If the talks fail: {failure}. That is worth {reservation[me]:.2f} to you on a 0-1 scale "
         f"(1 = everything you want), after the {spec.no_deal_cost:g} a failure costs you on top."
@@ -100,7 +144,9 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
     for other, theirs in scenario.actors.items():
         if other == actor:
             continue
-        wants = ", ".join(f"{scenario.issues[n].label or n} {theirs.ideal[n]:g}" for n in names)
+        wants = ", ".join(
+            f"{scenario.issues[n].label or n} {_value(scenario, n, theirs.ideal[n])}" for n in names
+        )
         seat = "at the table" if theirs.role == "principal" else "outside the room"
         top = names[int(np.argmax(p.salience[p.index(other)]))]
         lines.append(

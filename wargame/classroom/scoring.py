@@ -106,13 +106,22 @@ def debrief(
     names = list(scenario.issues)
     simulated_outcomes = episodes[[f"outcome.{n}" for n in names]].to_numpy(dtype=float)
     simulated_deal = episodes["deal"].to_numpy(dtype=bool)
+    # what share of no_deal_cost each run pays: all of it without a deal, or the failed tracks' part
+    tracks = list(scenario.tracks)
+    if tracks:
+        failed = sum((~episodes[f"agreed.{t}"].to_numpy(dtype=bool)).astype(float) for t in tracks) / len(
+            tracks
+        )
+        played_failed = sum(not ok for ok, _ in episode.tracks.values()) / len(tracks)
+    else:
+        failed, played_failed = (~simulated_deal).astype(float), float(not episode.deal)
     played_outcome = np.array([[episode.outcome[n] for n in names]])
     players = {}
     for actor in game.humans:
         a = yardstick.index(actor)
         cost = yardstick.no_deal_cost[a]
-        simulated = yardstick.utilities(simulated_outcomes)[a] - cost * ~simulated_deal
-        score = float(yardstick.utilities(played_outcome)[a, 0] - (0.0 if episode.deal else cost))
+        simulated = yardstick.utilities(simulated_outcomes)[a] - cost * failed
+        score = float(yardstick.utilities(played_outcome)[a, 0] - cost * played_failed)
         entry: dict[str, Any] = {
             "utility": episode.utility[actor],
             "reservation": episode.reservation[actor],

@@ -50,8 +50,13 @@ class TerminalSeat:
     def propose(self, view: SeatView, round_: int) -> np.ndarray:
         self.show_turn(view, "make an offer")
         values: dict[str, float] = {}
+        settled = view.settled
         for i, (name, issue) in enumerate(view.scenario.issues.items()):
             default = float(view.standing_offer[i])
+            if name in settled:  # its track is settled: the offer keeps the value
+                values[name] = settled[name]
+                self.console.print(f"  {issue.label or name}: settled at {issue.label_of(settled[name])}")
+                continue
             while True:
                 text = self._input(f"  {issue.label or name} [{issue.allowed()}] (Enter = {default:g}): ")
                 try:
