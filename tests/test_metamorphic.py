@@ -99,7 +99,7 @@ def test_the_teaching_scenario_plays_as_it_did_before_tracks_and_breakdowns():
     """Tracks, breakdowns and calendars are off unless a scenario asks: the three-issue scenario
     still ends only in a deal or at the deadline, one round a day (the golden set pins the rest)."""
     rows = _rows(load_scenario(TEACHING), range(30))
-    assert set(rows["ended"]) <= {"deal", "deadline"}
+    assert set(rows["ended"]) <= {"agreement", "deadline"}
     assert not any(c.startswith("agreed.") for c in rows.columns)
     dealt = rows[rows["deal"]]
     np.testing.assert_array_equal(dealt["deal_day"], dealt["deal_round"] + 1)

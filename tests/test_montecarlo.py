@@ -680,7 +680,7 @@ def test_the_default_experiments_summary_reports_endings_timing_and_measures(tmp
     rate = s["deal_rate"]
     assert rate["low"] <= rate["rate"] <= rate["high"]
     endings = s["endings"]
-    assert sum(endings[k]["count"] for k in ("deal", "deadline", "breakdown")) == 40
+    assert sum(endings[k]["count"] for k in ("agreement", "deadline", "breakdown")) == 40
     causes = [k for k in endings if k.startswith("breakdown: ")]
     assert sum(endings[k]["count"] for k in causes) == endings["breakdown"]["count"]
     assert set(s["tracks"]) == {"economic", "security"}

@@ -29,7 +29,7 @@ def test_the_calendar_puts_the_summit_on_25_august(package):
 def test_every_episode_settles_the_economic_track_by_the_summit(package):
     rows = _play(package, range(40))
     assert (rows["settled_round.economic"] <= 4).all()
-    assert set(rows["ended"]) <= {"deal", "deadline", "breakdown"}
+    assert set(rows["ended"]) <= {"agreement", "deadline", "breakdown"}
     dealt = rows[rows["deal"]]
     assert dealt["agreed.economic"].all() and dealt["agreed.security"].all()
     # a deal's day is the end of its round in the calendar

@@ -97,7 +97,8 @@ class NegotiationModel(mesa.Model):
         self._breakdown_rng = np.random.default_rng(
             np.random.SeedSequence([abs(seed), int(seed < 0), 0xB4EA])
         )
-        self.ended = ""  # how the talks ended: deal, deadline or breakdown
+        # how the talks ended: agreement (on everything still open), deadline or breakdown
+        self.ended = ""
         self.breakdown_cause: str | None = None
         if layout.full_grid:
             self.candidates, self.candidate_index = layout.packages, layout.index
@@ -375,19 +376,24 @@ class NegotiationModel(mesa.Model):
     def finish(self, deal: bool, outcome: np.ndarray, proposer: str | None) -> None:
         """The talks end: in a deal on ``outcome``, or without one (then every open track is
         settled: at the deadline by its rule, in a breakdown as failed)."""
+        agreement = deal  # the principals agreed on everything still open
         if self._tracks:
             open_tracks = [n for n in self._tracks if n not in self.track_result]
             if deal:
                 outcome = self.settle(outcome)
                 self.track_result.update(dict.fromkeys(open_tracks, (True, self.round)))
+                deal = all(ok for ok, _ in self.track_result.values())  # a track may have failed before
             elif self.breakdown_cause is not None:
                 self.track_result.update(dict.fromkeys(open_tracks, (False, self.round)))
                 outcome = self.no_deal  # the open tracks' no-deal values never changed
             else:
                 self._settle_due(self.round, final=True)
-                deal = all(ok for ok, _ in self.track_result.values())
+                deal = agreement = all(ok for ok, _ in self.track_result.values())
                 outcome = self.no_deal
-        self.ended = "deal" if deal else ("breakdown" if self.breakdown_cause is not None else "deadline")
+        if self.breakdown_cause is not None:
+            self.ended = "breakdown"
+        else:
+            self.ended = "agreement" if agreement else "deadline"
         self.deal = deal
         self.outcome = np.array(outcome, dtype=float)
         self.deal_round = self.round if deal else None

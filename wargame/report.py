@@ -121,6 +121,10 @@ def verdict(episode: Episode, scenario: Scenario) -> str:
         text = f"deal in {when}"
     elif episode.ended == "breakdown":
         text = f"no deal: the talks broke down after round {episode.rounds_played - 1} ({episode.breakdown})"
+    elif episode.ended == "agreement":
+        text = (
+            f"agreement on what was still open in round {episode.rounds_played - 1}, but not on every track"
+        )
     else:
         text = "no deal at the deadline"
     if episode.tracks:
@@ -285,6 +289,15 @@ def summary_tables(s: Mapping[str, Any]) -> list[Table]:
         for name, e in s["events"].items():
             events.add_row(name, e["actor"], num(e["mean"]), num(e["share"]))
         tables.append(events)
+    options = [(name, i["options"]) for name, i in s["issues"].items() if i.get("options")]
+    if options:
+        chosen = Table(
+            "Issues decided among options: share of episodes on each", ["issue", "option", "share"], "llr"
+        )
+        for name, shares in options:
+            for label, share in shares.items():
+                chosen.add_row(name, label, rate(share))
+        tables.append(chosen)
     tables += _talks_tables(s)
     by_round = s["rounds_to_deal"]["by_round"]
     if by_round:

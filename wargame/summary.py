@@ -24,13 +24,14 @@ def _num(x: float) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else float(x)
 
 
-def describe(values: pd.Series | np.ndarray) -> dict[str, float | None]:
-    """mean, sd, p5, p50, p95 and n of the finite values."""
+def describe(values: pd.Series | np.ndarray, discrete: bool = False) -> dict[str, float | None]:
+    """mean, sd, p5, p50, p95 and n of the finite values (``discrete``: percentiles are values
+    that occur, as for an issue decided among options, never a point between two)."""
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     if len(x) == 0:
         return {"mean": None, "sd": None, "p5": None, "p50": None, "p95": None, "n": 0}
-    p5, p50, p95 = np.percentile(x, [5, 50, 95])
+    p5, p50, p95 = np.percentile(x, [5, 50, 95], method="nearest" if discrete else "linear")
     sd = float(np.std(x, ddof=1)) if len(x) > 1 else 0.0
     return {"mean": _num(x.mean()), "sd": sd, "p5": _num(p5), "p50": _num(p50), "p95": _num(p95), "n": len(x)}
 
@@ -77,10 +78,16 @@ def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> dict[str,
             "unit": spec.unit,
             "status_quo": spec.status_quo,
             "no_deal": spec.no_deal,
-            "nash_p50": describe(df.get(f"nash.{issue}", pd.Series(dtype=float)))["p50"],
-            **describe(col),
+            "nash_p50": describe(df.get(f"nash.{issue}", pd.Series(dtype=float)), spec.options is not None)[
+                "p50"
+            ],
+            **describe(col, spec.options is not None),
             "at_no_deal": _num(at_no_deal.mean()) if n else None,
         }
+        if spec.options is not None:  # the share of episodes that ended on each option
+            out["issues"][issue]["options"] = {
+                o.label: _num(float(np.isclose(col, o.value).mean())) if n else None for o in spec.options
+            }
     for actor in scenario.actors:
         out["actors"][actor] = {
             "role": scenario.actors[actor].role,
@@ -139,10 +146,14 @@ def _endings_and_timing(df: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
     if "ended" not in df or n == 0:  # a run made before these columns existed
         return {}
     endings = {
-        kind: _share(int((df["ended"] == kind).sum()), n) for kind in ("deal", "deadline", "breakdown")
+        kind: _share(int((df["ended"] == kind).sum()), n) for kind in ("agreement", "deadline", "breakdown")
     }
     for cause in scenario.breakdown:
         endings[f"breakdown: {cause}"] = _share(int((df["breakdown"] == cause).sum()), n)
+    agreed = [df[f"agreed.{t}"].astype(bool) for t in scenario.tracks if f"agreed.{t}" in df]
+    if agreed:  # some tracks agreed, some failed
+        some, every = np.logical_or.reduce(agreed), np.logical_and.reduce(agreed)
+        endings["partial (some tracks agreed)"] = _share(int((some & ~every).sum()), n)
     tracks = {
         name: _share(int(df[f"agreed.{name}"].sum()), n) for name in scenario.tracks if f"agreed.{name}" in df
     }
