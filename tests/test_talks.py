@@ -159,3 +159,9 @@ def test_an_actor_with_no_say_on_an_issue_draws_nobody_to_it():
         _, _, moves = bdm.step(x, c, s, 1.0)
         assert not any(m.toward == 4 for m in moves[0])
     assert drawn_with_say > 10
+
+
+def test_without_its_hazards_the_baseline_always_agrees(package):
+    """The zone of agreement is open in the baseline: its failures are the breakdowns'."""
+    rows = _play(package.with_values({"breakdown": {}}), range(60))
+    assert rows["deal"].all() and (rows["ended"] == "agreement").all()
