@@ -111,7 +111,9 @@ def truncated_normal_ppf(q: np.ndarray, a: float, b: float) -> np.ndarray:
         log_mass = np.log1p(-special.ndtr(a) - special.ndtr(-b))
     with np.errstate(divide="ignore"):  # q = 0 gives log 0 = -inf, and x = a
         log_phi = np.logaddexp(log_a, np.log(q) + log_mass)
-    return np.asarray(special.ndtri_exp(log_phi), dtype=float)
+    # near q = 1 with b far in the right tail, log_phi rounds to 0 and ndtri_exp to infinity:
+    # every quantile lies in [a, b]
+    return np.clip(np.asarray(special.ndtri_exp(log_phi), dtype=float), a, b)
 
 
 class Triangular(_Dist):
