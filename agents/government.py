@@ -165,6 +165,7 @@ class GovernmentAgent(mesa.Agent):
 
     @property
     def settled(self) -> dict[str, float]:
+        """Issues of tracks settled so far, with their values (its offers keep them)."""
         return self.table.settled_values()
 
     def utility(self, package: np.ndarray) -> float:

@@ -692,3 +692,37 @@ def test_the_default_experiments_summary_reports_endings_timing_and_measures(tmp
     text = (result.run_dir / "summary.md").read_text()
     for heading in ("How the talks ended", "Tracks agreed", "When deals were made", "Concession per actor"):
         assert heading in text
+
+
+def _package_experiment(tmp_path, name, body):
+    path = tmp_path / f"{name}.yaml"
+    scenario = SHIPPED_EXPERIMENTS.parent / "scenarios" / "summit_2025_package.yaml"
+    path.write_text(f"name: {name}\nscenario: {scenario}\nseed: 1\n" + body)
+    return path
+
+
+def test_an_issue_decided_among_options_is_drawn_with_choice_only(tmp_path):
+    ranged = _package_experiment(
+        tmp_path,
+        "ranged",
+        "runs: 5\nuncertain:\n  actors.washington.ideal.investment_terms: {dist: uniform, low: 0, high: 2}\n",
+    )
+    with pytest.raises(WargameError, match="investment_terms is decided among options") as info:
+        load_experiment(ranged)
+    assert info.value.problems[0].line == 6  # name, scenario, seed, runs, uncertain, the entry
+    chosen = _package_experiment(
+        tmp_path,
+        "chosen",
+        "runs: 5\nuncertain:\n  actors.washington.ideal.investment_terms: {dist: choice, values: [1, 2]}\n",
+    )
+    result = run_experiment(chosen, executor="serial", out=tmp_path)
+    assert set(result.episodes["param.actors.washington.ideal.investment_terms"]) <= {1.0, 2.0}
+
+
+def test_a_drawn_number_of_rounds_is_summarized_by_the_phase_each_deal_ended_in(tmp_path):
+    longer = _package_experiment(
+        tmp_path, "longer", "runs: 8\nuncertain:\n  rounds: {dist: choice, values: [12, 16]}\n"
+    )
+    result = run_experiment(longer, executor="serial", out=tmp_path)
+    by_phase = result.summary()["timing"]["by_phase"]
+    assert sum(v["count"] for v in by_phase.values()) == result.summary()["deal_rate"]["deals"]

@@ -59,6 +59,7 @@ BAD_FILES = {
         "did you mean 'pyongyang_provocation'?",
     ),
     "negative_capability_on_issue.yaml": ("actors.seoul.capability", 169, "must be >= 0 on tariff"),
+    "invalid_date.yaml": ("", 39, "'2025-02-30' is not a valid date"),
     "focal_weight_without_focal_values.yaml": (
         "actors.washington.focal_weight.energy_purchases",
         251,
@@ -314,3 +315,36 @@ def test_an_effect_may_change_one_issues_risk_focal_weight_or_say(package):
     }
     changed = package.with_values({f"events.{k}": v for k, v in events.items()})
     assert len(changed.events["tokyo_coordination"].effects) == 3
+
+
+@pytest.mark.parametrize(
+    ("values", "path", "words"),
+    [
+        ({"calendar.start": "tomorrow"}, "calendar.start", "valid date"),
+        ({"actors.seoul.capability": [1, 2]}, "actors.seoul.capability", "valid"),
+        (
+            {f"actors.{a}.capability.tariff": 0.0 for a in ("seoul", "washington", "tokyo")},
+            "actors",
+            "nobody has a say on tariff",
+        ),
+    ],
+)
+def test_more_refusals_of_the_package_forms(package, values, path, words):
+    with pytest.raises(WargameError) as info:
+        package.with_values(values)
+    problem = next((p for p in info.value.problems if p.path == path), None)
+    assert problem is not None, info.value.problems
+    assert words in problem.message
+
+
+def test_a_bad_option_is_reported_alone(package):
+    """Options that are not numbers: that, not the bounds they would have given."""
+    with pytest.raises(WargameError) as info:
+        package.with_values({"issues.investment_terms.options.1.value": "one"})
+    assert [p.path for p in info.value.problems] == ["issues.investment_terms.options.1.value"]
+
+
+def test_a_calendar_start_may_be_a_date_or_iso_text(package):
+    as_text = package.with_values({"calendar.start": "2025-08-13"})
+    assert as_text.calendar.start.isoformat() == "2025-08-13"
+    assert as_text.data()["calendar"]["start"] == "2025-08-13"  # and writes back as text

@@ -341,3 +341,28 @@ def test_sensitivity_and_sweep_commands(tmp_path):
         ["sweep", str(BILATERAL), "--param", SEOUL_COST, "--values", "x", "--out", str(tmp_path)],
     ):
         exited(runner.invoke(app, args), 2)
+
+
+def test_a_design_never_draws_an_issue_decided_among_options(tmp_path):
+    """An explicit parameter on an options issue is refused; a rule over ideals leaves it out."""
+    data = {
+        "name": "opts",
+        "scenario": str(SHIPPED_EXPERIMENTS.parent / "scenarios" / "summit_2025_package.yaml"),
+        "seed": 1,
+        "sensitivity": {
+            "method": "morris",
+            "samples": 2,
+            "parameters": {"actors.washington.ideal.flexibility_statement": {"low": 2, "high": 3}},
+        },
+    }
+    path = tmp_path / "opts.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(WargameError, match="flexibility_statement is decided among options"):
+        load_experiment(path)
+    rule = SensitivitySpec(
+        method="oat", samples=1, rules=[{"actors": ["seoul"], "keys": ["ideal"], "within": 0.2}]
+    )
+    package = load_experiment(BASELINE_SENSITIVITY).base_scenario()
+    paths = {p.path for p in design_parameters(rule, package)}
+    assert "actors.seoul.ideal.tariff" in paths
+    assert not any(p.endswith(("flexibility_statement", "investment_terms")) for p in paths)

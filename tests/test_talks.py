@@ -140,8 +140,9 @@ def test_breakdowns_are_coupled_across_hazards(teaching):
 def test_the_package_runs_under_expected_utility(package):
     rows = _play(package.with_values({"protocol": "expected_utility"}), range(6))
     assert (rows["settled_round.economic"] <= 4).all()
-    for issue in ("flexibility_statement", "investment_terms"):
-        assert rows[f"forecast.{issue}"].between(package.issues[issue].lo, package.issues[issue].hi).all()
+    for issue in ("flexibility_statement", "investment_terms"):  # an option, never a point between two
+        assert rows[f"forecast.{issue}"].isin(package.issues[issue].values).all()
+        assert rows[f"outcome.{issue}"].isin(package.issues[issue].values).all()
 
 
 def test_an_actor_with_no_say_on_an_issue_draws_nobody_to_it():

@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from wargame import params
-from wargame.scenario import Scenario, clamp_parameter
+from wargame.scenario import Scenario, clamp_parameter, options_issue
 from wargame.schema import Number, Strict
 
 # the index that ranks parameters under each method, and its 95% half-width column
@@ -188,6 +188,7 @@ def parameters(spec: SensitivitySpec, scenario: Scenario) -> list[Parameter]:
                 raise ValueError(
                     f"rules.{i}.actors: unknown actor '{actor}' (known: {', '.join(scenario.actors)})"
                 )
+        # an issue decided among options has no range to vary an ideal in
         issues = rule.issues if rule.issues is not None else list(scenario.issues)
         for name in issues:
             if name not in scenario.issues:
@@ -202,6 +203,8 @@ def parameters(spec: SensitivitySpec, scenario: Scenario) -> list[Parameter]:
                     [f"actors.{actor}.{key}.{n}" for n in issues] if per_issue else [f"actors.{actor}.{key}"]
                 )
                 for path in paths:
+                    if options_issue(scenario, path) is not None:
+                        continue
                     base = _number(data, path)
                     if key == "ideal":
                         span = scenario.issues[path.rsplit(".", 1)[1]]

@@ -65,8 +65,9 @@ class Episode:
     # weighted median under expected_utility (also when the principals reject it), with its mean
     forecast: dict[str, float] = field(default_factory=dict)
     forecast_mean: dict[str, float] | None = None
-    # how the talks ended: "agreement" on everything still open (a deal unless a track failed
-    # before), "deadline" or "breakdown"; and the breakdown's cause
+    # how the talks ended: "agreement" (an offer on everything still open was accepted: a deal
+    # unless a track failed before), "deadline" (the last deadline settled what was open: a deal
+    # if every track was agreed there or before) or "breakdown"; and the breakdown's cause
     ended: str = ""
     breakdown: str | None = None
     # the calendar: the day the deal was made (None without one), the day and phase the talks ended

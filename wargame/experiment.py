@@ -24,7 +24,7 @@ from wargame.design import SensitivitySpec, SweepSpec, outputs_for, parameters
 from wargame.distributions import Choice, Distribution
 from wargame.errors import Problem, WargameError
 from wargame.protocols import PROTOCOLS
-from wargame.scenario import Scenario, load_scenario, validate_scenario
+from wargame.scenario import Scenario, load_scenario, options_issue, validate_scenario
 from wargame.schema import Strict, line_index, locate, read_yaml, unknown_name, validation_problems
 
 MAX_RUNS = 100_000_000  # episodes in one run
@@ -110,6 +110,12 @@ def _check_uncertain(exp: Experiment, base: Scenario, source: str, lines: Mappin
             continue
         if isinstance(current, Mapping | list) and not isinstance(dist, Choice):
             problems.append(Problem(source, where, f"'{path}' is a group of values, not one number", line))
+            continue
+        among = options_issue(base, path)
+        if among is not None and not isinstance(dist, Choice):
+            allowed = base.issues[among].allowed()
+            message = f"{among} is decided among options ({allowed}): draw it with choice among them"
+            problems.append(Problem(source, where, message, line))
             continue
         whole = isinstance(dist, Choice) and any(isinstance(v, Mapping | list) for v in dist.values)
         if whole and not path.endswith(".strategy"):
@@ -299,6 +305,16 @@ def check_sensitivity(exp: Experiment, base: Scenario, source: str, lines: Mappi
             close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}" if close else f"; known: {', '.join(known[:8])}, ..."
             bad(("outputs", i), f"unknown output '{name}'{hint}")
+    for path in spec.parameters:
+        among = options_issue(base, path)
+        if among is not None:
+            bad(
+                ("parameters", path),
+                f"{among} is decided among options ({base.issues[among].allowed()}); a sensitivity design "
+                "draws any value in a range: vary it in a Monte Carlo experiment with choice",
+            )
+    if problems:
+        return problems
     try:
         found = parameters(spec, base)
     except params.PathError as err:

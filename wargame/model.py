@@ -78,8 +78,10 @@ class NegotiationModel(mesa.Model):
         self.status_quo, self.no_deal = layout.status_quo.copy(), layout.no_deal.copy()
 
         self.payoffs = Payoffs.from_scenario(start)
+        self.initial_payoffs = self.payoffs  # events replace the arrays, never write them
         self._effects = events.compile_events(start)
         self.schedule = timeline.schedule(start)
+        self._options = [i for i, issue in enumerate(start.issues.values()) if issue.options is not None]
         # tracks: issues agreed apart from the rest, each settled at its deadline
         self._tracks = {
             name: (
@@ -97,7 +99,8 @@ class NegotiationModel(mesa.Model):
         self._breakdown_rng = np.random.default_rng(
             np.random.SeedSequence([abs(seed), int(seed < 0), 0xB4EA])
         )
-        # how the talks ended: agreement (on everything still open), deadline or breakdown
+        # how the talks ended: agreement (an offer on everything still open was accepted),
+        # deadline (the last deadline settled what was open) or breakdown
         self.ended = ""
         self.breakdown_cause: str | None = None
         if layout.full_grid:
@@ -295,6 +298,16 @@ class NegotiationModel(mesa.Model):
             out[..., cols] = self.no_deal[cols]  # a settled track's terms are what failing leaves there
         return out
 
+    def admissible(self, package: np.ndarray) -> np.ndarray:
+        """``package`` with the value of every issue decided among options snapped to the nearest
+        option (a forecast moves continuously; an agreement picks an option)."""
+        if not self._options:
+            return package
+        out = np.array(package, dtype=float)
+        for i in self._options:
+            out[i] = self.axes[i][int(np.argmin(np.abs(self.axes[i] - out[i])))]
+        return out
+
     def settled_values(self) -> dict[str, float]:
         """Issue -> value, for the issues of every track settled so far (agreed or failed)."""
         return {
@@ -346,15 +359,14 @@ class NegotiationModel(mesa.Model):
         self.cost_share = 1.0 - share * len(self.track_result)
         if final:
             return
-        if len(self.track_result) == len(self._tracks):
-            agreed = all(ok for ok, _ in self.track_result.values())
-            self.finish(deal=agreed, outcome=self.no_deal, proposer=None)
+        if len(self.track_result) == len(self._tracks):  # settled at deadlines, nothing left open
+            self.finish(deal=False, outcome=self.no_deal, proposer=None)
             return
         # the table shrinks to packages with the settled terms
         fixed = {int(i): float(self.no_deal[i]) for n in self.track_result for i in self._tracks[n][0]}
         anchors = self.settle(np.vstack([self.status_quo, self._base_no_deal, self.payoffs.ideal]))
-        self.candidates, self.candidate_index = space.restricted(
-            self.initial_scenario, self.rng, fixed, anchors
+        self.candidates, self.candidate_index = space.candidates(
+            self.initial_scenario, self.rng, anchors, fixed
         )
         self.full_grid = False
         self._rows = {}
@@ -388,7 +400,8 @@ class NegotiationModel(mesa.Model):
                 outcome = self.no_deal  # the open tracks' no-deal values never changed
             else:
                 self._settle_due(self.round, final=True)
-                deal = agreement = all(ok for ok, _ in self.track_result.values())
+                # a deal if every track was agreed, some at their deadlines: no offer was accepted
+                deal = all(ok for ok, _ in self.track_result.values())
                 outcome = self.no_deal
         if self.breakdown_cause is not None:
             self.ended = "breakdown"
@@ -433,7 +446,9 @@ class NegotiationModel(mesa.Model):
         reservations = self.payoffs.reservations(self._base_no_deal) if self._tracks else self.reservations
         rounds_waited = self.deal_round if self.deal else 0
         nash = self.solutions.nash
-        final = self.payoffs  # measures use the payoffs as they ended, as utility and gain do
+        # measures use the payoffs the talks started with: what each actor came for (events move
+        # ideals and saliences on the way, and would otherwise move the yardstick)
+        start = self.initial_payoffs
         last = len(self.history) - 1
         forecast, forecast_mean = self.protocol.forecast()
         return Episode(
@@ -465,9 +480,9 @@ class NegotiationModel(mesa.Model):
             end_phase=self.schedule.phase[last] if last >= 0 else "",
             tracks=dict(self.track_result),
             concession=self.by_actor(
-                measures.concession(self.outcome, final.ideal, final.salience, final.lo, final.hi)
+                measures.concession(self.outcome, start.ideal, start.salience, start.lo, start.hi)
             ),
-            movement=self.by_issue(measures.movement(self.outcome, self.status_quo, final.lo, final.hi)),
+            movement=self.by_issue(measures.movement(self.outcome, self.status_quo, start.lo, start.hi)),
         )
 
     def by_issue(self, values: np.ndarray) -> dict[str, float]:

@@ -207,8 +207,9 @@ def grid_utilities(
 ) -> FloatArray:
     """:func:`utilities` for packages given as indices into each issue's admissible values.
 
-    Same numbers, much faster for large candidate sets: the per-issue utilities (and their
-    powers) are computed once per admissible value, ``(A, n_i)``, then combined per package.
+    The same numbers (to about 1e-15), much faster for large candidate sets: the per-issue
+    utilities (and their powers) are computed once per admissible value, ``(A, n_i)``, then
+    combined per package.
     ``index`` is ``(B, I)`` ints with ``packages[b, i] == axes[i][index[b, i]]``. With
     ``full_grid`` (``index`` enumerates the whole grid in C order) the weighted sum is an outer
     sum by broadcasting; otherwise each package gathers its values.
@@ -243,9 +244,9 @@ def grid_utilities(
         table = table + p.focal_weight[:, of] * pull[None, :]
         weight = weight + p.focal_weight.sum(axis=1)
     weighted = [np.ascontiguousarray(table[:, a : a + n]) for a, n in zip(starts, shape, strict=True)]
-    # the sum over issues is accumulated in issue order, the order of the original evaluation
-    # package by package, so every utility is bit for bit what :func:`utilities` sums; the tables
-    # stay small (n_0 x n_1 x ...) until the last issue spreads them over the grid
+    # the sum over issues is accumulated in issue order, the order the grid evaluation has always
+    # used (the golden set pins its results bit for bit; :func:`utilities`, an einsum, agrees to
+    # about 1e-15); the tables stay small (n_0 x n_1 x ...) until the last issue spreads them
     total = spread(weighted[0], (0,))
     for i in range(1, n_issues):
         total = total + spread(weighted[i], (i,))

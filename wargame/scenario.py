@@ -11,6 +11,7 @@ the file, the dotted key path and the YAML line.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from collections.abc import Mapping
@@ -93,7 +94,8 @@ class Issue(Strict):
         values = [o.get("value") for o in data["options"] if isinstance(o, Mapping)]
         numbers = [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
         if len(numbers) < 2 or len(numbers) < len(values) or not all(map(math.isfinite, numbers)):
-            return data  # the options themselves are reported
+            # the options themselves are reported, not the bounds they would have given
+            return {"lo": 0.0, "hi": 1.0, "step": 1.0, **data}
         ordered = sorted(numbers)
         gaps = [b - a for a, b in itertools.pairwise(ordered) if b > a]
         derived = {"lo": ordered[0], "hi": ordered[-1], "step": min(gaps) if gaps else 1.0}
@@ -299,15 +301,19 @@ class Calendar(Strict):
     """Rounds as dates: phases in order from ``start``. Rounds beyond the listed phases continue in
     the last phase; phases beyond the scenario's ``rounds`` are cut."""
 
-    start: str = Field(default="", description="the first round's date (ISO), for reports")
+    # lax: a YAML date (2025-08-12) or an ISO string ("2025-08-12", as config.yaml writes it)
+    start: dt.date | None = Field(
+        default=None, strict=False, description="the day the talks start, for reports"
+    )
     phases: list[Phase] = Field(min_length=1)
 
 
 class Track(Strict):
     """Issues that can be agreed apart from the rest. At the track's deadline, if the whole package
-    is not agreed, the standing offer's terms on the track are adopted when every principal
-    prefers them to the track failing (its issues at their no-deal values); otherwise the track
-    fails. Either way its issues are settled and the talks go on over the others."""
+    is not agreed, the track takes the terms of the principals' latest offers that every principal
+    prefers to the track failing (its issues at their no-deal values), the one with the largest
+    product of their gains if several do; otherwise the track fails. Either way its issues are
+    settled and the talks go on over the others (:meth:`wargame.model.NegotiationModel._settle_due`)."""
 
     issues: list[str] = Field(min_length=1)
     deadline: int | str = Field(
@@ -390,7 +396,7 @@ class Scenario(Strict):
 
     def data(self) -> dict[str, Any]:
         """The scenario as plain nested data (what dotted paths address): a fresh copy."""
-        return self.model_dump(mode="python", exclude_none=True)
+        return self.model_dump(mode="json", exclude_none=True)  # JSON types: a date is ISO text
 
     def _plain(self) -> dict[str, Any]:
         """:meth:`data`, dumped once and shared: read it, never change it."""
@@ -501,6 +507,12 @@ def _semantic_problems(s: Scenario, validated_from: Any = None) -> list[tuple[st
 
     for name, issue in s.issues.items():
         out += _issue_value_problems(s, name, issue)
+        says = [
+            a.capability.get(name, 0.0) if isinstance(a.capability, dict) else a.capability
+            for a in s.actors.values()
+        ]
+        if not any(c > 0 for c in says):
+            out.append(("actors", f"nobody has a say on {name}: every actor's capability on it is 0"))
     out += _talks_problems(s)
 
     for ename, event in s.events.items():
@@ -688,6 +700,22 @@ def as_scenario(scenario: Scenario | str | Path | Mapping[str, Any]) -> Scenario
     if isinstance(scenario, str | Path):
         return load_scenario(scenario)
     return validate_scenario(scenario)
+
+
+def options_issue(scenario: Scenario, path: str) -> str | None:
+    """The issue decided among options whose value ``path`` sets (an ideal, status quo, no-deal
+    value or linkage target on it), if any: such a value must be one of the options, so it can be
+    drawn with ``choice`` but not from a range."""
+    parts = path.split(".")
+    name = None
+    if parts[0] == "actors" and len(parts) == 4 and parts[2] == "ideal":
+        name = parts[3]
+    elif parts[0] == "issues" and len(parts) == 3 and parts[2] in ("status_quo", "no_deal"):
+        name = parts[1]
+    elif parts[0] == "actors" and len(parts) == 6 and parts[4] == "targets":
+        name = parts[5]
+    issue = scenario.issues.get(name) if name is not None else None
+    return name if issue is not None and issue.options is not None else None
 
 
 def clamp_parameter(scenario: Scenario, path: str, value: float) -> float:

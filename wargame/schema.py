@@ -77,6 +77,17 @@ class StrictLoader(yaml.SafeLoader):
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date-like value that is no date (2025-02-30) is a problem at its line, not a crash."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as err:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is not a valid date ({err})", node.start_mark
+            ) from None
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_timestamp)
 
 # YAML 1.1 reads 1e9 and 1e-9 (no decimal point) as text; read them as numbers, as YAML 1.2 does
 StrictLoader.add_implicit_resolver(
@@ -177,8 +188,8 @@ def clean_loc(loc: Loc, data: Any) -> Loc:
                 node = None
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
-        elif isinstance(node, int | float | str | bool):
-            continue  # a value has no keys: a tag
+        elif isinstance(node, int | float | str | bool) or (isinstance(node, list) and isinstance(part, str)):
+            continue  # a value has no keys, a list no named ones: a tag
         else:
             node = None
         kept.append(part)

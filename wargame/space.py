@@ -73,43 +73,33 @@ def is_full_grid(scenario: Scenario) -> bool:
 
 
 def candidates(
-    scenario: Scenario, rng: np.random.Generator, anchors: np.ndarray | None = None
+    scenario: Scenario,
+    rng: np.random.Generator,
+    anchors: np.ndarray | None = None,
+    fixed: dict[int, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The packages agents choose among: ``(packages (B, I), index (B, I))``.
 
     ``index[b, i]`` is the position of ``packages[b, i]`` among :func:`axes` ``[i]``. The full grid
     when it has at most ``scenario.max_candidates`` points (then ``rng`` is not used); otherwise
     that many grid points drawn at random plus the ``anchors`` (status quo, no-deal point, ideals)
-    snapped to the grid, so the obvious packages are always on offer.
+    snapped to the grid, so the obvious packages are always on offer. ``fixed`` (issue index ->
+    value, snapped to the grid) keeps some issues at one value: the full grid's packages that
+    have it, or draws of the other issues with it.
     """
     grid = layout(scenario)
     ax = list(grid.axes)
+    settled = {i: int(np.argmin(np.abs(ax[i] - v))) for i, v in (fixed or {}).items()}
     if grid.full_grid:
-        return grid.packages, grid.index
-    index = np.stack([rng.integers(0, len(a), size=scenario.max_candidates) for a in ax], axis=1)
-    if anchors is not None and len(anchors):
-        # duplicates are harmless and np.unique would cost more than they do
-        index = np.concatenate([snap_index(np.atleast_2d(anchors), ax), index])
-    packages = np.stack([a[index[:, i]] for i, a in enumerate(ax)], axis=1)
-    return packages, index
-
-
-def restricted(
-    scenario: Scenario, rng: np.random.Generator, fixed: dict[int, float], anchors: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`candidates` with some issues settled (issue index -> value, snapped to the grid): the
-    full grid's packages that have those values, or ``max_candidates`` fresh draws of the other
-    issues (plus the anchors) with those values."""
-    grid = layout(scenario)
-    ax = list(grid.axes)
-    settled = {i: int(np.argmin(np.abs(ax[i] - v))) for i, v in fixed.items()}
-    if grid.full_grid:
+        if not settled:
+            return grid.packages, grid.index
         keep = np.ones(len(grid.index), dtype=bool)
         for i, k in settled.items():
             keep &= grid.index[:, i] == k
         return grid.packages[keep], grid.index[keep]
     index = np.stack([rng.integers(0, len(a), size=scenario.max_candidates) for a in ax], axis=1)
     if anchors is not None and len(anchors):
+        # duplicates are harmless and np.unique would cost more than they do
         index = np.concatenate([snap_index(np.atleast_2d(anchors), ax), index])
     for i, k in settled.items():
         index[:, i] = k

@@ -158,11 +158,11 @@ def _endings_and_timing(df: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
         name: _share(int(df[f"agreed.{name}"].sum()), n) for name in scenario.tracks if f"agreed.{name}" in df
     }
     plan = timeline.schedule(scenario)
-    dealt = df.loc[df["deal"], "deal_round"].astype(int)
-    by_phase = {
-        phase: _share(int((dealt.map(lambda r: plan.phase[r]) == phase).sum()), n)
-        for phase in dict.fromkeys(plan.phase)
-    }
+    # a deal ends the talks, so its phase is the one they ended in (episodes may have drawn
+    # another number of rounds than the scenario's: phases the base calendar lacks come last)
+    dealt = df.loc[df["deal"], "end_phase"]
+    phases = list(dict.fromkeys([*plan.phase, *sorted(set(dealt) - set(plan.phase))]))
+    by_phase = {phase: _share(int((dealt == phase).sum()), n) for phase in phases}
     days = describe(df.loc[df["deal"], "deal_day"])
     dates = {}
     if plan.start and days["n"]:

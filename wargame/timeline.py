@@ -47,7 +47,8 @@ def schedule(scenario: Scenario) -> Schedule:
         if cal is None
         else tuple((p.name, p.rounds, p.days) for p in cal.phases)
     )
-    return _schedule(phases, scenario.rounds, "" if cal is None else cal.start)
+    start = "" if cal is None or cal.start is None else cal.start.isoformat()
+    return _schedule(phases, scenario.rounds, start)
 
 
 @lru_cache(maxsize=64)

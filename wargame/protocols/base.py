@@ -43,6 +43,10 @@ class ProtocolTable(Protocol):
 
     def utility_of(self, package: np.ndarray) -> np.ndarray: ...
 
+    def admissible(self, package: np.ndarray) -> np.ndarray:
+        """``package`` with every issue decided among options at its nearest option."""
+        ...
+
     def settle(self, package: np.ndarray) -> np.ndarray:
         """``package`` with the issues of tracks settled so far at their settled terms."""
         ...

@@ -68,7 +68,8 @@ class ExpectedUtility(NegotiationProtocol):
         new, _, accepted = bdm.step(self.positions.T, capability.T, salience.T, p.span, table.variant)
         self.positions = new.T.copy()
         w = bdm.forecast_weights(capability.T, salience.T)
-        self.median = bdm.weighted_median(new, w)
+        # an issue decided among options lands on one (the mean stays where the positions are)
+        self.median = table.admissible(bdm.weighted_median(new, w))
         forecast = table.settle(self.median)  # settled tracks keep their terms
         self.mean = bdm.weighted_mean(new, w)
         moves = tuple(
