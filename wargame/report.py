@@ -343,24 +343,28 @@ def _talks_tables(s: Mapping[str, Any]) -> list[Table]:
             days += " (" + " / ".join(timing["dates"][k] for k in ("p5", "p50", "p95")) + ")"
         when.add_row(*[rate(v["rate"]) for v in timing["by_phase"].values()], days)
         tables.append(when)
-    if s.get("concession"):
-        conc = Table(
+    measures = (
+        (
+            "concession",
+            "actor",
+            3,
             "Concession per actor: salience-weighted distance of the outcome from its ideal (0-1)",
-            ["actor", "mean", "p5", "p50", "p95"],
-            "lrrrr",
-        )
-        for name, c in s["concession"].items():
-            conc.add_row(name, bold(num(c["mean"])), *[num(c[k]) for k in ("p5", "p50", "p95")])
-        tables.append(conc)
-    if s.get("movement"):
-        move = Table(
+        ),
+        (
+            "movement",
+            "issue",
+            2,
             "Movement from the status quo per issue (share of the issue's range; + is up)",
-            ["issue", "mean", "p5", "p50", "p95"],
-            "lrrrr",
-        )
-        for name, m in s["movement"].items():
-            move.add_row(name, bold(num(m["mean"], 2)), *[num(m[k], 2) for k in ("p5", "p50", "p95")])
-        tables.append(move)
+        ),
+    )
+    for key, what, digits, title in measures:
+        if s.get(key):
+            table = Table(title, [what, "mean", "p5", "p50", "p95"], "lrrrr")
+            for name, d in s[key].items():
+                table.add_row(
+                    name, bold(num(d["mean"], digits)), *[num(d[k], digits) for k in ("p5", "p50", "p95")]
+                )
+            tables.append(table)
     return tables
 
 
