@@ -34,6 +34,7 @@ LAYERS = [
         "wargame.actors_csv",
         "wargame.timeline",
         "wargame.measures",
+        "wargame.prim",
         "agents.view",
     ],
     # plug-ins and their registries: strategies and protocols (they see narrow views, not the model)
@@ -47,7 +48,7 @@ LAYERS = [
     # experiments and how results look
     ["wargame.design", "wargame.experiment", "wargame.executors", "wargame.summary", "wargame.report"],
     ["wargame.plots", "wargame.results", "wargame.worker", "wargame.montecarlo"],
-    ["wargame.sensitivity", "wargame.sweep", "wargame.classroom*"],
+    ["wargame.sensitivity", "wargame.sweep", "wargame.discovery", "wargame.classroom*"],
     ["wargame.cli*", "wargame.__main__"],
 ]
 

@@ -13,12 +13,14 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it
 _EXPORTS = {
+    "Discovery": "wargame.discovery",
     "Episode": "wargame.episode",
     "ExperimentResult": "wargame.results",
     "NegotiationModel": "wargame.model",
     "Scenario": "wargame.scenario",
     "SensitivityResult": "wargame.sensitivity",
     "SweepResult": "wargame.sweep",
+    "discover": "wargame.discovery",
     "load_experiment": "wargame.experiment",
     "load_run": "wargame.results",
     "load_scenario": "wargame.scenario",
@@ -29,6 +31,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Discovery",
     "Episode",
     "ExperimentResult",
     "NegotiationModel",
@@ -36,6 +39,7 @@ __all__ = [
     "SensitivityResult",
     "SweepResult",
     "__version__",
+    "discover",
     "load_experiment",
     "load_run",
     "load_scenario",
@@ -63,6 +67,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from wargame.discovery import Discovery, discover
     from wargame.episode import Episode
     from wargame.experiment import load_experiment
     from wargame.model import NegotiationModel

@@ -156,3 +156,39 @@ def sweep_plot(table: pd.DataFrame, path: str, scenario: Scenario, folder: Path)
         ax.grid(alpha=0.3)
     fig.suptitle(f"{scenario.name}: sweeping {path}")
     return _save(fig, folder / "sweep.png")
+
+
+def prim_plots(trajectory: pd.DataFrame, chosen: int, box: pd.DataFrame, folder: Path) -> list[Path]:
+    """Scenario discovery: the peeling trajectory (coverage against density, coloured by how many
+    parameters each box restricts, the chosen box ringed) and the chosen box's restrictions."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(5.2, 4.2), layout="constrained")
+    points = ax.scatter(
+        trajectory["coverage"], trajectory["density"], c=trajectory["restricted"], cmap="viridis", s=18
+    )
+    fig.colorbar(points, ax=ax, label="parameters restricted")
+    row = trajectory.iloc[chosen]
+    ax.scatter(
+        [row["coverage"]], [row["density"]], s=140, facecolors="none", edgecolors="#c44e52", linewidths=2
+    )
+    ax.set_xlabel("coverage (share of target episodes in the box)")
+    ax.set_ylabel("density (share of the box's episodes on target)")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.grid(alpha=0.3)
+    ax.set_title(f"peeling trajectory (chosen box {chosen} ringed)")
+    paths = [_save(fig, folder / "peeling.png")]
+    numeric = box.dropna(subset=["low", "high"])
+    if len(numeric):
+        fig, ax = plt.subplots(figsize=(6, 0.5 + 0.45 * len(numeric)), layout="constrained")
+        y = np.arange(len(numeric))
+        ax.barh(y, numeric["high"] - numeric["low"], left=numeric["low"], color="#4c72b0", alpha=0.7)
+        ax.set_yticks(
+            y,
+            [f"{p} (p={q:.2g})" for p, q in zip(numeric["parameter"], numeric["quasi_p"], strict=True)],
+            fontsize=7,
+        )
+        ax.set_xlabel("the box's range of each restricted parameter")
+        ax.grid(axis="x", alpha=0.3)
+        paths.append(_save(fig, folder / "box.png"))
+    return paths

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from wargame.bdm import Trajectory
+    from wargame.discovery import Discovery
     from wargame.episode import Episode
     from wargame.errors import WargameError
     from wargame.scenario import Scenario
@@ -569,3 +570,33 @@ def sweep_table(frame: pd.DataFrame, param: str, scenario: Scenario) -> Table:
         )
     table.caption = f"{int(frame['episodes'].iloc[0])} episodes per value, the same seeds at every value"
     return table
+
+
+def discovery_tables(found: Discovery) -> list[Table]:
+    """Scenario discovery: the chosen box's restrictions, and the peeling trajectory around it."""
+    head = Table(
+        f"{found.target}: chosen box {found.chosen} of {len(found.trajectory)} "
+        f"(coverage {found.coverage:.2f}, density {found.density:.2f}, mass {found.mass:.2f})",
+        ["parameter", "restriction", "quasi-p"],
+        "llr",
+    )
+    for r in found.box.to_dict("records"):
+        head.add_row(str(r["parameter"]), str(r["restriction"]), f"{r['quasi_p']:.2g}")
+    head.caption = (
+        "coverage: share of the target's episodes inside the box; density: share of the box's "
+        "episodes on target; restrictions whose quasi-p-value is above 0.05 are lifted"
+    )
+    trajectory = Table(
+        "Peeling trajectory (every 5th box, the chosen one and the last)",
+        ["box", "coverage", "density", "mass", "restricted"],
+        "rrrrr",
+    )
+    last = len(found.trajectory) - 1
+    for r in found.trajectory.to_dict("records"):
+        k = int(r["box"])
+        if k % 5 == 0 or k in (found.chosen, last):
+            label = bold(str(k)) if k == found.chosen else str(k)
+            trajectory.add_row(
+                label, num(r["coverage"]), num(r["density"]), num(r["mass"]), str(r["restricted"])
+            )
+    return [head, trajectory]

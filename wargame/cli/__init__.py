@@ -55,6 +55,7 @@ def build() -> typer.Typer:
     app.command(epilog=names())(runs.batch)
     app.command()(analysis.sensitivity)
     app.command()(analysis.sweep)
+    app.command()(analysis.discover)
     app.command()(classroom.brief)
     app.command()(classroom.play)
     app.command()(classroom.debrief)

@@ -1,4 +1,4 @@
-"""Commands that ask which assumptions drive the outcome: ``sensitivity`` and ``sweep``."""
+"""Commands that ask which assumptions drive the outcome: ``sensitivity``, ``sweep`` and ``discover``."""
 
 from __future__ import annotations
 
@@ -119,3 +119,28 @@ def sweep(
     )
     print_tables(out, [sweep_table(result.table, param, result.run.scenario)])
     out.print(f"Run directory: [bold]{result.run_dir}[/] (sweep.csv, sweep.parquet, plots/sweep.png)")
+
+
+@user_errors
+def discover(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory (a batch, a sensitivity run or a sweep).")],
+    target: Annotated[
+        str,
+        typer.Option(
+            help="Boolean expression over episode columns, e.g. 'deal == False' or "
+            "'outcome.troop_level < 26 and not deal'."
+        ),
+    ],
+    alpha: Annotated[float, typer.Option(help="Share of the box's episodes one peel removes.")] = 0.05,
+    min_mass: Annotated[float, typer.Option(help="Stop peeling below this share of all episodes.")] = 0.05,
+    box: Annotated[
+        int | None, typer.Option(help="Trajectory row to report (default: best coverage-density balance).")
+    ] = None,
+) -> None:
+    """Which combinations of the sampled assumptions make TARGET happen: PRIM boxes (scenario discovery)."""
+    from wargame.discovery import discover as run_discovery
+    from wargame.report import discovery_tables, print_tables
+
+    found = run_discovery(run_dir, target, alpha=alpha, min_mass=min_mass, box=box)
+    print_tables(out, discovery_tables(found))
+    out.print(f"Written to [bold]{found.folder}[/] (trajectory.csv, box.csv, summary.md, plots/)")
