@@ -165,3 +165,64 @@ def test_rounds_to_a_deal_count_rounds_and_shares_keep_their_digits(teaching):
     assert summary["rounds_to_deal"]["by_round"] == {"0": 0.25, "2": 0.25, "3": 0.25}
     assert rate(1999 / 2000) == "0.9995" and rate(1 / 3000) == "0.0003" and rate(0.5) == "0.500"
     assert rate(1.0) == "1.000" and rate(0.0) == "0.000" and rate(None) == "-"
+
+
+# -- quantiles and the Latin hypercube (sampling: lhs) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "uniform", "low": 1.0, "high": 3.0},
+        {"dist": "normal", "mean": 0.5, "sd": 0.2},
+        {"dist": "truncnormal", "mean": 0.08, "sd": 0.06, "low": -0.1, "high": 0.25},
+        {"dist": "triangular", "low": 3.5, "mode": 3.8, "high": 5.0},
+        {"dist": "beta", "a": 3, "b": 3, "low": 0.05, "high": 0.3},
+    ],
+)
+def test_a_quantile_is_the_inverse_of_the_distribution(spec):
+    """scipy.stats' percent-point function, where it exists, to 1e-9."""
+    from scipy import stats
+
+    from wargame.distributions import Beta, Normal, Triangular, TruncNormal, Uniform
+
+    kind = {
+        "uniform": Uniform,
+        "normal": Normal,
+        "truncnormal": TruncNormal,
+        "triangular": Triangular,
+        "beta": Beta,
+    }
+    dist = kind[spec["dist"]].model_validate(spec)
+    u = np.linspace(0.001, 0.999, 41)
+    if spec["dist"] == "uniform":
+        expected = stats.uniform(1.0, 2.0).ppf(u)
+    elif spec["dist"] == "normal":
+        expected = stats.norm(0.5, 0.2).ppf(u)
+    elif spec["dist"] == "truncnormal":
+        a, b = (-0.1 - 0.08) / 0.06, (0.25 - 0.08) / 0.06
+        expected = stats.truncnorm(a, b, loc=0.08, scale=0.06).ppf(u)
+    elif spec["dist"] == "triangular":
+        expected = stats.triang((3.8 - 3.5) / 1.5, loc=3.5, scale=1.5).ppf(u)
+    else:
+        expected = stats.beta(3, 3, loc=0.05, scale=0.25).ppf(u)
+    np.testing.assert_allclose(dist.quantile(u), expected, atol=1e-9)
+
+
+def test_a_choice_quantile_gives_each_value_its_weight():
+    from wargame.distributions import Choice
+
+    dist = Choice.model_validate({"dist": "choice", "values": ["a", "b", "c"], "weights": [1, 2, 1]})
+    u = (np.arange(400) + 0.5) / 400
+    values, counts = np.unique(dist.quantile(u).astype(str), return_counts=True)
+    assert dict(zip(values, counts, strict=True)) == {"a": 100, "b": 200, "c": 100}
+
+
+def test_a_latin_hypercube_puts_one_point_in_every_stratum_of_every_dimension():
+    from wargame.distributions import latin_hypercube
+
+    u = latin_hypercube(seed=3, runs=250, dims=4)
+    for j in range(4):
+        assert sorted(np.floor(u[:, j] * 250).astype(int)) == list(range(250))
+    np.testing.assert_array_equal(u, latin_hypercube(seed=3, runs=250, dims=4))  # one seed, one design
+    assert not np.array_equal(u, latin_hypercube(seed=4, runs=250, dims=4))

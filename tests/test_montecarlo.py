@@ -728,3 +728,31 @@ def test_a_drawn_number_of_rounds_is_summarized_by_the_phase_each_deal_ended_in(
     result = run_experiment(longer, executor="serial", out=tmp_path)
     by_phase = result.summary()["timing"]["by_phase"]
     assert sum(v["count"] for v in by_phase.values()) == result.summary()["deal_rate"]["deals"]
+
+
+def test_latin_hypercube_sampling_stratifies_every_parameter_identically_across_executors(tmp_path):
+    """sampling: lhs: each uniform parameter takes one value in each of the runs' equal strata, and
+    the episodes are the same byte for byte with one worker or two."""
+    text = SMALL.read_text().replace("runs: 24", "runs: 60\nsampling: lhs")
+    path = tmp_path / "lhs.yaml"
+    path.write_text(text.replace("../../../configs", str(SHIPPED_EXPERIMENTS.parent)))
+    serial = run_experiment(path, executor="serial", out=tmp_path / "a")
+    pooled = run_experiment(path, executor="process", workers=2, out=tmp_path / "b")
+    assert (serial.run_dir / "episodes.parquet").read_bytes() == (
+        pooled.run_dir / "episodes.parquet"
+    ).read_bytes()
+    noise = serial.episodes["param.actors.seoul.perception_noise"]  # uniform on [0, 0.2]
+    assert sorted(np.floor(noise / 0.2 * 60).astype(int)) == list(range(60))
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("runs: 2000000\nsampling: lhs\n", "at most 1,000,000 runs"),
+        ("runs: 10\nsampling: latin\n", "sampling"),
+    ],
+)
+def test_bad_sampling_is_refused(tmp_path, body, words):
+    path = _package_experiment(tmp_path, "bad", body)
+    with pytest.raises(WargameError, match=words):
+        load_experiment(path)

@@ -22,6 +22,11 @@ class _Dist(Strict):
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         raise NotImplementedError
 
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        """The values at cumulative probabilities ``u`` in [0, 1) (Latin hypercube sampling maps a
+        stratified ``u`` through it)."""
+        raise NotImplementedError
+
     def support(self) -> tuple[Any, Any]:
         """The smallest and largest value a draw can take (for checking against the scenario)."""
         raise NotImplementedError
@@ -60,6 +65,9 @@ class Uniform(_Bounded):
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, n)
 
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        return self.low + (self.high - self.low) * np.asarray(u, dtype=float)
+
 
 class Normal(_Dist):
     """Unbounded; prefer ``truncnormal`` for parameters with limits."""
@@ -70,6 +78,12 @@ class Normal(_Dist):
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.normal(self.mean, self.sd, n)
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        from scipy import special
+
+        # u = 0 would be minus infinity: the extreme stratum's value stays finite, 7 sd out
+        return self.mean + self.sd * special.ndtri(np.clip(np.asarray(u, dtype=float), 1e-12, 1 - 1e-12))
 
     def support(self) -> tuple[float, float]:
         # numpy never draws a normal beyond about 14 sd (its tail algorithm's limit): +-40 sd holds all
@@ -84,10 +98,13 @@ class TruncNormal(_Bounded):
     high: Number
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
         # inverse-CDF sampling: exact, vectorized, and driven by our generator only
         u = rng.uniform(0.0, 1.0, n)
-        x = self.mean + self.sd * truncated_normal_ppf(u, a, b)
+        return self.quantile(u)
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
+        x = self.mean + self.sd * truncated_normal_ppf(np.asarray(u, dtype=float), a, b)
         return np.clip(x, self.low, self.high)
 
 
@@ -133,6 +150,14 @@ class Triangular(_Dist):
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, n)
 
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        u = np.asarray(u, dtype=float)
+        lo, mode, hi = self.low, self.mode, self.high
+        split = (mode - lo) / (hi - lo)
+        left = lo + np.sqrt(u * (hi - lo) * (mode - lo))
+        right = hi - np.sqrt((1 - u) * (hi - lo) * (hi - mode))
+        return np.where(u < split, left, right)
+
     def support(self) -> tuple[float, float]:
         return self.low, self.high
 
@@ -148,6 +173,13 @@ class Beta(_Bounded):
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.low + (self.high - self.low) * rng.beta(self.a, self.b, n)
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        from scipy import special
+
+        return self.low + (self.high - self.low) * special.betaincinv(
+            self.a, self.b, np.asarray(u, dtype=float)
+        )
 
 
 class Choice(_Dist):
@@ -173,6 +205,16 @@ class Choice(_Dist):
         out[:] = [self.values[i] for i in idx]
         return out
 
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        weights = np.ones(len(self.values)) if self.weights is None else np.array(self.weights, dtype=float)
+        edges = np.cumsum(weights) / weights.sum()
+        idx = np.minimum(
+            np.searchsorted(edges, np.asarray(u, dtype=float), side="right"), len(self.values) - 1
+        )
+        out = np.empty(len(idx), dtype=object)
+        out[:] = [self.values[i] for i in idx]
+        return out
+
     def draws_finite(self) -> bool:
         return True  # it draws the values given, which the schema checked
 
@@ -188,14 +230,34 @@ Distribution = Annotated[
 ]
 
 
-def sample_parameters(uncertain: Mapping[str, Distribution], rng: np.random.Generator) -> dict[str, Any]:
-    """One draw of every uncertain parameter, in the mapping's order: dotted path -> value."""
-    out: dict[str, Any] = {}
-    for path, dist in uncertain.items():
-        value = dist.draw(rng, 1)[0]
-        # a copy: a drawn mapping (a strategy, say) may be edited by a later path, never the spec
-        out[path] = value.item() if isinstance(value, np.generic) else copy.deepcopy(value)
-    return out
+def _plain(value: Any) -> Any:
+    # a copy: a drawn mapping (a strategy, say) may be edited by a later path, never the spec
+    return value.item() if isinstance(value, np.generic) else copy.deepcopy(value)
+
+
+def sample_parameters(
+    uncertain: Mapping[str, Distribution], rng: np.random.Generator, u: np.ndarray | None = None
+) -> dict[str, Any]:
+    """One draw of every uncertain parameter, in the mapping's order: dotted path -> value. With
+    ``u`` (one cumulative probability per parameter, a row of a Latin hypercube) each value is the
+    distribution's quantile there instead of a draw from ``rng``."""
+    if u is not None:
+        return {path: _plain(dist.quantile(u[[j]])[0]) for j, (path, dist) in enumerate(uncertain.items())}
+    return {path: _plain(dist.draw(rng, 1)[0]) for path, dist in uncertain.items()}
+
+
+MAX_LHS_RUNS = 1_000_000  # a Latin hypercube is built whole: runs x parameters numbers per worker
+
+
+def latin_hypercube(seed: int, runs: int, dims: int) -> np.ndarray:
+    """A Latin hypercube of ``runs`` points in ``[0, 1) ** dims``: in every dimension each of the
+    ``runs`` equal strata holds exactly one point (at a random place in it). Built from its own
+    stream of ``seed``, so every worker builds the same one."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x4C4853]))  # "LHS"
+    u = np.empty((runs, dims))
+    for j in range(dims):
+        u[:, j] = (rng.permutation(runs) + rng.random(runs)) / runs
+    return u
 
 
 def is_number(value: Any) -> bool:

@@ -15,13 +15,13 @@ import itertools
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wargame import params
 from wargame.design import SensitivitySpec, SweepSpec, outputs_for, parameters
-from wargame.distributions import Choice, Distribution
+from wargame.distributions import MAX_LHS_RUNS, Choice, Distribution
 from wargame.errors import Problem, WargameError
 from wargame.protocols import PROTOCOLS
 from wargame.scenario import Scenario, load_scenario, options_issue, validate_scenario
@@ -47,6 +47,10 @@ class Experiment(Strict):
     rounds: int | None = Field(default=None, ge=1, le=1000)
     set: dict[str, Any] = Field(default_factory=dict, description="fixed overrides: path -> value")
     uncertain: dict[str, Distribution] = Field(default_factory=dict)
+    sampling: Literal["random", "lhs"] = Field(
+        default="random",
+        description="random: each episode draws its own values; lhs: a Latin hypercube over the runs",
+    )
     chunk_size: int = Field(default=250, ge=1, le=1_000_000, description="episodes per saved chunk")
     trace: bool = Field(default=False, description="also save every round (rounds.parquet)")
     sensitivity: SensitivitySpec | None = None
@@ -58,6 +62,21 @@ class Experiment(Strict):
         if name is not None and name not in PROTOCOLS:
             raise ValueError(unknown_name("protocol", name, PROTOCOLS))
         return name
+
+    @model_validator(mode="after")
+    def _lhs_batch(self) -> Experiment:
+        if self.sampling == "lhs":
+            if self.sensitivity is not None or self.sweep is not None:
+                raise ValueError(
+                    "sampling: lhs is for a batch's uncertain parameters; "
+                    "a sensitivity or sweep design has its own points"
+                )
+            if self.runs is not None and self.runs > MAX_LHS_RUNS:
+                raise ValueError(
+                    f"sampling: lhs builds its hypercube whole: at most {MAX_LHS_RUNS:,} runs "
+                    f"(got {self.runs:,})"
+                )
+        return self
 
 
 class Plan(BaseModel):

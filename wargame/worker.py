@@ -19,7 +19,7 @@ import pandas as pd
 
 from wargame import memory
 from wargame.design import Design, sensitivity_design, sweep_design
-from wargame.distributions import Choice, Distribution, is_number, sample_parameters
+from wargame.distributions import Choice, Distribution, is_number, latin_hypercube, sample_parameters
 from wargame.episode import Episode
 from wargame.errors import Problem, WargameError
 from wargame.experiment import Experiment
@@ -53,6 +53,7 @@ def sample_scenario(
     fixed: Mapping[str, Any],
     rng: np.random.Generator,
     label: str,
+    u: np.ndarray | None = None,
 ) -> tuple[Scenario, dict[str, Any], int]:
     """One draw of the uncertain parameters and the scenario they give: ``(scenario, values, redraws)``.
 
@@ -63,7 +64,8 @@ def sample_scenario(
     redraws: in effect the distributions are truncated to the valid scenarios.
     """
     for redraws in range(MAX_REDRAWS + 1):
-        values = sample_parameters(uncertain, rng)
+        # a Latin hypercube row gives the first draw; a redraw comes from the episode's generator
+        values = sample_parameters(uncertain, rng, u if redraws == 0 else None)
         try:
             return (
                 base.with_values({**values, **fixed}, source=f"{label} (sampled parameters)"),
@@ -88,6 +90,7 @@ def play_episode(
     k: int,
     trace: bool = False,
     design: Design | None = None,
+    hypercube: np.ndarray | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Sample, play and flatten episode ``k``: its row and (with ``trace``) its rounds.
 
@@ -102,7 +105,8 @@ def play_episode(
         point, replicate, draw, fixed = design.point(k)
         head.update(point=point, replicate=replicate)
     rng, model_seed = episode_seeds(seed, draw)
-    scenario, values, redraws = sample_scenario(base, uncertain, fixed, rng, f"episode {k}")
+    u = None if hypercube is None else hypercube[k]
+    scenario, values, redraws = sample_scenario(base, uncertain, fixed, rng, f"episode {k}", u)
     episode: Episode = NegotiationModel(scenario, seed=model_seed, collect=False).run()
     row: dict[str, Any] = {**head, "seed": model_seed, "redraws": redraws}
     row.update({f"param.{path}": v for path, v in fixed.items()})
@@ -124,21 +128,30 @@ def design_of(exp: Experiment, scenario: Scenario) -> Design | None:
     return None
 
 
+def hypercube_of(exp: Experiment) -> np.ndarray | None:
+    """The experiment's Latin hypercube (``sampling: lhs``): row ``k`` gives episode ``k`` its values."""
+    if exp.sampling != "lhs" or not exp.uncertain or exp.runs is None:
+        return None
+    return latin_hypercube(exp.seed, exp.runs, len(exp.uncertain))
+
+
 @lru_cache(maxsize=4)
-def _prepare(payload: str) -> tuple[Scenario, dict[str, Distribution], int, bool, Design | None]:
+def _prepare(
+    payload: str,
+) -> tuple[Scenario, dict[str, Distribution], int, bool, Design | None, np.ndarray | None]:
     data = json.loads(payload)
     scenario = validate_scenario(data["scenario"], "config.yaml: scenario")
     exp = Experiment.model_validate(data["experiment"])
-    return scenario, exp.uncertain, exp.seed, exp.trace, design_of(exp, scenario)
+    return scenario, exp.uncertain, exp.seed, exp.trace, design_of(exp, scenario), hypercube_of(exp)
 
 
 def run_chunk(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Episodes ``start .. stop-1``: a top-level function so process pools and Dask can ship it."""
-    base, uncertain, seed, trace, design = _prepare(payload)
+    base, uncertain, seed, trace, design, hypercube = _prepare(payload)
     memory.settle()
     rows, rounds = [], []
     for k in range(start, stop):
-        row, trace_rows = play_episode(base, uncertain, seed, k, trace, design)
+        row, trace_rows = play_episode(base, uncertain, seed, k, trace, design, hypercube)
         rows.append(row)
         rounds.extend(trace_rows)
         if (k - start) % memory.COLLECT_EVERY == memory.COLLECT_EVERY - 1 or k == stop - 1:
