@@ -48,7 +48,13 @@ LAYERS = [
     # experiments and how results look
     ["wargame.design", "wargame.experiment", "wargame.executors", "wargame.summary", "wargame.report"],
     ["wargame.plots", "wargame.results", "wargame.worker", "wargame.montecarlo"],
-    ["wargame.sensitivity", "wargame.sweep", "wargame.discovery", "wargame.classroom*"],
+    [
+        "wargame.sensitivity",
+        "wargame.sweep",
+        "wargame.discovery",
+        "wargame.calibration",
+        "wargame.classroom*",
+    ],
     ["wargame.cli*", "wargame.__main__"],
 ]
 

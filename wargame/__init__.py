@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it
 _EXPORTS = {
+    "Calibration": "wargame.calibration",
     "Discovery": "wargame.discovery",
     "Episode": "wargame.episode",
     "ExperimentResult": "wargame.results",
@@ -20,6 +21,7 @@ _EXPORTS = {
     "Scenario": "wargame.scenario",
     "SensitivityResult": "wargame.sensitivity",
     "SweepResult": "wargame.sweep",
+    "calibrate": "wargame.calibration",
     "discover": "wargame.discovery",
     "load_experiment": "wargame.experiment",
     "load_run": "wargame.results",
@@ -31,6 +33,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Calibration",
     "Discovery",
     "Episode",
     "ExperimentResult",
@@ -39,6 +42,7 @@ __all__ = [
     "SensitivityResult",
     "SweepResult",
     "__version__",
+    "calibrate",
     "discover",
     "load_experiment",
     "load_run",
@@ -67,6 +71,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from wargame.calibration import Calibration, calibrate
     from wargame.discovery import Discovery, discover
     from wargame.episode import Episode
     from wargame.experiment import load_experiment

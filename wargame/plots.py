@@ -192,3 +192,41 @@ def prim_plots(trajectory: pd.DataFrame, chosen: int, box: pd.DataFrame, folder:
         ax.grid(axis="x", alpha=0.3)
         paths.append(_save(fig, folder / "box.png"))
     return paths
+
+
+def posterior_plots(parameters: pd.DataFrame, posterior: pd.DataFrame, folder: Path) -> list[Path]:
+    """Calibration: each parameter's prior and posterior 90% intervals with their medians, each
+    scaled to the prior's interval (so parameters of every unit share one axis)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if parameters.empty:
+        return []
+    fig, ax = plt.subplots(figsize=(6.5, 0.6 + 0.5 * len(parameters)), layout="constrained")
+    y = np.arange(len(parameters))
+    low, high = parameters["prior_p5"].to_numpy(), parameters["prior_p95"].to_numpy()
+    span = np.where(high > low, high - low, 1.0)
+
+    def scale(column: str) -> np.ndarray:
+        return (parameters[column].to_numpy() - low) / span
+
+    ax.barh(
+        y + 0.15,
+        scale("prior_p95") - scale("prior_p5"),
+        left=scale("prior_p5"),
+        height=0.3,
+        color="#bbbbbb",
+        label="prior 90%",
+    )
+    ax.barh(
+        y - 0.15,
+        scale("post_p95") - scale("post_p5"),
+        left=scale("post_p5"),
+        height=0.3,
+        color="#4c72b0",
+        label="posterior 90%",
+    )
+    ax.plot(scale("post_p50"), y - 0.15, "|", color="black", markersize=12)
+    ax.set_yticks(y, list(parameters["parameter"]), fontsize=7)
+    ax.set_xlabel("position within the prior's 90% interval (0 = its 5th, 1 = its 95th percentile)")
+    ax.legend(fontsize=7)
+    ax.grid(axis="x", alpha=0.3)
+    return [_save(fig, folder / "posterior.png")]

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from wargame.bdm import Trajectory
+    from wargame.calibration import Calibration
     from wargame.discovery import Discovery
     from wargame.episode import Episode
     from wargame.errors import WargameError
@@ -600,3 +601,40 @@ def discovery_tables(found: Discovery) -> list[Table]:
                 label, num(r["coverage"]), num(r["density"]), num(r["mass"]), str(r["restricted"])
             )
     return [head, trajectory]
+
+
+def calibration_tables(result: Calibration) -> list[Table]:
+    """Calibration: each parameter's posterior against its prior; the posterior predictive."""
+    params = Table(
+        f"Posterior against prior: {result.accepted:,} of {result.simulated:,} episodes accepted "
+        f"({result.acceptance_rate:.1%}), effective sample size {result.ess:.0f}",
+        ["parameter", "prior p5-p95", "posterior p5", "p50", "p95", "narrowed to"],
+        "lrrrrr",
+    )
+    for r in result.parameters.to_dict("records"):
+        width = r["prior_p95"] - r["prior_p5"]
+        narrowed = (r["post_p95"] - r["post_p5"]) / width if width > 0 else float("nan")
+        params.add_row(
+            str(r["parameter"]),
+            f"{r['prior_p5']:.4g}-{r['prior_p95']:.4g}",
+            num(r["post_p5"], 4),
+            bold(num(r["post_p50"], 4)),
+            num(r["post_p95"], 4),
+            rate(narrowed),
+        )
+    params.caption = "narrowed to: the posterior's 90% interval as a share of the prior's"
+    pred = Table(
+        "Predictive: observed columns and the rest (prior -> posterior)",
+        ["column", "observed", "prior p5-p95", "posterior p5", "p50", "p95"],
+        "lrrrrr",
+    )
+    for r in result.predictive.to_dict("records"):
+        pred.add_row(
+            str(r["column"]),
+            num(r["observed"], 4),
+            f"{r['prior_p5']:.4g}-{r['prior_p95']:.4g}",
+            num(r["post_p5"], 4),
+            bold(num(r["post_p50"], 4)),
+            num(r["post_p95"], 4),
+        )
+    return [params, pred]

@@ -56,6 +56,7 @@ def build() -> typer.Typer:
     app.command()(analysis.sensitivity)
     app.command()(analysis.sweep)
     app.command()(analysis.discover)
+    app.command()(analysis.calibrate)
     app.command()(classroom.brief)
     app.command()(classroom.play)
     app.command()(classroom.debrief)

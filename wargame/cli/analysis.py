@@ -144,3 +144,49 @@ def discover(
     found = run_discovery(run_dir, target, alpha=alpha, min_mass=min_mass, box=box)
     print_tables(out, discovery_tables(found))
     out.print(f"Written to [bold]{found.folder}[/] (trajectory.csv, box.csv, summary.md, plots/)")
+
+
+@user_errors
+def calibrate(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="An experiment YAML (its batch is the prior sample) or a finished batch's run directory."
+        ),
+    ],
+    observed: Annotated[Path, typer.Option(help="YAML: observed: {column: {value, tolerance | sd}}.")],
+    runs: Annotated[
+        int | None, typer.Option(min=1, help="Episodes of the prior sample (overrides the file).")
+    ] = None,
+    workers: Workers = None,
+    executor: Executor = "process",
+    out_dir: OutDir = Path("runs"),
+) -> None:
+    """Which assumptions are consistent with what happened: rejection ABC with regression adjustment."""
+    from wargame.calibration import calibrate as run_calibration
+    from wargame.montecarlo import run_experiment
+    from wargame.report import calibration_tables, print_tables
+
+    if source.is_dir():
+        result = run_calibration(source, observed)
+    else:
+        run = with_progress(
+            lambda progress: run_experiment(
+                source,
+                runs=runs,
+                progress=progress,
+                workers=workers,
+                executor=executor,
+                out=out_dir,
+                command=sys.argv,
+            )
+        )
+        result = run_calibration(run, observed)
+    if result.accepted == 0:
+        raise WargameError([Problem(str(observed), "", w) for w in result.warnings])
+    print_tables(out, calibration_tables(result))
+    print_notes(result.warnings, "warning")
+    out.print(
+        f"Written to [bold]{result.folder}[/] "
+        "(posterior.parquet, parameters.csv, predictive.csv, summary.md, plots/)"
+    )

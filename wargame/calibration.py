@@ -1,0 +1,311 @@
+"""Calibration to what happened: approximate Bayesian computation over an experiment's prior.
+
+The experiment's ``uncertain:`` distributions are the prior; a batch run of it (the runner's
+seeding, executors and resume) is the sample from the prior and its predictive. An observed-file
+lists outcomes that were seen (any numeric or boolean episode column), each with a ``tolerance``
+(accept episodes within it) or an ``sd`` (weight episodes by a Gaussian error). Rejection ABC keeps
+the episodes within every tolerance, weights them by every Gaussian error, and adjusts the numeric
+parameters by local-linear regression on the distance to the observation (Beaumont, Zhang &
+Balding 2002). What is left is the posterior; the outcomes of its episodes are the posterior
+predictive of every column, observed or not.
+
+Why not pyabc's ABC-SMC: its populations are drawn by its own samplers from its own generators,
+so a calibration could neither reuse a run directory nor be identical across this project's
+executors and resumable like every run; rejection on a prior run, then regression, keeps all three.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, ValidationError, model_validator
+
+from wargame import rundir
+from wargame.errors import Problem, WargameError
+from wargame.results import ExperimentResult, load_run
+from wargame.schema import Number, Strict, line_index, locate, read_yaml, validation_problems
+
+PARAM = "param."
+OUTCOMES = ("deal", "deal_day", "end_day", "outcome.", "forecast.", "concession.", "movement.", "agreed.")
+
+
+class Observation(Strict):
+    """One observed outcome: its value and how closely a simulated episode must match it."""
+
+    value: Number | bool
+    tolerance: Number | None = Field(default=None, gt=0, description="accept episodes within this distance")
+    sd: Number | None = Field(
+        default=None, gt=0, description="weight episodes by a Gaussian error of this sd"
+    )
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Observation:
+        if (self.tolerance is None) == (self.sd is None):
+            raise ValueError("give a tolerance or an sd (one of them)")
+        return self
+
+
+class Observed(Strict):
+    """An observed-file: what was seen, and where it comes from."""
+
+    observed: dict[str, Observation] = Field(min_length=1)
+    source: str = ""
+
+
+def load_observed(path: str | Path, columns: list[str]) -> Observed:
+    """Read and check an observed-file against a run's episode columns (file, key path, line)."""
+    data, text = read_yaml(path)
+    lines = line_index(text)
+    source = str(path)
+    if not isinstance(data, dict):
+        raise WargameError(
+            Problem(source, "", "the observed-file must be a mapping with an 'observed:' key", 1)
+        )
+    try:
+        observed = Observed.model_validate(data)
+    except ValidationError as err:
+        raise WargameError(validation_problems(err, Observed, data, source, lines)) from None
+    problems = []
+    usable = [c for c in columns if not c.startswith(PARAM)]
+    for name in observed.observed:
+        if name not in usable:
+            close = difflib.get_close_matches(name, usable, n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            where, line = locate(("observed", name), lines)
+            problems.append(Problem(source, where, f"unknown episode column '{name}'{hint}", line))
+    if problems:
+        raise WargameError(problems)
+    return observed
+
+
+@dataclass
+class Calibration:
+    """The posterior: its episodes, the parameters against the prior, the predictive of every outcome."""
+
+    run_dir: Path
+    posterior: pd.DataFrame  # accepted episodes: weight, adjusted parameters, outcomes
+    parameters: pd.DataFrame  # per parameter: prior and posterior mean and 5/50/95th percentiles
+    predictive: pd.DataFrame  # per outcome column: prior and posterior predictive, observed value
+    accepted: int
+    simulated: int
+    ess: float  # effective sample size of the weights (Kish)
+    warnings: list[str] = field(default_factory=list)
+    folder: Path | None = None
+
+    @property
+    def acceptance_rate(self) -> float:
+        return self.accepted / self.simulated
+
+    def summarise(self) -> str:
+        lines = [
+            f"{self.accepted:,} of {self.simulated:,} episodes accepted ({self.acceptance_rate:.1%}); "
+            f"effective sample size {self.ess:.0f}"
+        ]
+        for _, r in self.parameters.iterrows():
+            lines.append(
+                f"  {r['parameter']}: prior {r['prior_p5']:.4g}-{r['prior_p95']:.4g}, "
+                f"posterior {r['post_p5']:.4g}-{r['post_p95']:.4g} (median {r['post_p50']:.4g})"
+            )
+        return "\n".join([*lines, *(f"warning: {w}" for w in self.warnings)])
+
+
+DISCRETE = 10  # a column with this many distinct values or fewer is reported on its values
+
+
+def weighted_quantiles(x: np.ndarray, w: np.ndarray, q: list[float], discrete: bool = False) -> list[float]:
+    """Quantiles of ``x`` under weights ``w``: the weighted empirical distribution, interpolated,
+    or (``discrete``) the first value whose cumulative weight reaches each level."""
+    keep = w > 0  # a point without weight is not in the distribution
+    order = np.argsort(x[keep])
+    x, w = x[keep][order], w[keep][order]
+    if discrete:
+        cum = np.cumsum(w) / w.sum()
+        return [float(x[min(int(np.searchsorted(cum, p - 1e-12)), len(x) - 1)]) for p in q]
+    cum = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return [float(np.interp(p, cum, x)) for p in q]
+
+
+def _numeric(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and values.dtype != bool
+
+
+def abc(
+    episodes: pd.DataFrame, observed: Observed
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], list[str]]:
+    """Rejection ABC with regression adjustment on a prior sample: ``(accepted mask, weights of the
+    accepted, adjusted numeric parameters of the accepted, warnings)``."""
+    n = len(episodes)
+    accept = np.ones(n, dtype=bool)
+    log_w = np.zeros(n)
+    scaled = []  # each observation's signed distance in its own scale
+    warnings = []
+    for name, obs in observed.observed.items():
+        sim = episodes[name].to_numpy(dtype=float)
+        value = float(obs.value)
+        scale = obs.tolerance if obs.tolerance is not None else obs.sd
+        assert scale is not None
+        d = (sim - value) / scale
+        scaled.append(d)
+        if obs.tolerance is not None:
+            within = np.abs(d) <= 1
+            accept &= within
+        else:
+            within = np.abs(d) <= 3
+            log_w += -0.5 * d**2
+        if not within.any():
+            low, high = np.nanmin(sim), np.nanmax(sim)
+            warnings.append(
+                f"observation {name} = {obs.value} is outside what the prior can produce: no simulated "
+                f"episode comes within {'its tolerance' if obs.tolerance else '3 sd'} "
+                f"(the prior's episodes range {low:.4g} to {high:.4g})"
+            )
+    if warnings:
+        return accept & False, np.zeros(0), {}, warnings
+    weights = np.exp(log_w[accept] - log_w[accept].max()) if accept.any() else np.zeros(0)
+    adjusted: dict[str, np.ndarray] = {}
+    params = [c for c in episodes.columns if c.startswith(PARAM) and _numeric(episodes[c])]
+    S = np.column_stack(scaled)[accept] if accept.any() else np.zeros((0, len(scaled)))
+    for c in params:
+        theta = episodes[c].to_numpy(dtype=float)[accept]
+        adjusted[c] = theta
+        discrete = episodes[c].nunique() <= DISCRETE  # a choice among values: no value in between
+        if not discrete and len(theta) >= 10 * (S.shape[1] + 1) and np.ptp(theta) > 0:
+            # Beaumont et al. (2002): regress the parameter on the distances (Epanechnikov weights
+            # times the error weights) and move each accepted value to the observation
+            radius = np.sqrt((S**2).sum(axis=1))
+            kernel = 1 - (radius / max(radius.max(), 1e-12)) ** 2 + 1e-9
+            A = np.column_stack([np.ones(len(S)), S])
+            sw = np.sqrt(kernel * weights)
+            beta, *_ = np.linalg.lstsq(A * sw[:, None], theta * sw, rcond=None)
+            prior = episodes[c].to_numpy(dtype=float)
+            adjusted[c] = np.clip(theta - S @ beta[1:], prior.min(), prior.max())
+    return accept, weights, adjusted, warnings
+
+
+def calibrate(
+    source: str | Path | ExperimentResult,
+    observed_path: str | Path,
+    write: bool = True,
+    **run_options: Any,
+) -> Calibration:
+    """Calibrate an experiment (a YAML file: its batch is run first, with ``run_options`` for
+    ``run_experiment``) or an existing run directory to an observed-file."""
+    if isinstance(source, ExperimentResult):
+        run = source
+    elif Path(source).is_dir():
+        run = load_run(source)
+    else:
+        from wargame.montecarlo import run_experiment
+
+        run = run_experiment(source, **run_options)
+    if run.plan.experiment.sensitivity is not None or run.plan.experiment.sweep is not None:
+        raise WargameError(
+            Problem(str(run.run_dir), "", "calibration needs a batch run (its prior sample), not a design")
+        )
+    episodes = run.episodes
+    observed = load_observed(observed_path, list(episodes.columns))
+    accept, weights, adjusted, warnings = abc(episodes, observed)
+    accepted = int(accept.sum())
+    if accepted == 0 and not warnings:
+        warnings.append(
+            "no episode matches every observation at once: widen a tolerance or simulate more runs"
+        )
+    if accepted < 20 and accepted > 0:
+        warnings.append(
+            f"only {accepted} episodes accepted: the posterior rests on few draws; simulate more runs"
+        )
+    post = episodes[accept].copy()
+    post.insert(0, "weight", weights if accepted else np.zeros(0))
+    for c, values in adjusted.items():
+        post[c] = values
+    params = [c for c in episodes.columns if c.startswith(PARAM) and episodes[c].nunique() > 1]
+    rows = []
+    for c in params:
+        if not _numeric(episodes[c]):
+            continue
+        prior = episodes[c].to_numpy(dtype=float)
+        p5, p50, p95 = np.percentile(prior, [5, 50, 95])
+        row: dict[str, Any] = {
+            "parameter": c.removeprefix(PARAM),
+            "prior_mean": prior.mean(),
+            "prior_p5": p5,
+            "prior_p50": p50,
+            "prior_p95": p95,
+        }
+        if accepted:
+            x = post[c].to_numpy(dtype=float)
+            q = weighted_quantiles(x, weights, [0.05, 0.5, 0.95], episodes[c].nunique() <= DISCRETE)
+            row.update(
+                post_mean=float(np.average(x, weights=weights)), post_p5=q[0], post_p50=q[1], post_p95=q[2]
+            )
+        else:
+            row.update(post_mean=np.nan, post_p5=np.nan, post_p50=np.nan, post_p95=np.nan)
+        rows.append(row)
+    parameters = pd.DataFrame(rows)
+    outcome_cols = [
+        c for c in episodes.columns if c.startswith(OUTCOMES) and c in episodes and not c.startswith(PARAM)
+    ]
+    pred = []
+    for c in outcome_cols:
+        prior = episodes[c].to_numpy(dtype=float)
+        prior = prior[np.isfinite(prior)]
+        if not len(prior):
+            continue
+        entry: dict[str, Any] = {
+            "column": c,
+            "observed": float(observed.observed[c].value) if c in observed.observed else np.nan,
+            "prior_mean": prior.mean(),
+            "prior_p5": np.percentile(prior, 5),
+            "prior_p95": np.percentile(prior, 95),
+        }
+        x = post[c].to_numpy(dtype=float) if accepted else np.zeros(0)
+        ok = np.isfinite(x)
+        if ok.any():
+            q = weighted_quantiles(x[ok], weights[ok], [0.05, 0.5, 0.95], episodes[c].nunique() <= DISCRETE)
+            entry.update(
+                post_mean=float(np.average(x[ok], weights=weights[ok])),
+                post_p5=q[0],
+                post_p50=q[1],
+                post_p95=q[2],
+            )
+        else:
+            entry.update(post_mean=np.nan, post_p5=np.nan, post_p50=np.nan, post_p95=np.nan)
+        pred.append(entry)
+    ess = float(weights.sum() ** 2 / (weights**2).sum()) if accepted else 0.0
+    result = Calibration(
+        run_dir=run.run_dir,
+        posterior=post,
+        parameters=parameters,
+        predictive=pd.DataFrame(pred),
+        accepted=accepted,
+        simulated=len(episodes),
+        ess=ess,
+        warnings=warnings,
+    )
+    if write:
+        _write(result, Path(observed_path).stem)
+    return result
+
+
+def _write(result: Calibration, name: str) -> None:
+    from wargame import plots
+
+    folder = result.run_dir / "calibration" / re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+    folder.mkdir(parents=True, exist_ok=True)
+    result.folder = folder
+    rundir.atomic_write(
+        folder / "posterior.parquet", lambda tmp: result.posterior.to_parquet(tmp, index=False)
+    )
+    rundir.write_text(folder / "parameters.csv", result.parameters.to_csv(index=False))
+    rundir.write_text(folder / "predictive.csv", result.predictive.to_csv(index=False))
+    text = [f"# Calibration: {name}", "", result.summarise().replace("\n", "\n\n"), ""]
+    rundir.write_text(folder / "summary.md", "\n".join(text))
+    if result.accepted:
+        plots.posterior_plots(result.parameters, result.posterior, folder / "plots")
