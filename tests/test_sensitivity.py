@@ -15,7 +15,7 @@ from wargame.montecarlo import run_experiment
 from wargame.sensitivity import load_sensitivity, run_sensitivity
 from wargame.sweep import parse_values, run_sweep
 
-from .conftest import BILATERAL, EXPERIMENTS, SHIPPED_EXPERIMENTS, TEACHING, exited
+from .conftest import BILATERAL, EXPERIMENTS, ROOT, SHIPPED_EXPERIMENTS, TEACHING, exited
 
 runner = CliRunner()
 ANALYTIC = EXPERIMENTS / "analytic.yaml"
@@ -133,10 +133,12 @@ def test_run_directory_contents(tmp_path):
     assert {"config.yaml", "manifest.json", "episodes.parquet", "indices.csv", "indices.parquet"} <= names
     assert {"points.parquet", "summary.json", "summary.md", "plots"} <= names
     assert pd.read_csv(result.run_dir / "indices.csv").shape == result.indices.shape
-    assert sorted(p.name for p in (result.run_dir / "plots").iterdir()) == [
-        "tornado_deal.png",
-        "tornado_utility_seoul.png",
-    ]
+    # the deal is the same at every point: reported once as constant, with no ranked zeros or blank plot
+    assert sorted(p.name for p in (result.run_dir / "plots").iterdir()) == ["tornado_utility_seoul.png"]
+    assert set(result.indices["output"]) == {"utility.seoul"}
+    assert any(
+        w.startswith("deal: does not vary over the design (every point gives 0)") for w in result.warnings
+    )
     md = (result.run_dir / "summary.md").read_text()
     assert "## utility.seoul: oat sensitivity" in md and "| 1 | actors.seoul.ideal.defense_spending |" in md
     config = yaml.safe_load((result.run_dir / "config.yaml").read_text())
@@ -366,3 +368,64 @@ def test_a_design_never_draws_an_issue_decided_among_options(tmp_path):
     paths = {p.path for p in design_parameters(rule, package)}
     assert "actors.seoul.ideal.tariff" in paths
     assert not any(p.endswith(("flexibility_statement", "investment_terms")) for p in paths)
+
+
+def test_sobol_reports_second_order_indices_and_its_convergence(tmp_path):
+    """With second_order the pairs get their own table; every Sobol run reports ST from the first
+    quarter and half of its design beside ST from all of it."""
+    from wargame.report import sensitivity_tables
+
+    result = run_sensitivity(
+        ANALYTIC, method="sobol", samples=32, executor="serial", out=tmp_path, outputs=["utility.seoul"]
+    )
+    spec_data = yaml.safe_load((result.run_dir / "config.yaml").read_text())["experiment"]["sensitivity"]
+    assert spec_data["samples"] == 32
+    main = result.table("utility.seoul")
+    main = main[~main["parameter"].str.contains(" x ")]
+    assert main["ST_quarter"].notna().all() and main["ST_half"].notna().all()
+    # the analytic model has no noise: the indices barely move from N/2 to N
+    assert (main["ST"] - main["ST_half"]).abs().max() < 0.2
+    data = yaml.safe_load(ANALYTIC.read_text())
+    data["sensitivity"]["second_order"] = True
+    path = tmp_path / "second.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False).replace("../../..", str(ROOT)))
+    second = run_sensitivity(
+        path, method="sobol", samples=32, executor="serial", out=tmp_path / "s2", outputs=["utility.seoul"]
+    )
+    titles = [t.title for t in sensitivity_tables(second.indices, "sobol")]
+    assert any("second-order interactions (S2)" in t for t in titles)
+
+
+def test_an_interrupted_sweep_resumes_to_the_same_table(tmp_path):
+    from wargame.sweep import resume_sweep
+
+    whole = run_sweep(
+        TEACHING, SEOUL_COST, [-0.1, 0.1, 0.3], runs=12, executor="serial", out=tmp_path / "a", chunk_size=10
+    )
+
+    def stop_after_first_chunk(done, total):
+        if done > 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(
+            TEACHING,
+            SEOUL_COST,
+            [-0.1, 0.1, 0.3],
+            runs=12,
+            executor="serial",
+            out=tmp_path / "b",
+            progress=stop_after_first_chunk,
+            chunk_size=10,
+        )
+    (run_dir,) = (tmp_path / "b").glob("sweep_*/*")
+    assert not (run_dir / "sweep.csv").exists()
+    result = runner.invoke(app, ["sweep", "--resume", str(run_dir), "--executor", "serial"])
+    exited(result, 0)
+    pd.testing.assert_frame_equal(resume_sweep(run_dir).table, whole.table)
+    assert (run_dir / "episodes.parquet").read_bytes() == (whole.run_dir / "episodes.parquet").read_bytes()
+    # with --resume nothing else may be given; without it, the scenario, param and values are needed
+    exited(runner.invoke(app, ["sweep", str(TEACHING), "--resume", str(run_dir)]), 2)
+    missing = runner.invoke(app, ["sweep", str(TEACHING), "--param", SEOUL_COST])
+    exited(missing, 2)
+    assert "missing --values" in missing.output

@@ -485,7 +485,14 @@ def moves_table(trajectory: Trajectory, names: tuple[str, ...]) -> Table:
 # --------------------------------------------------------------------------- sensitivity and sweeps
 
 _SENSITIVITY_COLUMNS = {
-    "sobol": [("ST", "ST"), ("ST_conf", "+-"), ("S1", "S1"), ("S1_conf", "+-")],
+    "sobol": [
+        ("ST", "ST"),
+        ("ST_conf", "+-"),
+        ("S1", "S1"),
+        ("S1_conf", "+-"),
+        ("ST_quarter", "ST at N/4"),
+        ("ST_half", "ST at N/2"),
+    ],
     "morris": [("mu_star", "mu*"), ("mu_star_conf", "+-"), ("mu", "mu"), ("sigma", "sigma")],
     "oat": [
         ("at_low", "at low"),
@@ -517,10 +524,25 @@ def sensitivity_tables(indices: pd.DataFrame, method: str, short_paths: bool = T
         for _, row in frame.iterrows():
             unsure = not abs(row[key]) - row[conf] > 0
             name = row["parameter"].removeprefix("actors.") if short_paths else row["parameter"]
-            cells = [num(row[c]) for c, _ in _SENSITIVITY_COLUMNS[method]]
+            cells = [num(row.get(c)) for c, _ in _SENSITIVITY_COLUMNS[method]]
             table.add_row(str(int(row["rank"])), name, *cells, style="dim" if unsure else None)
         table.caption = _SENSITIVITY_NOTES[method] + "; dim (in files: italic): the interval includes 0"
+        if "ST_half" in frame and frame["ST_half"].notna().any():
+            table.caption += (
+                "; ST at N/4 and N/2: the same index from the first quarter and half of the design"
+            )
         tables.append(table)
+        pairs = indices[(indices["output"] == output) & indices["parameter"].str.contains(" x ")]
+        if "S2" in pairs and len(pairs):
+            pairs = pairs.reindex(pairs["S2"].abs().sort_values(ascending=False).index).head(10)
+            second = Table(
+                f"{output}: second-order interactions (S2), the 10 largest", ["pair", "S2", "+-"], "lrr"
+            )
+            for _, row in pairs.iterrows():
+                unsure = not abs(row["S2"]) - row["S2_conf"] > 0
+                name = row["parameter"].replace("actors.", "") if short_paths else row["parameter"]
+                second.add_row(name, num(row["S2"]), num(row["S2_conf"]), style="dim" if unsure else None)
+            tables.append(second)
     return tables
 
 

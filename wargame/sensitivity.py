@@ -48,6 +48,7 @@ from wargame.results import ExperimentResult, load_run
 INDICES = "indices"  # indices.csv and indices.parquet
 POINTS = "points.parquet"
 CONF = 0.95
+CONVERGED = 0.05  # ST may move this much from N/2 to N before a warning says a larger N is needed
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -98,6 +99,21 @@ def sobol_indices(spec: SensitivitySpec, params_: list[Parameter], y: np.ndarray
             "ST_conf": res["ST_conf"],
         }
     )
+    # convergence: the same indices from the first N/4 and N/2 base samples (a prefix of a Sobol
+    # sequence, a power of 2 long, is itself a balanced design)
+    block = len(y) // spec.samples
+    for share, column in ((4, "ST_quarter"), (2, "ST_half")):
+        n = spec.samples // share
+        if n >= 8:
+            part = sobol.analyze(
+                problem(params_),
+                y[: n * block],
+                calc_second_order=spec.second_order,
+                conf_level=CONF,
+                num_resamples=100,
+                seed=np.random.default_rng(seed),
+            )
+            frame[column] = part["ST"]
     frame = _rank(frame, "ST")
     if spec.second_order:
         pairs = [
@@ -177,16 +193,23 @@ def analyse(
     episodes: pd.DataFrame,
     seed: int,
     points: pd.DataFrame | None = None,
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[str], dict[str, float]]:
     """Every output's indices in one long table (``output``, ``parameter``, ``rank``, the method's
-    columns), and the outputs left out because some episodes have no value (no Nash point)."""
+    columns); the outputs left out because some episodes have no value (no Nash point); and the
+    outputs that do not vary over the design, with their one value (no indices to rank, no plot)."""
     frames = []
     skipped = []
+    constant: dict[str, float] = {}
     if points is None and spec.method != "oat":
         points = point_outputs(episodes, spec.outputs)
     for output in spec.outputs:
-        if not np.all(np.isfinite(episodes[output].to_numpy(dtype=float))):
+        values = episodes[output].to_numpy(dtype=float)
+        if not np.all(np.isfinite(values)):
             skipped.append(output)
+            continue
+        varying = values if spec.method == "oat" else points[output].to_numpy(dtype=float)  # type: ignore[index]
+        if np.ptp(varying) == 0:
+            constant[output] = float(varying[0])
             continue
         if spec.method == "oat":
             frame = oat_effects(params_, episodes, output)
@@ -200,8 +223,8 @@ def analyse(
         frame.insert(0, "output", output)
         frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=["output", "parameter", "rank"]), skipped
-    return pd.concat(frames, ignore_index=True), skipped
+        return pd.DataFrame(columns=["output", "parameter", "rank"]), skipped, constant
+    return pd.concat(frames, ignore_index=True), skipped, constant
 
 
 def _list(names: list[str], most: int = 5) -> str:
@@ -210,16 +233,26 @@ def _list(names: list[str], most: int = 5) -> str:
 
 
 def warnings_for(
-    spec: SensitivitySpec, indices: pd.DataFrame, n_params: int, spread: Mapping[str, float]
+    spec: SensitivitySpec, indices: pd.DataFrame, n_params: int, constant: Mapping[str, float]
 ) -> list[str]:
-    """What the reader should not over-read: intervals that include zero, samples too small."""
-    out = []
+    """What the reader should not over-read: outputs that do not vary, intervals that include
+    zero, indices still moving with N, samples too small."""
+    out = [
+        f"{output}: does not vary over the design (every point gives {value:g}): nothing to rank, no plot"
+        for output, value in constant.items()
+    ]
     key, conf = RANKED_BY[spec.method]
     for group, frame in indices.groupby("output", sort=False):
         output = str(group)
-        if spread.get(output, 1.0) == 0:
-            out.append(f"{output}: does not vary over the design: every index is 0 (pick another output)")
-            continue
+        if "ST_half" in frame:
+            main_rows = frame[frame["ST"].notna()]
+            change = (main_rows["ST"] - main_rows["ST_half"]).abs()
+            if len(change) and change.max() > CONVERGED:
+                worst = str(main_rows["parameter"].to_numpy()[int(np.argmax(change.to_numpy()))])
+                out.append(
+                    f"{output}: ST still moves with N: {worst} changes by {change.max():.3f} from N/2 to N "
+                    "(a larger N would settle it)"
+                )
         main = frame[~frame["parameter"].str.contains(" x ") & (frame["parameter"] != DUMMY)]
         none = (main[key] == 0) & (main[conf] == 0)
         if none.any():
@@ -309,13 +342,12 @@ def _finalize_sensitivity(result: ExperimentResult) -> None:
     design = sensitivity_design(spec, scenario, exp.seed)
     episodes = result.episodes
     points = point_outputs(episodes, spec.outputs)
-    indices, skipped = analyse(spec, params_, design, episodes, exp.seed, points)
-    spread = {o: float(np.nanmax(points[o]) - np.nanmin(points[o])) for o in spec.outputs if o not in skipped}
+    indices, skipped, constant = analyse(spec, params_, design, episodes, exp.seed, points)
     warnings = [
         f"{o}: undefined in some episodes (e.g. no Nash point when no deal beats the fallbacks): not analysed"
         for o in skipped
     ]
-    warnings += warnings_for(spec, indices, len(params_), spread)
+    warnings += warnings_for(spec, indices, len(params_), constant)
     run_dir = result.run_dir
     rundir.atomic_write(run_dir / f"{INDICES}.parquet", lambda tmp: indices.to_parquet(tmp, index=False))
     rundir.write_text(run_dir / f"{INDICES}.csv", indices.to_csv(index=False))

@@ -118,6 +118,17 @@ def parse_values(text: str) -> list[float]:
     return values
 
 
+def resume_sweep(run_dir: str | Path, progress: Progress | None = None, **options: Any) -> SweepResult:
+    """Finish an interrupted sweep from its own run directory (its config says everything)."""
+    plan = load_run(run_dir, need_manifest=False).plan
+    if plan.experiment.sweep is None:
+        raise WargameError(
+            Problem(str(run_dir), "", "not a sweep run: resume it with wargame batch or sensitivity")
+        )
+    run = run_experiment(plan, resume=run_dir, progress=progress, finalize=_finalize_sweep, **options)
+    return SweepResult(run, pd.read_parquet(run.run_dir / f"{SWEEP}.parquet"))
+
+
 def run_sweep(
     scenario: str | Path,
     path: str,
@@ -125,11 +136,13 @@ def run_sweep(
     *,
     runs: int = 200,
     seed: int = 0,
+    chunk_size: int = 250,
     overrides: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     **options: Any,
 ) -> SweepResult:
-    """Play ``runs`` episodes at each value of one parameter (the same seeds at every value)."""
+    """Play ``runs`` episodes at each value of one parameter (the same seeds at every value),
+    saved ``chunk_size`` episodes at a time (what an interrupted sweep keeps for ``--resume``)."""
     if overrides and path in overrides:
         raise WargameError(Problem("--set", path, "is the parameter the sweep moves: it cannot be fixed too"))
     base = load_scenario(scenario, overrides)
@@ -154,6 +167,7 @@ def run_sweep(
         scenario=str(Path(scenario).resolve()),
         runs=len(values) * runs,
         seed=seed,
+        chunk_size=chunk_size,
         sweep=SweepSpec(path=path, values=values, runs=runs),
     )
     plan = Plan(experiment=exp, scenario=base.data())

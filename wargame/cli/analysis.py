@@ -81,11 +81,11 @@ def sensitivity(
 
 @user_errors
 def sweep(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML file (not with --resume).")] = None,
     param: Annotated[
-        str, typer.Option(help="Dotted path of the parameter to move, e.g. actors.seoul.no_deal_cost.")
-    ],
-    values: Annotated[str, typer.Option(help="a,b,c or lo:hi:n (n evenly spaced values).")],
+        str | None, typer.Option(help="Dotted path of the parameter to move, e.g. actors.seoul.no_deal_cost.")
+    ] = None,
+    values: Annotated[str | None, typer.Option(help="a,b,c or lo:hi:n (n evenly spaced values).")] = None,
     runs: Annotated[
         int, typer.Option(min=1, help="Episodes per value (the same seeds at every value).")
     ] = 200,
@@ -96,28 +96,49 @@ def sweep(
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Fix another scenario value: PATH=VALUE.")
     ] = None,
+    resume: Annotated[Path | None, typer.Option(help="Finish an interrupted sweep's run directory.")] = None,
 ) -> None:
     """The outcome distribution as one parameter moves: a table and a line plot (the "what if" button)."""
     from wargame.report import print_tables, sweep_table
-    from wargame.sweep import parse_values, run_sweep
+    from wargame.sweep import parse_values, resume_sweep, run_sweep
 
-    result = with_progress(
-        lambda progress: run_sweep(
-            scenario,
-            param,
-            parse_values(values),
-            runs=runs,
-            seed=seed,
-            overrides=overrides(set_),
-            progress=progress,
-            workers=workers,
-            executor=executor,
-            out=out_dir,
-            command=sys.argv,
-        ),
-        resumable=False,
-    )
-    print_tables(out, [sweep_table(result.table, param, result.run.scenario)])
+    if resume is not None:
+        if scenario is not None or param is not None or values is not None or set_:
+            raise WargameError(
+                Problem("--resume", "", "a resumed sweep takes everything from its run directory")
+            )
+        result = with_progress(
+            lambda progress: resume_sweep(resume, progress=progress, workers=workers, executor=executor)
+        )
+    else:
+        missing = [
+            name
+            for name, given in (("SCENARIO", scenario), ("--param", param), ("--values", values))
+            if given is None
+        ]
+        if missing:
+            raise WargameError(
+                Problem(missing[0], "", f"missing {', '.join(missing)} (or --resume a run directory)")
+            )
+        assert scenario is not None and param is not None and values is not None
+        result = with_progress(
+            lambda progress: run_sweep(
+                scenario,
+                param,
+                parse_values(values),
+                runs=runs,
+                seed=seed,
+                overrides=overrides(set_),
+                progress=progress,
+                workers=workers,
+                executor=executor,
+                out=out_dir,
+                command=sys.argv,
+            )
+        )
+    sweep_spec = result.run.plan.experiment.sweep
+    assert sweep_spec is not None
+    print_tables(out, [sweep_table(result.table, sweep_spec.path, result.run.scenario)])
     out.print(f"Run directory: [bold]{result.run_dir}[/] (sweep.csv, sweep.parquet, plots/sweep.png)")
 
 
