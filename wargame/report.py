@@ -113,7 +113,12 @@ def verdict(episode: Episode, scenario: Scenario) -> str:
     """How the talks ended, in a line: the deal and when, or why not; and each track."""
     plan = timeline.schedule(scenario)
     if episode.deal and episode.deal_round is not None:
-        by = f" (offer by {episode.proposer})" if episode.proposer else " (track by track)"
+        if episode.proposer:
+            by = f" (offer by {episode.proposer})"
+        elif episode.ended == "deadline":
+            by = " (track by track, at their deadlines)"
+        else:
+            by = " (the principals accept the forecast)"
         when = f"round {episode.deal_round}{by}"
         if scenario.calendar is not None:
             date = plan.date(episode.deal_round)
