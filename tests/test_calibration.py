@@ -14,7 +14,7 @@ from wargame.errors import WargameError
 from wargame.montecarlo import run_experiment
 from wargame.scenario import load_scenario
 
-from .conftest import TEACHING, exited
+from .conftest import SMALL, TEACHING, exited
 
 runner = CliRunner()
 TRUTH = {"actors.washington.ideal.defense_spending": 4.4, "actors.washington.ideal.troop_level": 25.0}
@@ -118,6 +118,8 @@ def test_calibrate_from_the_command_line(prior_run, tmp_path):
         ({"outcome.tariff": {"value": 15, "tolerance": 1, "sd": 1}}, "give a tolerance or an sd"),
         ({"outcome.tariff": {"value": "high", "tolerance": 1}}, "value"),
         ({}, "observed"),
+        ({"ended": {"value": 1, "tolerance": 0.5}}, "'ended' is text, not a number"),
+        ({"outcome.tariff": {"value": True, "tolerance": 1}}, "'outcome.tariff' takes a number, not True"),
     ],
 )
 def test_bad_observed_files_are_refused(prior_run, tmp_path, observed, words):
@@ -133,3 +135,24 @@ def test_weighted_quantiles_by_hand():
     x, w = np.array([1.0, 2.0, 3.0, 4.0]), np.ones(4)
     assert weighted_quantiles(x, w, [0.5]) == [2.5]
     assert weighted_quantiles(x, np.array([0, 0, 1.0, 0]), [0.1, 0.9]) == [3.0, 3.0]
+
+
+def test_an_sd_observation_on_a_column_some_episodes_lack(prior_run, tmp_path):
+    """deal_day is empty without a deal: those episodes cannot match, the rest are weighted."""
+    observed = _observed(tmp_path, {"deal_day": {"value": 4, "sd": 1}})
+    result = calibrate(prior_run, observed, write=False)
+    assert result.accepted > 0 and np.isfinite(result.parameters["post_p50"]).all()
+
+
+def test_few_effective_draws_are_said(prior_run, tmp_path):
+    observed = _observed(tmp_path, {"utility.seoul": {"value": 0.75, "sd": 0.00005}})
+    result = calibrate(prior_run, observed, write=False)
+    assert result.ess < 20
+    assert any("effective sample size" in w and "few draws" in w for w in result.warnings)
+
+
+def test_a_bad_observed_file_fails_before_any_simulation(tmp_path):
+    missing = tmp_path / "nothing.yaml"
+    with pytest.raises(WargameError, match="file not found"):
+        calibrate(SMALL, missing, executor="serial", out=tmp_path / "runs")
+    assert not (tmp_path / "runs").exists()

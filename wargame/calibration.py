@@ -32,7 +32,7 @@ from wargame.results import ExperimentResult, load_run
 from wargame.schema import Number, Strict, line_index, locate, read_yaml, validation_problems
 
 PARAM = "param."
-OUTCOMES = ("deal", "deal_day", "end_day", "outcome.", "forecast.", "concession.", "movement.", "agreed.")
+BOOKKEEPING = ("episode", "seed", "redraws", "point", "replicate")  # not outcomes: left out of the predictive
 
 
 class Observation(Strict):
@@ -59,8 +59,9 @@ class Observed(Strict):
     source: str = ""
 
 
-def load_observed(path: str | Path, columns: list[str]) -> Observed:
-    """Read and check an observed-file against a run's episode columns (file, key path, line)."""
+def load_observed(path: str | Path) -> Observed:
+    """Read and check an observed-file's form (file, key path, line); :func:`check_observed` checks
+    its columns against a run's."""
     data, text = read_yaml(path)
     lines = line_index(text)
     source = str(path)
@@ -72,17 +73,34 @@ def load_observed(path: str | Path, columns: list[str]) -> Observed:
         observed = Observed.model_validate(data)
     except ValidationError as err:
         raise WargameError(validation_problems(err, Observed, data, source, lines)) from None
+    return observed
+
+
+def check_observed(observed: Observed, episodes: pd.DataFrame, path: str | Path) -> None:
+    """Every observed column must be a numeric or boolean episode column, and a true/false value
+    must observe a boolean one."""
+    source = str(path)
+    lines = line_index(Path(path).read_text(encoding="utf-8"))
+    usable = [c for c in episodes.columns if not c.startswith(PARAM)]
     problems = []
-    usable = [c for c in columns if not c.startswith(PARAM)]
-    for name in observed.observed:
+    for name, obs in observed.observed.items():
+        where, line = locate(("observed", name), lines)
         if name not in usable:
             close = difflib.get_close_matches(name, usable, n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            where, line = locate(("observed", name), lines)
             problems.append(Problem(source, where, f"unknown episode column '{name}'{hint}", line))
+            continue
+        column = episodes[name]
+        if not pd.api.types.is_numeric_dtype(column):
+            message = f"'{name}' is text, not a number: observe a numeric or true/false column"
+            problems.append(Problem(source, where, message, line))
+        elif isinstance(obs.value, bool) != (column.dtype == bool):
+            kind = "true/false" if column.dtype == bool else "a number"
+            problems.append(
+                Problem(source, f"{where}.value", f"'{name}' takes {kind}, not {obs.value!r}", line)
+            )
     if problems:
         raise WargameError(problems)
-    return observed
 
 
 @dataclass
@@ -152,12 +170,15 @@ def abc(
         scale = obs.tolerance if obs.tolerance is not None else obs.sd
         assert scale is not None
         d = (sim - value) / scale
+        finite = np.isfinite(d)  # an episode without the value (no deal, no deal day) cannot match
+        accept &= finite
+        d = np.where(finite, d, 0.0)
         scaled.append(d)
         if obs.tolerance is not None:
-            within = np.abs(d) <= 1
+            within = finite & (np.abs(d) <= 1)
             accept &= within
         else:
-            within = np.abs(d) <= 3
+            within = finite & (np.abs(d) <= 3)
             log_w += -0.5 * d**2
         if not within.any():
             low, high = np.nanmin(sim), np.nanmax(sim)
@@ -172,20 +193,25 @@ def abc(
     adjusted: dict[str, np.ndarray] = {}
     params = [c for c in episodes.columns if c.startswith(PARAM) and _numeric(episodes[c])]
     S = np.column_stack(scaled)[accept] if accept.any() else np.zeros((0, len(scaled)))
+    # Beaumont et al. (2002): an Epanechnikov kernel on the distance to the observation weights
+    # the accepted episodes; each continuous parameter is regressed on the distances and moved to
+    # the observation (only with enough effective draws for the regression)
+    radius = np.sqrt((S**2).sum(axis=1)) if len(S) else np.zeros(0)
+    kernel = 1 - (radius / max(float(radius.max()), 1e-12)) ** 2 + 1e-9 if len(S) else np.zeros(0)
+    ess = weights.sum() ** 2 / (weights**2).sum() if len(weights) else 0.0
+    regress = ess >= 10 * (S.shape[1] + 1)
     for c in params:
         theta = episodes[c].to_numpy(dtype=float)[accept]
         adjusted[c] = theta
         discrete = episodes[c].nunique() <= DISCRETE  # a choice among values: no value in between
-        if not discrete and len(theta) >= 10 * (S.shape[1] + 1) and np.ptp(theta) > 0:
-            # Beaumont et al. (2002): regress the parameter on the distances (Epanechnikov weights
-            # times the error weights) and move each accepted value to the observation
-            radius = np.sqrt((S**2).sum(axis=1))
-            kernel = 1 - (radius / max(radius.max(), 1e-12)) ** 2 + 1e-9
+        if regress and not discrete and np.ptp(theta) > 0:
             A = np.column_stack([np.ones(len(S)), S])
             sw = np.sqrt(kernel * weights)
             beta, *_ = np.linalg.lstsq(A * sw[:, None], theta * sw, rcond=None)
             prior = episodes[c].to_numpy(dtype=float)
             adjusted[c] = np.clip(theta - S @ beta[1:], prior.min(), prior.max())
+    if regress:
+        weights = weights * kernel
     return accept, weights, adjusted, warnings
 
 
@@ -197,9 +223,14 @@ def calibrate(
 ) -> Calibration:
     """Calibrate an experiment (a YAML file: its batch is run first, with ``run_options`` for
     ``run_experiment``) or an existing run directory to an observed-file."""
+    observed = load_observed(observed_path)  # before any simulation: a bad file fails at once
     if isinstance(source, ExperimentResult):
         run = source
     elif Path(source).is_dir():
+        if run_options:
+            raise WargameError(
+                Problem(str(source), "", "a run directory is reused as it is: no run options apply")
+            )
         run = load_run(source)
     else:
         from wargame.montecarlo import run_experiment
@@ -210,16 +241,18 @@ def calibrate(
             Problem(str(run.run_dir), "", "calibration needs a batch run (its prior sample), not a design")
         )
     episodes = run.episodes
-    observed = load_observed(observed_path, list(episodes.columns))
+    check_observed(observed, episodes, observed_path)
     accept, weights, adjusted, warnings = abc(episodes, observed)
     accepted = int(accept.sum())
+    ess = float(weights.sum() ** 2 / (weights**2).sum()) if accepted else 0.0
     if accepted == 0 and not warnings:
         warnings.append(
             "no episode matches every observation at once: widen a tolerance or simulate more runs"
         )
-    if accepted < 20 and accepted > 0:
+    if 0 < ess < 20:
         warnings.append(
-            f"only {accepted} episodes accepted: the posterior rests on few draws; simulate more runs"
+            f"the posterior rests on few draws (effective sample size {ess:.0f} of {accepted:,} accepted): "
+            "widen a tolerance or sd, or simulate more runs"
         )
     post = episodes[accept].copy()
     post.insert(0, "weight", weights if accepted else np.zeros(0))
@@ -250,7 +283,9 @@ def calibrate(
         rows.append(row)
     parameters = pd.DataFrame(rows)
     outcome_cols = [
-        c for c in episodes.columns if c.startswith(OUTCOMES) and c in episodes and not c.startswith(PARAM)
+        c
+        for c in episodes.columns
+        if not c.startswith(PARAM) and c not in BOOKKEEPING and pd.api.types.is_numeric_dtype(episodes[c])
     ]
     pred = []
     for c in outcome_cols:
@@ -278,7 +313,6 @@ def calibrate(
         else:
             entry.update(post_mean=np.nan, post_p5=np.nan, post_p50=np.nan, post_p95=np.nan)
         pred.append(entry)
-    ess = float(weights.sum() ** 2 / (weights**2).sum()) if accepted else 0.0
     result = Calibration(
         run_dir=run.run_dir,
         posterior=post,

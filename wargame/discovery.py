@@ -23,7 +23,9 @@ from wargame.errors import Problem, WargameError
 from wargame.results import load_run
 
 PARAM = "param."
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+# a number (2.6e1, .5) or a name (dots allowed): numbers are matched first so that the exponent of
+# a number is never read as a column
+TOKEN = re.compile(r"(?P<number>(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_.]*)")
 WORDS = {"and", "or", "not", "True", "False", "in", "is"}
 
 
@@ -44,7 +46,9 @@ def target_mask(episodes: pd.DataFrame, expression: str) -> np.ndarray:
     alias = {name: f"_c{k}" for k, name in enumerate(columns)}
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group(0)
+        if match.group("number") is not None:
+            return match.group(0)
+        name = match.group("name")
         if name in alias:
             return alias[name]
         if name in WORDS or keyword.iskeyword(name):
@@ -59,7 +63,7 @@ def target_mask(episodes: pd.DataFrame, expression: str) -> np.ndarray:
 
     # names inside quotes are text, not columns
     parts = re.split(r"""('[^']*'|"[^"]*")""", text)
-    rewritten = "".join(p if p[:1] in "'\"" else NAME.sub(replace, p) for p in parts)
+    rewritten = "".join(p if p[:1] in "'\"" else TOKEN.sub(replace, p) for p in parts)
     frame = episodes.rename(columns=alias)
     try:
         value = frame.eval(rewritten, engine="python")

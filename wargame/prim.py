@@ -110,11 +110,16 @@ def peel(
                 assert isinstance(limit, tuple)
                 values = numeric[j][inside]
                 low, high = np.quantile(values, [alpha, 1 - alpha])
-                for new in ((float(low), limit[1]), (limit[0], float(high))):
+                for side, new in ((0, (float(low), limit[1])), (1, (limit[0], float(high)))):
                     keep = inside & (numeric[j] >= new[0]) & (numeric[j] <= new[1])
-                    # a peel that removes nothing (ties at the quantile) moves the limit past them
                     if keep.sum() == inside.sum():
-                        continue
+                        # ties at the quantile (a parameter with few values): peel every point at
+                        # the end value instead, moving the limit to the next value inside
+                        rest = values[values > values.min()] if side == 0 else values[values < values.max()]
+                        if not len(rest):
+                            continue
+                        new = (float(rest.min()), limit[1]) if side == 0 else (limit[0], float(rest.max()))
+                        keep = inside & (numeric[j] >= new[0]) & (numeric[j] <= new[1])
                     limits = list(box.limits)
                     limits[j] = new
                     options.append((Box(tuple(limits)), keep))

@@ -189,6 +189,10 @@ def calibrate(
     from wargame.report import calibration_tables, print_tables
 
     if source.is_dir():
+        if runs is not None:
+            raise WargameError(
+                Problem("--runs", "", "a run directory is reused as it is: --runs applies to an experiment")
+            )
         result = run_calibration(source, observed)
     else:
         run = with_progress(
