@@ -19,6 +19,15 @@ runner = CliRunner()
 FAST = ["--reference-runs", "20", "--workers", "1"]
 
 
+# Seoul's moves in a short scripted game of the teaching scenario: offer, reject, offer, accept
+SEOUL_GAME = [
+    {"propose": {"defense_spending": 3.2, "troop_level": 28.5, "tariff": 5}},
+    "reject",
+    {"propose": {"defense_spending": 3.5, "troop_level": 28.0, "tariff": 10}},
+    "accept",
+]
+
+
 def _moves(tmp_path, data, name="moves.yaml"):
     path = tmp_path / name
     path.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -68,17 +77,7 @@ def test_brief_command_and_bad_input():
 
 
 def test_a_scripted_game_as_seoul_to_a_debrief(tmp_path):
-    moves = _moves(
-        tmp_path,
-        {
-            "seoul": [
-                {"propose": {"defense_spending": 3.2, "troop_level": 28.5, "tariff": 5}},
-                "reject",
-                {"propose": {"defense_spending": 3.5, "troop_level": 28.0, "tariff": 10}},
-                "accept",
-            ]
-        },
-    )
+    moves = _moves(tmp_path, {"seoul": SEOUL_GAME})
     result = runner.invoke(
         app, ["play", str(TEACHING), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
     )
@@ -516,17 +515,7 @@ def test_every_decision_is_saved_as_it_is_made(tmp_path):
 
 
 def test_ctrl_c_during_the_debrief_keeps_the_game_and_debrief_makes_it_later(tmp_path, monkeypatch):
-    moves = _moves(
-        tmp_path,
-        {
-            "seoul": [
-                {"propose": {"defense_spending": 3.2, "troop_level": 28.5, "tariff": 5}},
-                "reject",
-                {"propose": {"defense_spending": 3.5, "troop_level": 28.0, "tariff": 10}},
-                "accept",
-            ]
-        },
-    )
+    moves = _moves(tmp_path, {"seoul": SEOUL_GAME})
     from wargame.classroom import terminal
 
     def interrupted(*args, **kwargs):

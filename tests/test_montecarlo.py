@@ -158,32 +158,11 @@ def test_identical_results_on_a_dask_local_cluster(tmp_path):
 @pytest.mark.slow
 def test_killed_run_resumes_to_identical_results(tmp_path):
     reference = run_experiment(SMALL, executor="serial", runs=60, out=tmp_path / "ref")
-    out = tmp_path / "killed"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "wargame",
-            "batch",
-            str(SMALL),
-            "--runs",
-            "60",
-            "--executor",
-            "serial",
-            "--out",
-            str(out),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    proc, run_dir = _batch_in_the_background(
+        tmp_path, runs=60, options=("--executor", "serial"), chunks=3, out_name="killed"
     )
-    deadline = time.monotonic() + 60
-    chunks = []
-    while time.monotonic() < deadline and len(chunks) < 3:
-        chunks = list(out.glob("small/*/chunks/episodes-*.parquet"))
-        time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    (run_dir,) = out.glob("small/*")
+    proc.communicate()
     assert not (run_dir / "episodes.parquet").exists(), "killed too late to test resume"
     assert json.loads((run_dir / "manifest.json").read_text())["status"] == "running"
     saved = len(list((run_dir / "chunks").glob("episodes-*.parquet")))
@@ -560,30 +539,21 @@ def test_the_run_directory_exists_before_the_engine_loads(tmp_path):
     ).read_bytes()
 
 
-def _batch_in_the_background(tmp_path, runs=600):
-    out = tmp_path / "out"
+def _batch_in_the_background(tmp_path, runs=600, options=("--workers", "2"), chunks=1, out_name="out"):
+    """``wargame batch`` of the small experiment in its own process (and process group, as a shell
+    gives a foreground job), returned once ``chunks`` chunks are saved: ``(process, run_dir)``."""
+    out = tmp_path / out_name
+    command = [sys.executable, "-m", "wargame", "batch", str(SMALL), "--runs", str(runs), *options]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "wargame",
-            "batch",
-            str(SMALL),
-            "--runs",
-            str(runs),
-            "--workers",
-            "2",
-            "--out",
-            out,
-        ],
+        [*command, "--out", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,  # its own process group, as a shell gives a foreground job
+        start_new_session=True,
     )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(out.glob("small/*/chunks/episodes-*.parquet")):
-        time.sleep(0.05)
+    while time.monotonic() < deadline and len(list(out.glob("small/*/chunks/episodes-*.parquet"))) < chunks:
+        time.sleep(0.02)
     (run_dir,) = out.glob("small/*")
     return proc, run_dir
 

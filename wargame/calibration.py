@@ -17,7 +17,6 @@ executors and resumable like every run; rejection on a prior run, then regressio
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -331,7 +330,7 @@ def calibrate(
 def _write(result: Calibration, name: str) -> None:
     from wargame import plots
 
-    folder = result.run_dir / "calibration" / re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+    folder = result.run_dir / "calibration" / rundir.folder_name(name, "observed")
     folder.mkdir(parents=True, exist_ok=True)
     result.folder = folder
     rundir.atomic_write(

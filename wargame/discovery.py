@@ -107,10 +107,6 @@ class Discovery:
         return "\n".join(lines)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")[:60] or "target"
-
-
 def _describe(
     limit: tuple[float, float] | frozenset[object], whole: tuple[float, float] | frozenset[object]
 ) -> str:
@@ -198,7 +194,7 @@ def discover(
         coverage=float(y[inside].sum() / y.sum()),
         density=float(y[inside].mean()) if inside.any() else 0.0,
         mass=float(inside.mean()),
-        folder=run.run_dir / "discover" / _slug(target),
+        folder=run.run_dir / "discover" / rundir.folder_name(target, "target"),
     )
     if write:
         _write(found)

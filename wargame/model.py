@@ -92,7 +92,6 @@ class NegotiationModel(mesa.Model):
         }
         self.track_result: dict[str, tuple[bool, int]] = {}  # track -> (agreed, round settled)
         self._base_no_deal = self.no_deal.copy()
-        self.cost_share = 1.0  # the part of the talks still open
         self._breakdown = [(name, b.hazard, b.per_fire) for name, b in start.breakdown.items()]
         # its own stream: a breakdown hazard of 0 leaves every other draw where it was, and the
         # same seed gives every parameter setting the same dice (common random numbers)
@@ -308,6 +307,13 @@ class NegotiationModel(mesa.Model):
             out[i] = self.axes[i][int(np.argmin(np.abs(self.axes[i] - out[i])))]
         return out
 
+    @property
+    def cost_share(self) -> float:
+        """The part of ``no_deal_cost`` the talks failing now would cost: the share of tracks still open."""
+        if not self._tracks:
+            return 1.0
+        return 1.0 - len(self.track_result) / len(self._tracks)
+
     def settled_values(self) -> dict[str, float]:
         """Issue -> value, for the issues of every track settled so far (agreed or failed)."""
         return {
@@ -356,7 +362,6 @@ class NegotiationModel(mesa.Model):
             self.track_result[name] = (best is not None, round_)
             no_deal[cols] = self._base_no_deal[cols] if best is None else best[cols]
         self.no_deal = no_deal
-        self.cost_share = 1.0 - share * len(self.track_result)
         if final:
             return
         if len(self.track_result) == len(self._tracks):  # settled at deadlines, nothing left open

@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import sys
@@ -29,6 +30,12 @@ from wargame.tables import to_json
 
 MANIFEST = "manifest.json"
 CONFIG = "config.yaml"
+
+
+def folder_name(text: str, fallback: str, limit: int = 60) -> str:
+    """``text`` as one folder name: letters, digits, ``_``, ``.`` and ``-`` kept, runs of anything else
+    one ``_``, at most ``limit`` characters (``fallback`` if nothing is left)."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:limit] or fallback
 
 
 def utc_now() -> str:

@@ -8,7 +8,6 @@ distribution at each value and plots it.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,7 +160,7 @@ def run_sweep(
         raise WargameError(
             Problem("--runs", "", f"{len(values)} values x {runs} runs is over {MAX_RUNS:,} episodes")
         )
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", base.name).strip("_") or "scenario"
+    slug = rundir.folder_name(base.name, "scenario")
     exp = Experiment(
         name=f"sweep_{slug}",
         scenario=str(Path(scenario).resolve()),
