@@ -55,6 +55,8 @@ LAYERS = [
         "wargame.calibration",
         "wargame.classroom*",
     ],
+    # the classroom server: sessions in browsers, the explorer
+    ["wargame.web*"],
     ["wargame.cli*", "wargame.__main__"],
 ]
 

@@ -55,8 +55,14 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
             tmp.unlink()
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, mode: int | None = None) -> None:
+    """Write ``text`` atomically; with ``mode`` (say 0o600 for a file holding secrets) the file has
+    those permissions from the moment it appears."""
+
     def write(tmp: Path) -> None:
+        tmp.touch(mode=mode or 0o666)
+        if mode is not None:
+            os.chmod(tmp, mode)  # touch's mode is filtered by the umask; a secret's must not be
         tmp.write_text(text, encoding="utf-8")
 
     atomic_write(path, write)
@@ -66,8 +72,13 @@ def json_text(data: Any) -> str:
     return to_json(data) + "\n"
 
 
+# libyaml's emitter when PyYAML has it: the same YAML, several times faster (a classroom game
+# saves its transcript after every move)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def yaml_text(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -33,6 +33,14 @@ def percentile(values: np.ndarray, x: float) -> float:
     return float(100.0 * (below + 0.5 * ties) / len(values))
 
 
+def shares(values: np.ndarray) -> list[dict[str, float]]:
+    """Each distinct value of ``values`` with the share of runs that ended there."""
+    distinct, counts = np.unique(np.round(values, 9), return_counts=True)
+    return [
+        {"value": float(v), "share": float(c) / len(values)} for v, c in zip(distinct, counts, strict=True)
+    ]
+
+
 def reference_utilities(
     scenario: Scenario, out: str | Path, runs: int = REFERENCE_RUNS, workers: int | None = None
 ) -> tuple[Any, Path]:
@@ -99,6 +107,7 @@ def debrief(
             "nash": None if episode.nash is None else episode.nash[name],
             "outcome": episode.outcome[name],
             "simulated_p50": float(np.median(episodes[f"outcome.{name}"])),
+            "simulated": shares(episodes[f"outcome.{name}"].to_numpy(dtype=float)),
         }
     # one yardstick for the player and every simulated run: the payoffs at the start of the game
     # as played (events move payoffs during play, and would otherwise decide the ranking)
@@ -129,6 +138,8 @@ def debrief(
             "score": score,
             "percentile": percentile(simulated, score),
             "simulated_score_p50": float(np.median(simulated)),
+            # the agents' scores at every 5th percentile: the debrief's plot draws their spread
+            "simulated_scores": [float(v) for v in np.percentile(simulated, np.arange(0, 101, 5))],
             "simulated_deal_rate": float(simulated_deal.mean()),
         }
         opening = game.opening(actor)

@@ -60,6 +60,7 @@ def build() -> typer.Typer:
     app.command()(classroom.brief)
     app.command()(classroom.play)
     app.command()(classroom.debrief)
+    app.command()(classroom.serve)
     app.command()(runs.report)
     app.command()(runs.compare)
     return app

@@ -84,3 +84,48 @@ def debrief(
     path = transcript if transcript.is_dir() else transcript.parent
     data = complete_debrief(path, load_transcript(transcript), workers)
     out.print(Markdown(debrief_markdown(data)))
+
+
+@user_errors
+def serve(
+    host: Annotated[
+        str,
+        typer.Option(help="Address to listen on: 127.0.0.1 (this machine only) or 0.0.0.0 (the network)."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
+    out_dir: Annotated[Path, typer.Option("--out", help="Base folder: games go to OUT/classroom/.")] = Path(
+        "runs"
+    ),
+    configs: Annotated[
+        Path, typer.Option(help="Folder whose scenarios/*.yaml the facilitator may pick.")
+    ] = Path("configs"),
+    max_sessions: Annotated[int, typer.Option(min=1, help="Open sessions at once.")] = 20,
+    max_players: Annotated[
+        int, typer.Option(min=1, help="Players seated at once, over all open sessions.")
+    ] = 60,
+    reference_runs: Annotated[
+        int, typer.Option(min=20, help="Agent-played runs a debrief compares players with (cached).")
+    ] = REFERENCE_RUNS,
+    workers: Annotated[int, typer.Option(min=1, help="Processes for the explorer and the debriefs.")] = 2,
+) -> None:
+    """The classroom in the browser: a facilitator's page, one page per government, a debrief and an
+    explorer. The facilitator's link is printed here (WARGAME_FACILITATOR_KEY fixes its key)."""
+    import os
+
+    from wargame.errors import Problem, WargameError
+    from wargame.web.app import serve as run_server
+
+    if not (configs / "scenarios").is_dir():
+        raise WargameError(Problem("--configs", "", f"{configs} has no scenarios/ folder"))
+    run_server(
+        host,
+        port,
+        out_dir,
+        configs,
+        os.environ.get("WARGAME_FACILITATOR_KEY") or None,
+        max_sessions=max_sessions,
+        max_players=max_players,
+        reference_runs=reference_runs,
+        workers=workers,
+        announce=out.print,
+    )

@@ -1,0 +1,389 @@
+"""The classroom server's rules, each tried by breaking it: what a seat's token may do, what the
+facilitator's key may do, what any value from a browser must be, uploads, limits, pausing, news
+released by hand, and the state on disk after every move. In process (Starlette's TestClient);
+the browser tests drive the same app in its own process."""
+
+from __future__ import annotations
+
+import json
+import math
+import stat
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from wargame.web.app import BODY_LIMIT, UPLOAD_LIMIT, BodyLimit, Server, create_app
+
+from .conftest import ROOT, TEACHING
+from .webserver import a_move, token_of
+
+KEY = "the-facilitators-key"
+
+
+def client(server: Server, secret: str | None = None) -> TestClient:
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    return TestClient(BodyLimit(create_app(server), BODY_LIMIT), headers=headers)
+
+
+@pytest.fixture
+def server(tmp_path):
+    return Server(tmp_path, ROOT / "configs", KEY, reference_runs=20, workers=1)
+
+
+def session(server: Server, humans=("seoul", "washington"), start=True, **extra):
+    """A new session's id, the facilitator's client and each seat's client."""
+    boss = client(server, KEY)
+    made = boss.post(
+        "/api/sessions", json={"scenario": "summit_2025.yaml", "humans": list(humans), "seed": 1, **extra}
+    )
+    assert made.status_code == 200, made.text
+    sid = made.json()["id"]
+    links = boss.get(f"/api/sessions/{sid}").json()["links"]
+    seats = {a: client(server, token_of(link)) for a, link in links.items()}
+    if start:
+        assert boss.post(f"/api/sessions/{sid}/start").status_code == 200
+    return sid, boss, seats
+
+
+def waiting(seats) -> tuple[str, dict]:
+    """Whose decision the game waits for, and that seat's state."""
+    states = {a: s.get("/api/seat").json() for a, s in seats.items()}
+    actor = next(iter(states.values()))["waiting_for"]
+    return actor, states.get(actor, {})
+
+
+def play(seats, moves: int | None = None) -> int:
+    """Make ``moves`` decisions (all, to the end, by default) as :func:`a_move` would."""
+    made = 0
+    while moves is None or made < moves:
+        actor, state = waiting(seats)
+        if actor is None:
+            break
+        r = seats[actor].post(
+            "/api/seat/move", json={"number": state["ask"]["number"], "move": a_move(state)}
+        )
+        assert r.status_code == 200, r.text
+        made += 1
+    return made
+
+
+def decisions(server: Server, sid: str) -> list:
+    return yaml.safe_load((server.store.get(sid).folder / "transcript.yaml").read_text())["decisions"]
+
+
+# -- a seat's token ------------------------------------------------------------------------------
+
+
+def test_a_seats_token_shows_its_own_government_only(server, teaching):
+    _, _, seats = session(server)
+    seoul = seats["seoul"].get("/api/seat").json()
+    assert seoul["actor"] == "seoul"
+    briefings = teaching.classroom.briefings
+    assert seoul["private"] == briefings["seoul"]
+    text = json.dumps(seoul)
+    assert briefings["washington"] not in text and "washington" not in seoul["table"]
+    # nothing in a request can switch the government: the token decides it
+    assert seats["seoul"].get("/api/seat", params={"actor": "washington"}).json()["actor"] == "seoul"
+
+
+def test_a_seat_cannot_move_for_another_seat_or_out_of_turn(server):
+    sid, _, seats = session(server)
+    actor, state = waiting(seats)  # Seoul proposes first
+    other = "washington" if actor == "seoul" else "seoul"
+    number = state["ask"]["number"]
+    move = a_move(state)
+    as_other = seats[actor].post("/api/seat/move", json={"number": number, "move": move, "actor": other})
+    assert as_other.status_code == 403 and f"plays {actor} only" in as_other.json()["error"]
+    out_of_turn = seats[other].post("/api/seat/move", json={"number": number, "move": move})
+    assert out_of_turn.status_code == 409 and f"it is {actor}'s turn" in out_of_turn.json()["error"]
+    assert decisions(server, sid) == []
+
+
+def test_a_seats_token_cannot_do_what_the_facilitator_does(server):
+    sid, _, seats = session(server, start=False)
+    seat = seats["seoul"]
+    for method, path, body in [
+        ("get", "/api/sessions", None),
+        ("get", f"/api/sessions/{sid}", None),
+        ("post", f"/api/sessions/{sid}/start", None),
+        ("post", f"/api/sessions/{sid}/end", None),
+        ("post", f"/api/sessions/{sid}/release", {"item": 0}),
+        ("post", "/api/sessions", {"scenario": "summit_2025.yaml", "humans": ["seoul"]}),
+        ("get", "/api/scenarios", None),
+        ("get", f"/api/sessions/{sid}/qr/washington.svg", None),
+        ("get", "/api/transcript", {"session": sid}),
+    ]:
+        r = seat.get(path, params=body) if method == "get" else seat.post(path, json=body)
+        assert r.status_code == 403, (path, r.status_code, r.text)
+        assert "only the facilitator" in r.json()["error"]
+    assert server.store.get(sid).status == "lobby"
+
+
+def test_forged_and_foreign_tokens_are_refused(server, tmp_path):
+    sid, _, _ = session(server)
+    for forged in [
+        "",
+        "x",
+        "a" * 32,
+        token_of(client(server, KEY).get(f"/api/sessions/{sid}").json()["links"]["seoul"])[:-1],
+    ]:
+        r = client(server, forged).get("/api/seat")
+        assert r.status_code == 401, forged
+    # a real token of another server's session (another runs folder) means nothing here
+    elsewhere = Server(tmp_path / "elsewhere", ROOT / "configs", KEY, reference_runs=20, workers=1)
+    _, _, theirs = session(elsewhere)
+    stolen = theirs["seoul"].headers["Authorization"]
+    r = TestClient(create_app(server), headers={"Authorization": stolen}).get("/api/seat")
+    assert r.status_code == 401
+    # the facilitator's key is not a seat's token either, and a seat's token is not the key
+    assert client(server, KEY).get("/api/seat").status_code == 401
+
+
+def test_a_replayed_move_is_refused_not_played_twice(server):
+    sid, _, seats = session(server)
+    actor, state = waiting(seats)
+    request = {"number": state["ask"]["number"], "move": a_move(state)}
+    assert seats[actor].post("/api/seat/move", json=request).status_code == 200
+    again = seats[actor].post("/api/seat/move", json=request)
+    assert again.status_code == 409
+    assert len(decisions(server, sid)) == 1
+
+
+@pytest.mark.parametrize(
+    ("move", "why"),
+    [
+        ({"propose": {"defense_spending": 3.05, "troop_level": 28.5, "tariff": 15}}, "not an allowed value"),
+        ({"propose": {"defense_spending": 3.0, "troop_level": 29.0, "tariff": 15}}, "not an allowed value"),
+        ({"propose": {"defense_spending": 3.0, "troop_level": 28.5, "tariff": math.nan}}, "not a number"),
+        ({"propose": {"defense_spending": 3.0, "troop_level": 28.5, "tariff": "15"}}, "not a number"),
+        ({"propose": {"defense_spending": 3.0, "troop_level": 28.5, "tariff": True}}, "not a number"),
+        ({"propose": {"defense_spending": 3.0, "troop_level": 28.5}}, "tariff: missing"),
+        ({"propose": {"defense_spending": 3.0, "troop_level": 28.5, "tariff": 15, "x": 1}}, "not an issue"),
+        ({"propose": [3.0, 28.5, 15]}, "maps each issue"),
+        ("accept", "asks seoul to propose"),
+        ({"trigger": "north_korea_missile_test"}, "asks seoul to propose"),
+        ({"propose": {"defense_spending": 3.0}, "accept": True}, "asks seoul to propose"),
+    ],
+)
+def test_values_off_the_grid_or_malformed_are_refused(server, move, why):
+    sid, _, seats = session(server)
+    r = seats["seoul"].post(
+        "/api/seat/move",
+        content=json.dumps({"number": 0, "move": move}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 400, r.text
+    assert why in r.json()["error"]
+    assert decisions(server, sid) == []
+
+
+@pytest.mark.parametrize("number", ["0", 0.0, None, True, -1, 5])
+def test_a_move_must_name_the_decision_it_answers(server, number):
+    _, _, seats = session(server)
+    actor, state = waiting(seats)
+    r = seats[actor].post("/api/seat/move", json={"number": number, "move": a_move(state)})
+    assert r.status_code in (400, 409), r.text
+
+
+def test_a_move_while_paused_or_before_the_start_waits(server):
+    sid, boss, seats = session(server, start=False)
+    actor, state = waiting(seats)
+    request = {"number": state["ask"]["number"], "move": a_move(state)}
+    assert "not started" in seats[actor].post("/api/seat/move", json=request).json()["error"]
+    boss.post(f"/api/sessions/{sid}/start")
+    boss.post(f"/api/sessions/{sid}/pause")
+    r = seats[actor].post("/api/seat/move", json=request)
+    assert r.status_code == 409 and "paused" in r.json()["error"]
+    boss.post(f"/api/sessions/{sid}/resume")
+    assert seats[actor].post("/api/seat/move", json=request).status_code == 200
+
+
+# -- what a browser may name ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "scenarios/summit_2025.yaml",
+        "../configs/scenarios/summit_2025.yaml",
+        7,
+    ],
+)
+def test_a_scenario_is_named_from_the_servers_list_never_by_path(server, name):
+    r = client(server, KEY).post("/api/sessions", json={"scenario": name, "humans": ["seoul"]})
+    assert r.status_code == 400 and "is not one of" in r.json()["error"]
+    r = client(server).get("/api/explore", params={"scenario": name})
+    assert r.status_code == 400
+
+
+def test_an_uploads_file_name_never_becomes_a_path(server, tmp_path):
+    target = tmp_path / "escaped.yaml"
+    evil = f"../../../{tmp_path.name}/escaped.yaml"
+    boss = client(server, KEY)
+    r = boss.post(
+        "/api/sessions",
+        json={"upload": {"filename": evil, "text": TEACHING.read_text()}, "humans": ["seoul"], "seed": 0},
+    )
+    assert r.status_code == 200, r.text
+    folder = server.store.get(r.json()["id"]).folder
+    assert not target.exists()
+    assert (folder / "scenario.yaml").read_text() == TEACHING.read_text()
+    assert "/" not in server.store.get(r.json()["id"]).source.removeprefix("upload:")
+
+
+def test_an_uploaded_scenario_gets_the_clis_messages(server, tmp_path):
+    from typer.testing import CliRunner
+
+    from wargame.cli import app
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TEACHING.read_text().replace("step: 0.5", "step: -0.5"))
+    cli = CliRunner().invoke(app, ["validate", str(bad)])
+    assert cli.exit_code == 2
+    r = client(server, KEY).post(
+        "/api/upload", json={"upload": {"filename": "bad.yaml", "text": bad.read_text()}}
+    )
+    assert r.status_code == 400
+    message = r.json()["error"]
+    assert "bad.yaml:" in message and "issues.troop_level.step" in message
+    assert message.split("bad.yaml:", 1)[1] in " ".join(cli.output.split())
+
+
+def test_uploads_and_bodies_are_size_limited(server):
+    boss = client(server, KEY)
+    big = "# padding\n" * (UPLOAD_LIMIT // 10 + 1) + TEACHING.read_text()
+    r = boss.post("/api/upload", json={"upload": {"filename": "big.yaml", "text": big}})
+    assert r.status_code == 413 and "KB" in r.json()["error"]
+    huge = json.dumps({"upload": {"filename": "x.yaml", "text": "x" * (BODY_LIMIT + 1)}})
+    r = boss.post("/api/upload", content=huge, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+    assert list((server.store.out / "classroom").glob("*")) == []  # nothing was made
+
+
+# -- limits --------------------------------------------------------------------------------------
+
+
+def test_the_session_and_player_limits_are_enforced_with_a_reason(tmp_path):
+    server = Server(
+        tmp_path, ROOT / "configs", KEY, reference_runs=20, workers=1, max_sessions=2, max_players=3
+    )
+    first, boss, _ = session(server)
+    r = boss.post("/api/sessions", json={"scenario": "summit_2025.yaml", "humans": ["seoul", "washington"]})
+    assert r.status_code == 429 and "at most 3 players" in r.json()["error"]
+    session(server, humans=("seoul",))
+    r = boss.post("/api/sessions", json={"scenario": "summit_2025.yaml", "humans": ["tokyo"]})
+    assert r.status_code == 429 and "at most 2 open sessions" in r.json()["error"]
+    assert boss.post(f"/api/sessions/{first}/end").status_code == 200  # an ended session frees its places
+    session(server, humans=("tokyo",))
+
+
+# -- news, saving, reloading ---------------------------------------------------------------------
+
+
+def test_news_released_by_hand_fires_from_the_next_round_only(server, teaching):
+    sid, boss, seats = session(server, schedule="manual")
+    state = boss.get(f"/api/sessions/{sid}").json()
+    assert state["news"] == []  # nothing is announced or injected until released
+    assert [e for e in state["events"] if e["cause"] == "inject"] == []
+    items = state["news_items"]
+    event_item = next(i for i in items if i["event"] is not None)
+    play(seats, 1)
+    r = boss.post(f"/api/sessions/{sid}/release", json={"item": event_item["index"]})
+    assert r.status_code == 200
+    at = r.json()["round"]
+    assert at == 1  # round 0 is under way: the news lands at the start of round 1
+    assert boss.post(f"/api/sessions/{sid}/release", json={"item": event_item["index"]}).status_code == 409
+    assert boss.post(f"/api/sessions/{sid}/release", json={"item": 99}).status_code == 400
+    play(seats)
+    state = boss.get(f"/api/sessions/{sid}").json()
+    injected = [e["round"] for e in state["events"] if e["cause"] == "inject"]
+    assert injected == [at]  # the released one, when it was released for; none of the others
+    # the transcript records the game as played: replaying it gives the same game
+    from wargame.classroom.game import Game
+
+    transcript = yaml.safe_load((server.store.get(sid).folder / "transcript.yaml").read_text())
+    replayed = Game.replay(transcript).model
+    assert replayed.episode().to_dict()["outcome"] == transcript["episode"]["outcome"]
+
+
+def test_every_move_is_saved_and_a_new_server_reloads_the_game(server):
+    sid, _, seats = session(server)
+    folder = server.store.get(sid).folder
+    for n in range(1, 4):
+        play(seats, 1)
+        saved = json.loads((folder / "session.json").read_text())
+        assert sum(len(m) for m in saved["moves"].values()) == n
+        assert len(yaml.safe_load((folder / "transcript.yaml").read_text())["decisions"]) == n
+    assert stat.S_IMODE((folder / "session.json").stat().st_mode) == 0o600  # it holds the tokens
+    before = {a: s.get("/api/seat").json() for a, s in seats.items()}
+    again = Server(server.store.out, ROOT / "configs", KEY, reference_runs=20, workers=1)
+    after = {
+        a: client(again, s.headers["Authorization"].split()[1]).get("/api/seat").json()
+        for a, s in seats.items()
+    }
+    assert after == before
+    assert [s["id"] for s in client(again, KEY).get("/api/sessions").json()["sessions"]] == [sid]
+
+
+def test_a_damaged_session_file_is_skipped_not_fatal(server, caplog):
+    sid, _, _ = session(server)
+    (server.store.get(sid).folder / "session.json").write_text("{not json")
+    again = Server(server.store.out, ROOT / "configs", KEY, reference_runs=20, workers=1)
+    assert again.store.sessions == {}
+    assert "not reloaded" in caplog.text
+
+
+def test_a_finished_game_gets_its_debrief_and_transcript(server):
+    sid, boss, seats = session(server)
+    play(seats)
+    session_ = server.store.get(sid)
+    assert session_.status == "complete"
+    for _ in range(600):
+        if session_.debrief != "computing":
+            break
+        import time
+
+        time.sleep(0.05)
+    assert session_.debrief == "ready"
+    d = seats["seoul"].get("/api/debrief").json()
+    assert d["transcript"]["debrief"]["players"]["seoul"]["percentile"] >= 0
+    png = boss.get("/api/debrief.png", params={"session": sid})
+    assert png.status_code == 200 and png.content[:4] == b"\x89PNG"
+    text = seats["washington"].get("/api/transcript").text
+    assert yaml.safe_load(text)["status"] == "complete"
+
+
+# -- the explorer --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "why"),
+    [
+        ({"rounds": 3}, "not one of the explorer's knobs"),
+        ({"actors.seoul.salience.tariff": 2.0}, "outside"),
+        ({"actors.seoul.ideal.tariff": "high"}, "not a number"),
+        ({"actors.seoul.strategy": "cheat"}, "is not one of"),
+        ({"actors.pyongyang.no_deal_cost": 0.1}, "not one of the explorer's knobs"),
+    ],
+)
+def test_the_explorer_refuses_values_it_does_not_offer(server, values, why):
+    r = client(server).post(
+        "/api/explore", json={"scenario": "summit_2025.yaml", "values": values, "episodes": 10}
+    )
+    assert r.status_code == 400 and why in r.json()["error"]
+
+
+def test_the_explorer_answers_with_distributions_and_one_episode(server):
+    r = client(server).post(
+        "/api/explore",
+        json={"scenario": "summit_2025.yaml", "values": {"actors.seoul.no_deal_cost": 0.3}, "episodes": 40},
+    )
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["episodes"] == 40
+    for issue in data["issues"].values():
+        assert math.isclose(sum(b["share"] for b in issue["bars"]), 1.0)
+    assert data["episode"] and data["episode"][0]["round"] == 0
