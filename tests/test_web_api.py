@@ -76,15 +76,25 @@ def decisions(server: Server, sid: str) -> list:
 
 
 def test_a_seats_token_shows_its_own_government_only(server, teaching):
-    _, _, seats = session(server)
+    sid, _, seats = session(server)
+    play(seats, 2)
     seoul = seats["seoul"].get("/api/seat").json()
     assert seoul["actor"] == "seoul"
     briefings = teaching.classroom.briefings
-    assert seoul["private"] == briefings["seoul"]
     text = json.dumps(seoul)
-    assert briefings["washington"] not in text and "washington" not in seoul["table"]
+    assert briefings["seoul"] in seoul["briefing"]
+    assert [a for a, b in briefings.items() if b in text] == ["seoul"]
+    # Washington's payoffs are nowhere in Seoul's view: its ideal defence spending, say
+    washington = teaching.actors["washington"]
+    assert seoul["table"]["issues"][0]["ideal"] == teaching.actors["seoul"].ideal["defense_spending"]
+    assert washington.ideal["defense_spending"] not in [i["ideal"] for i in seoul["table"]["issues"]]
     # nothing in a request can switch the government: the token decides it
     assert seats["seoul"].get("/api/seat", params={"actor": "washington"}).json()["actor"] == "seoul"
+    # the transcript (which holds every briefing) and the debrief open to seats only when it is over
+    for path in ("/api/debrief", "/api/transcript", "/api/debrief.png"):
+        r = seats["seoul"].get(path)
+        assert r.status_code == 409 and briefings["washington"] not in r.text, path
+    assert server.store.get(sid).status == "playing"
 
 
 def test_a_seat_cannot_move_for_another_seat_or_out_of_turn(server):
@@ -113,6 +123,9 @@ def test_a_seats_token_cannot_do_what_the_facilitator_does(server):
         ("get", "/api/scenarios", None),
         ("get", f"/api/sessions/{sid}/qr/washington.svg", None),
         ("get", "/api/transcript", {"session": sid}),
+        ("get", "/api/debrief", {"session": sid}),
+        ("get", "/api/explore", None),
+        ("post", "/api/explore", {"scenario": "summit_2025.yaml", "episodes": 5}),
     ]:
         r = seat.get(path, params=body) if method == "get" else seat.post(path, json=body)
         assert r.status_code == 403, (path, r.status_code, r.text)
@@ -180,10 +193,28 @@ def test_values_off_the_grid_or_malformed_are_refused(server, move, why):
 
 @pytest.mark.parametrize("number", ["0", 0.0, None, True, -1, 5])
 def test_a_move_must_name_the_decision_it_answers(server, number):
-    _, _, seats = session(server)
+    sid, _, seats = session(server)
     actor, state = waiting(seats)
     r = seats[actor].post("/api/seat/move", json={"number": number, "move": a_move(state)})
     assert r.status_code in (400, 409), r.text
+    assert decisions(server, sid) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"number": 0, "move": "\\ud800"}',
+        '{"number": 0, "move": {"propose": {"\\udfff": 1}}}',
+        "[1, 2]",
+        "{not json",
+        "",
+    ],
+)
+def test_a_body_that_is_not_a_json_object_of_text_is_refused(server, body):
+    sid, _, seats = session(server)
+    r = seats["seoul"].post("/api/seat/move", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert decisions(server, sid) == []
 
 
 def test_a_move_while_paused_or_before_the_start_waits(server):
@@ -215,7 +246,7 @@ def test_a_move_while_paused_or_before_the_start_waits(server):
 def test_a_scenario_is_named_from_the_servers_list_never_by_path(server, name):
     r = client(server, KEY).post("/api/sessions", json={"scenario": name, "humans": ["seoul"]})
     assert r.status_code == 400 and "is not one of" in r.json()["error"]
-    r = client(server).get("/api/explore", params={"scenario": name})
+    r = client(server, KEY).get("/api/explore", params={"scenario": name})
     assert r.status_code == 400
 
 
@@ -257,10 +288,41 @@ def test_uploads_and_bodies_are_size_limited(server):
     big = "# padding\n" * (UPLOAD_LIMIT // 10 + 1) + TEACHING.read_text()
     r = boss.post("/api/upload", json={"upload": {"filename": "big.yaml", "text": big}})
     assert r.status_code == 413 and "KB" in r.json()["error"]
-    huge = json.dumps({"upload": {"filename": "x.yaml", "text": "x" * (BODY_LIMIT + 1)}})
-    r = boss.post("/api/upload", content=huge, headers={"Content-Type": "application/json"})
+    r = boss.post(
+        "/api/sessions", json={"upload": {"filename": "big.yaml", "text": big}, "humans": ["seoul"]}
+    )
     assert r.status_code == 413
-    assert list((server.store.out / "classroom").glob("*")) == []  # nothing was made
+    huge = json.dumps({"upload": {"filename": "x.yaml", "text": "x" * (BODY_LIMIT + 1)}, "humans": ["seoul"]})
+    r = boss.post("/api/sessions", content=huge, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+    assert not (server.store.out / "classroom").exists()  # no session was made
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("name: [unclosed\n", 2),
+        ("name: a\nname: b\n", 2),
+        ("a: &x 1\nb: *x\n", 2),
+        ("name: x\nday: 2025-02-30\n", 2),
+        ("name: x\n\tbad: tab\n", 2),
+        ("[" * 5000, None),
+    ],
+)
+def test_an_upload_that_is_not_yaml_gets_the_clis_message(server, tmp_path, text, line):
+    from typer.testing import CliRunner
+
+    from wargame.cli import app
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    cli = CliRunner().invoke(app, ["validate", str(bad)])
+    assert cli.exit_code == 2
+    r = client(server, KEY).post("/api/upload", json={"upload": {"filename": "bad.yaml", "text": text}})
+    assert r.status_code == 400, r.text
+    message = r.json()["error"]
+    assert message.startswith("bad.yaml" if line is None else f"bad.yaml:{line}:")
+    assert message.split(":", 1 if line is None else 2)[-1].strip() in " ".join(cli.output.split())
 
 
 # -- limits --------------------------------------------------------------------------------------
@@ -297,6 +359,7 @@ def test_news_released_by_hand_fires_from_the_next_round_only(server, teaching):
     assert at == 1  # round 0 is under way: the news lands at the start of round 1
     assert boss.post(f"/api/sessions/{sid}/release", json={"item": event_item["index"]}).status_code == 409
     assert boss.post(f"/api/sessions/{sid}/release", json={"item": 99}).status_code == 400
+    assert boss.post(f"/api/sessions/{sid}/release", json={"item": "0"}).status_code == 400
     play(seats)
     state = boss.get(f"/api/sessions/{sid}").json()
     injected = [e["round"] for e in state["events"] if e["cause"] == "inject"]
@@ -307,6 +370,29 @@ def test_news_released_by_hand_fires_from_the_next_round_only(server, teaching):
     transcript = yaml.safe_load((server.store.get(sid).folder / "transcript.yaml").read_text())
     replayed = Game.replay(transcript).model
     assert replayed.episode().to_dict()["outcome"] == transcript["episode"]["outcome"]
+
+
+def test_news_cannot_be_released_after_the_last_round_began(server):
+    sid, boss, seats = session(server, schedule="manual")
+    # nobody accepts: play to the last round
+    session_ = server.store.get(sid)
+    while session_.current().ask is not None and session_.current().ask.round < session_.scenario.rounds - 1:
+        actor, state = waiting(seats)
+        move = "reject" if state["ask"]["kind"] == "respond" else a_move(state)
+        assert (
+            seats[actor]
+            .post("/api/seat/move", json={"number": state["ask"]["number"], "move": move})
+            .status_code
+            == 200
+        )
+    saved = (session_.folder / "session.json").read_text()
+    r = boss.post(f"/api/sessions/{sid}/release", json={"item": 0})
+    assert r.status_code == 409 and "too late" in r.json()["error"]
+    assert (session_.folder / "session.json").read_text() == saved
+    play(seats)  # the game still plays to its end, and the session reloads
+    assert session_.status == "complete"
+    again = Server(server.store.out, ROOT / "configs", KEY, reference_runs=20, workers=1)
+    assert again.store.get(sid).status == "complete"
 
 
 def test_every_move_is_saved_and_a_new_server_reloads_the_game(server):
@@ -349,7 +435,8 @@ def test_a_finished_game_gets_its_debrief_and_transcript(server):
         time.sleep(0.05)
     assert session_.debrief == "ready"
     d = seats["seoul"].get("/api/debrief").json()
-    assert d["transcript"]["debrief"]["players"]["seoul"]["percentile"] >= 0
+    assert 0 <= d["transcript"]["debrief"]["players"]["seoul"]["percentile"] <= 100
+    assert boss.get("/api/debrief", params={"session": sid}).json()["transcript"] == d["transcript"]
     png = boss.get("/api/debrief.png", params={"session": sid})
     assert png.status_code == 200 and png.content[:4] == b"\x89PNG"
     text = seats["washington"].get("/api/transcript").text
@@ -370,14 +457,30 @@ def test_a_finished_game_gets_its_debrief_and_transcript(server):
     ],
 )
 def test_the_explorer_refuses_values_it_does_not_offer(server, values, why):
-    r = client(server).post(
+    r = client(server, KEY).post(
         "/api/explore", json={"scenario": "summit_2025.yaml", "values": values, "episodes": 10}
     )
     assert r.status_code == 400 and why in r.json()["error"]
 
 
+@pytest.mark.parametrize("number", ["Infinity", "NaN", "-Infinity"])
+def test_the_explorer_refuses_numbers_that_are_not_finite(server, number):
+    body = f'{{"scenario": "summit_2025.yaml", "values": {{"actors.seoul.salience.tariff": {number}}}}}'
+    r = client(server, KEY).post("/api/explore", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and "is not a number" in r.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "extra", [{"seed": -1}, {"seed": 2**63}, {"episodes": 0}, {"episodes": 10**6}, {"values": [1]}]
+)
+def test_the_explorer_refuses_a_bad_seed_or_size(server, extra):
+    body = {"scenario": "summit_2025.yaml", "values": {}, "episodes": 10, **extra}
+    r = client(server, KEY).post("/api/explore", json=body)
+    assert r.status_code == 400, r.text
+
+
 def test_the_explorer_answers_with_distributions_and_one_episode(server):
-    r = client(server).post(
+    r = client(server, KEY).post(
         "/api/explore",
         json={"scenario": "summit_2025.yaml", "values": {"actors.seoul.no_deal_cost": 0.3}, "episodes": 40},
     )

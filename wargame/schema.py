@@ -114,16 +114,21 @@ def read_yaml(path: str | Path) -> tuple[Any, str]:
         raise WargameError(Problem(str(path), "", "is a directory, not a file")) from None
     except (OSError, UnicodeDecodeError) as err:
         raise WargameError(Problem(str(path), "", f"cannot read: {err}")) from None
+    return load_yaml_text(text, str(path)), text
+
+
+def load_yaml_text(text: str, source: str) -> Any:
+    """:func:`parse_yaml`, with malformed YAML a :class:`WargameError` naming ``source`` and, where
+    YAML says, the line (a file's text, or text uploaded to the classroom server)."""
     try:
-        data = parse_yaml(text)
+        return parse_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise WargameError(Problem(str(path), "", f"not valid YAML: {problem}", line)) from None
+        raise WargameError(Problem(source, "", f"not valid YAML: {problem}", line)) from None
     except RecursionError:
-        raise WargameError(Problem(str(path), "", "not valid here: the YAML is nested too deeply")) from None
-    return data, text
+        raise WargameError(Problem(source, "", "not valid here: the YAML is nested too deeply")) from None
 
 
 def line_index(text: str) -> dict[Loc, int]:

@@ -54,7 +54,8 @@ def test_explorer_update_over_http(benchmark, tmp_path):
 
     with LiveServer(tmp_path, "--workers", "2") as server:
         body = {"scenario": "summit_2025_package.yaml", "values": {}, "episodes": 20}
-        httpx.post(f"{server.url}/api/explore", json=body, timeout=60).raise_for_status()  # warm the pool
+        key = {"Authorization": f"Bearer {server.key}"}
+        httpx.post(f"{server.url}/api/explore", json=body, headers=key, timeout=60).raise_for_status()
         costs = itertools.cycle([0.0, 0.05, 0.1, 0.15, 0.2, 0.25])
 
         def update():
@@ -63,7 +64,7 @@ def test_explorer_update_over_http(benchmark, tmp_path):
                 "values": {"actors.seoul.no_deal_cost": next(costs)},
                 "episodes": explorer.EPISODES,
             }
-            r = httpx.post(f"{server.url}/api/explore", json=body, timeout=60)
+            r = httpx.post(f"{server.url}/api/explore", json=body, headers=key, timeout=60)
             r.raise_for_status()
             return r.json()
 

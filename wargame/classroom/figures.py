@@ -8,11 +8,8 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only: works on servers and in CI without a display
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 
 def debrief_png(transcript: Mapping[str, Any]) -> bytes:
@@ -21,9 +18,9 @@ def debrief_png(transcript: Mapping[str, Any]) -> bytes:
     issues = d["issues"]
     players = d["players"]
     columns = max(len(issues), len(players), 1)
-    fig, axes = plt.subplots(
-        2, columns, figsize=(2.6 * columns + 1, 5.6), squeeze=False, layout="constrained"
-    )
+    # a Figure of its own, not pyplot's global state: a server draws debriefs from several threads
+    fig = Figure(figsize=(2.6 * columns + 1, 5.6), layout="constrained")
+    axes = fig.subplots(2, columns, squeeze=False)
     for ax, (name, i) in zip(axes[0], issues.items(), strict=False):
         values = [s["value"] for s in i.get("simulated", [])]
         share = [100 * s["share"] for s in i.get("simulated", [])]
@@ -57,5 +54,4 @@ def debrief_png(transcript: Mapping[str, Any]) -> bytes:
                 ax.set_visible(False)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
-    plt.close(fig)
     return buffer.getvalue()

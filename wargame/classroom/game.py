@@ -84,6 +84,11 @@ def classroom_scenario(scenario: Scenario, humans: Sequence[str] = ()) -> Scenar
     return scenario.model_copy(update={"injects": injects, "classroom": room})
 
 
+def inject_text(inject: Inject) -> str:
+    """What is read out when an inject fires: its note, or that its event happens."""
+    return inject.note or f"{inject.event} happens."
+
+
 @dataclass
 class Game:
     """One classroom game. ``scenario`` is the scenario as played (:func:`classroom_scenario`)."""
@@ -151,7 +156,7 @@ class Game:
         texts = []
         if self.scenario.classroom is not None:
             texts += [a.text for a in self.scenario.classroom.injects if a.round == round_]
-        texts += [i.note or f"{i.event} happens." for i in self.scenario.injects if i.round == round_]
+        texts += [inject_text(i) for i in self.scenario.injects if i.round == round_]
         return texts
 
     def opening(self, actor: str) -> dict[str, float] | None:

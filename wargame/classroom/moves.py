@@ -43,6 +43,16 @@ def check_package(scenario: Scenario, values: Mapping[str, Any]) -> tuple[np.nda
     return (np.array(out) if not problems else None), problems
 
 
+def move_kind(move: Any) -> str | None:
+    """What a move is (``propose``, ``accept``, ``reject``, ``trigger``, ``pass``): the word, or
+    the one key of a mapping; None for anything else."""
+    if isinstance(move, str):
+        return move
+    if isinstance(move, Mapping) and len(move) == 1:
+        return str(next(iter(move)))
+    return None
+
+
 class ScriptedSeat:
     """Plays one government from a list of moves (``--moves FILE``): ``propose: {issue: value}``,
     ``accept``, ``reject`` for a principal; ``trigger: EVENT`` or ``pass`` for a stakeholder."""
@@ -57,7 +67,7 @@ class ScriptedSeat:
         if self.used >= len(self.moves):
             raise EndOfInput(f"the moves file has no more moves for {self.actor}")
         move = self.moves[self.used]
-        kind = move if isinstance(move, str) else next(iter(move))
+        kind = move_kind(move)
         if kind not in wanted:
             raise WargameError(
                 Problem(
@@ -117,11 +127,7 @@ def load_moves(path: str | Path, scenario: Scenario, humans: list[str]) -> dict[
         principal = scenario.actors[actor].role == "principal"
         allowed = ("propose", "accept", "reject") if principal else ("trigger", "pass")
         for i, move in enumerate(moves):
-            kind = (
-                move
-                if isinstance(move, str)
-                else (next(iter(move)) if isinstance(move, Mapping) and len(move) == 1 else None)
-            )
+            kind = move_kind(move)
             if kind not in allowed:
                 bad((actor, i), f"expected one of {', '.join(allowed)} (a {scenario.actors[actor].role})")
             elif kind == "propose":

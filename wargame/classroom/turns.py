@@ -13,14 +13,14 @@ The terminal game (:mod:`wargame.classroom.terminal`) and this one drive the sam
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from wargame.classroom import REFERENCE_RUNS
-from wargame.classroom.game import Game, classroom_scenario
-from wargame.classroom.moves import ScriptedSeat, check_package
+from wargame.classroom.game import Game, classroom_scenario, inject_text
+from wargame.classroom.moves import ScriptedSeat, check_package, move_kind
 from wargame.scenario import Announcement, Inject, Scenario
 
 if TYPE_CHECKING:
@@ -90,9 +90,7 @@ def scheduled_items(scenario: Scenario, humans: Sequence[str]) -> list[dict[str,
     room = played.classroom
     assert room is not None
     items = [{"round": a.round, "text": a.text, "event": None} for a in room.injects]
-    items += [
-        {"round": i.round, "text": i.note or f"{i.event} happens.", "event": i.event} for i in played.injects
-    ]
+    items += [{"round": i.round, "text": inject_text(i), "event": i.event} for i in played.injects]
     return items
 
 
@@ -124,7 +122,6 @@ class Position:
 
     game: Game
     ask: Ask | None
-    moves: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def play_to_ask(
@@ -146,8 +143,8 @@ def play_to_ask(
         while model.running:
             model.step()
     except Waiting as waiting:
-        return Position(game, waiting.ask, queued)
-    return Position(game, None, queued)
+        return Position(game, waiting.ask)
+    return Position(game, None)
 
 
 def check_move(position: Position, actor: str, move: Any) -> list[str]:
@@ -157,11 +154,7 @@ def check_move(position: Position, actor: str, move: Any) -> list[str]:
         return ["the game is over"]
     if ask.actor != actor:
         return [f"it is {ask.actor}'s turn, not {actor}'s"]
-    kind = (
-        move
-        if isinstance(move, str)
-        else (next(iter(move)) if isinstance(move, dict) and len(move) == 1 else None)
-    )
+    kind = move_kind(move)
     wanted = {"propose": ("propose",), "respond": ("accept", "reject"), "act": ("trigger", "pass")}[ask.kind]
     if kind not in wanted:
         return [f"the game asks {actor} to {ask.kind} ({' or '.join(wanted)})"]

@@ -18,6 +18,7 @@ server made; an upload is text (size-limited) validated as a file is, and stored
 from __future__ import annotations
 
 import io
+import json
 import logging
 import multiprocessing
 import secrets
@@ -36,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from wargame import rundir
 from wargame.errors import Problem, WargameError
 from wargame.scenario import Scenario, load_scenario, validate_scenario
-from wargame.schema import parse_yaml
+from wargame.schema import load_yaml_text
 from wargame.web import explorer
 from wargame.web.sessions import MAX_PLAYERS, MAX_SESSIONS, Refused, Session, SessionStore, read_choice
 
@@ -143,11 +144,15 @@ class Server:
         return self.store.seat(self.bearer(request))
 
     def session_for(self, request: Request, session_id: str | None) -> Session:
-        """The facilitator's chosen session, or the session of the seat whose token this is."""
+        """The facilitator's chosen session, or the session of the seat whose token this is, once
+        its game is over (the transcript holds every government's briefing and payoffs)."""
         if session_id is not None:
             self.facilitator(request)
             return self.store.get(session_id)
-        return self.seat(request)[0]
+        session = self.seat(request)[0]
+        if session.status not in ("complete", "ended"):
+            raise Refused(409, "the debrief and the transcript open when the game is over")
+        return session
 
     # -- scenarios -----------------------------------------------------------------------------
 
@@ -177,7 +182,7 @@ class Server:
         label = rundir.folder_name(str(upload.get("filename") or ""), "upload.yaml")
         source = f"upload:{label}"
         try:
-            return validate_scenario(parse_yaml(text), label, text), source
+            return validate_scenario(load_yaml_text(text, label), label, text), source
         except WargameError as err:
             raise Refused(400, str(err)) from None
 
@@ -223,6 +228,10 @@ def create_app(server: Server) -> FastAPI:
     @app.exception_handler(Refused)
     async def refused(request: Request, err: Refused) -> JSONResponse:
         return _error(err)
+
+    @app.exception_handler(WargameError)
+    async def bad_input(request: Request, err: WargameError) -> JSONResponse:
+        return _error(Refused(400, str(err)))
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:
@@ -382,10 +391,13 @@ def create_app(server: Server) -> FastAPI:
         from wargame.classroom.figures import debrief_png as figure
 
         s = server.session_for(request, session)
-        transcript = debrief_state(s)["transcript"]
-        if transcript.get("debrief") is None:
-            raise Refused(409, "the debrief is not ready")
-        return Response(figure(transcript), media_type="image/png")
+        with s.lock:
+            if s.figure is None:
+                if s.debrief_data is None:
+                    raise Refused(409, "the debrief is not ready")
+                transcript = rundir.read_yaml_mapping(s.folder / "transcript.yaml", "transcript.yaml")
+                s.figure = figure(transcript)
+            return Response(s.figure, media_type="image/png")
 
     @app.get("/api/transcript")
     def transcript(request: Request, session: str | None = None) -> PlainTextResponse:
@@ -399,8 +411,10 @@ def create_app(server: Server) -> FastAPI:
 
     # -- the explorer --------------------------------------------------------------------------
 
+    # the facilitator's: its knobs show every principal's payoffs, which role cards keep private
     @app.get("/api/explore")
-    def explore_knobs(scenario: str = "summit_2025_package.yaml") -> dict[str, Any]:
+    def explore_knobs(request: Request, scenario: str = "summit_2025_package.yaml") -> dict[str, Any]:
+        server.facilitator(request)
         chosen = server.scenario_named(scenario)
         return {
             "scenarios": list(server.scenario_files()),
@@ -411,6 +425,7 @@ def create_app(server: Server) -> FastAPI:
 
     @app.post("/api/explore")
     async def explore(request: Request) -> dict[str, Any]:
+        server.facilitator(request)
         body = await _json(request)
         chosen = server.scenario_named(body.get("scenario"))
         values = body.get("values", {})
@@ -418,6 +433,8 @@ def create_app(server: Server) -> FastAPI:
             raise Refused(400, "values: expected path: value pairs")
         episodes = read_choice(body, "episodes", int) if "episodes" in body else explorer.EPISODES
         seed = read_choice(body, "seed", int) if "seed" in body else 0
+        if not 0 <= seed < 2**31:
+            raise Refused(400, "seed: between 0 and 2^31 - 1")
         if not server.explore_lock.acquire(blocking=False):
             raise Refused(429, "the explorer is busy with another request: try again in a moment")
         try:
@@ -439,6 +456,10 @@ async def _json(request: Request) -> dict[str, Any]:
         raise Refused(400, "expected a JSON object") from None
     if not isinstance(body, dict):
         raise Refused(400, "expected a JSON object")
+    try:  # a lone surrogate ("\ud800") is valid JSON but no text: refuse it here, not when echoed
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise Refused(400, "the request holds text that is not valid Unicode") from None
     return body
 
 
@@ -484,7 +505,7 @@ def serve(
     import uvicorn
 
     try:  # a clear refusal before anything starts, rather than uvicorn's exit after start-up
-        with socket.create_server((host, port)):
+        with socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET):
             pass
     except OSError as err:
         raise WargameError(

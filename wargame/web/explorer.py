@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from agents.strategies import STRATEGIES
-from wargame.errors import WargameError
+from wargame.classroom.scoring import shares
 from wargame.experiment import Experiment, Plan
 from wargame.model import NegotiationModel
 from wargame.montecarlo import payload_of
@@ -154,9 +154,6 @@ def distributions(scenario: Scenario, episodes: pd.DataFrame) -> dict[str, Any]:
     n = len(episodes)
     issues = {}
     for name, issue in scenario.issues.items():
-        values, counts = np.unique(
-            np.round(episodes[f"outcome.{name}"].to_numpy(dtype=float), 9), return_counts=True
-        )
         issues[name] = {
             "label": issue.label or name,
             "unit": issue.unit,
@@ -165,14 +162,14 @@ def distributions(scenario: Scenario, episodes: pd.DataFrame) -> dict[str, Any]:
             "status_quo": issue.status_quo,
             "no_deal": issue.no_deal,
             "bars": [
-                {"value": float(v), "label": issue.label_of(float(v)), "share": float(c) / n}
-                for v, c in zip(values, counts, strict=True)
+                {**bar, "label": issue.label_of(bar["value"])}
+                for bar in shares(episodes[f"outcome.{name}"].to_numpy(dtype=float))
             ],
             "median": float(np.median(episodes[f"outcome.{name}"])),
         }
     deal = episodes["deal"].to_numpy(dtype=bool)
     rounds = episodes.loc[deal, "deal_round"].to_numpy(dtype=int)
-    r_values, r_counts = np.unique(rounds, return_counts=True)
+    by_round = shares(rounds.astype(float)) if len(rounds) else []
     utility = {}
     for actor in scenario.principals:
         u = episodes[f"utility.{actor}"].to_numpy(dtype=float)
@@ -188,7 +185,9 @@ def distributions(scenario: Scenario, episodes: pd.DataFrame) -> dict[str, Any]:
         "ended": {str(k): float(v) for k, v in ended.items()},
         "issues": issues,
         "deal_rounds": [
-            {"round": int(r), "share": float(c) / n} for r, c in zip(r_values, r_counts, strict=True)
+            # a share of all episodes, as the deal rate is
+            {"round": int(b["value"]), "share": b["share"] * len(rounds) / n}
+            for b in by_round
         ],
         "utility": utility,
     }
@@ -226,6 +225,3 @@ def explore(
     played = changed(scenario, values)
     frame = play(played, episodes, seed, pool)
     return {**distributions(played, frame), "episode": one_episode(played, seed)}
-
-
-__all__ = ["EPISODES", "BadKnob", "WargameError", "distributions", "explore", "knobs", "one_episode", "play"]

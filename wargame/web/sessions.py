@@ -82,6 +82,7 @@ class Session:
     reference_runs: int = REFERENCE_RUNS
     debrief: str = "none"  # none, computing, ready, or failed: why
     debrief_data: dict[str, Any] | None = field(default=None, repr=False)
+    figure: bytes | None = field(default=None, repr=False)  # the debrief's plot, drawn once
     position: Position | None = field(default=None, repr=False)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
@@ -92,8 +93,28 @@ class Session:
 
     def replay(self) -> Position:
         """Play the game again from its seed and moves to the decision it waits for."""
-        self.position = play_to_ask(self.played(), self.humans, self.seed, self.moves, self.reference_runs)
+        self.position = self.replayed(self.moves, self.released)
         return self.position
+
+    def replayed(self, moves: Mapping[str, list[Any]], released: Mapping[int, int]) -> Position:
+        """The game played from its seed with ``moves`` and news ``released``; the session unchanged."""
+        played = as_released(self.scenario, self.humans, released if self.schedule == "manual" else None)
+        position = play_to_ask(played, self.humans, self.seed, moves, self.reference_runs)
+        position.game.started = self.created  # the game began when the session was made, not now
+        return position
+
+    def _change(self, moves: Mapping[str, list[Any]], released: Mapping[int, int]) -> Position:
+        """Play the game with changed moves or news; only if that works do they become the game's
+        (and are saved): a change the engine cannot play leaves the session as it was."""
+        try:
+            position = self.replayed(moves, released)
+        except Exception as err:
+            log.exception("session %s: a change could not be played", self.id)
+            raise Refused(400, f"this cannot be played: {err}") from None
+        self.moves = {a: list(m) for a, m in moves.items()}
+        self.released = dict(released)
+        self.position = position
+        return position
 
     def current(self) -> Position:
         return self.position if self.position is not None else self.replay()
@@ -117,13 +138,9 @@ class Session:
             if problems:
                 status = 409 if ask is None or ask.actor != actor else 400
                 raise Refused(status, "; ".join(problems))
-            self.moves.setdefault(actor, []).append(move)
-            try:
-                position = self.replay()
-            except WargameError as err:  # check_move should have caught it: keep the game as it was
-                self.moves[actor].pop()
-                self.replay()
-                raise Refused(400, str(err)) from None
+            moves = {a: list(m) for a, m in self.moves.items()}
+            moves.setdefault(actor, []).append(move)
+            position = self._change(moves, self.released)
             if position.ask is None:
                 self.status = "complete"
             self.save()
@@ -156,8 +173,9 @@ class Session:
             at = (position.ask.round if position.ask is not None else len(model.history)) + 1
             if self.status == "lobby":
                 at = 0
-            self.released[item] = at
-            self.replay()
+            if at >= model.rounds:
+                raise Refused(409, f"too late: the last round ({model.rounds - 1}) is under way")
+            self._change(self.moves, {**self.released, item: at})
             self.save()
             return at
 
@@ -184,13 +202,11 @@ class Session:
         with self.lock:
             position = self.current()
             state = self._common(position)
-            room = position.game.scenario.classroom
             state.update(
                 actor=actor,
                 name=self.scenario.actors[actor].name or actor,
                 role=self.scenario.actors[actor].role,
                 briefing=brief(self.scenario, actor, "md"),
-                private=(room.briefings.get(actor, "") if room else ""),
                 table=table_for(position, actor),
                 ask=(position.ask.to_dict() if position.ask and position.ask.actor == actor else None),
                 event_notes={
@@ -277,10 +293,15 @@ class Session:
             "scenario_data": self.scenario.data(),
         }
 
-    def save(self) -> None:
-        """``session.json`` (owner-only: it holds the tokens) and the transcript, each atomically."""
+    def save_state(self) -> None:
+        """``session.json``, atomically; owner-only, as it holds the tokens."""
         with self.lock:
             rundir.write_text(self.folder / SESSION_FILE, rundir.json_text(self.data()), mode=0o600)
+
+    def save(self) -> None:
+        """``session.json`` and the transcript, each atomically."""
+        with self.lock:
+            self.save_state()
             save(self.folder, self.current().game, self.transcript_status(), self.debrief_data)
 
     @classmethod
@@ -341,8 +362,8 @@ class SessionStore:
         for path in sorted((self.out / "classroom").glob(f"*/{SESSION_FILE}")):
             try:
                 session = Session.load(path.parent)
-            except WargameError as err:
-                log.warning("not reloaded: %s", err)
+            except Exception as err:  # one damaged session must not keep the others from class
+                log.warning("not reloaded: %s: %s", path.parent.name, err)
                 continue
             self._add(session)
             if session.status == "complete" and session.debrief != "ready":
@@ -354,7 +375,7 @@ class SessionStore:
             self.by_token[token_key(token)] = (session.id, actor)
 
     def open_players(self) -> int:
-        return sum(len(s.humans) for s in self.sessions.values() if s.status in OPEN)
+        return sum(len(s.humans) for s in list(self.sessions.values()) if s.status in OPEN)
 
     def create(self, scenario: Scenario, source: str, humans: list[str], seed: int, schedule: str) -> Session:
         """A new session in the lobby, with one token per human seat; refused past the limits."""
@@ -365,7 +386,7 @@ class SessionStore:
         except WargameError as err:
             raise Refused(400, str(err).replace("--as", "governments")) from None
         with self.lock:
-            open_sessions = sum(s.status in OPEN for s in self.sessions.values())
+            open_sessions = sum(s.status in OPEN for s in list(self.sessions.values()))
             if open_sessions >= self.max_sessions:
                 raise Refused(
                     429,
@@ -378,7 +399,8 @@ class SessionStore:
                     f"this server seats at most {self.max_players} players at once "
                     f"({self.open_players()} seated): end a session (or raise --max-players)",
                 )
-            folder = rundir.create(self.out, "classroom", label="web-" + "+".join(humans))
+            label = ("web-" + "+".join(rundir.folder_name(a, "actor", 20) for a in humans))[:60]
+            folder = rundir.create(self.out, "classroom", label=label)
             session = Session(
                 id=folder.name,
                 folder=folder,
@@ -413,7 +435,7 @@ class SessionStore:
         with session.lock:
             if actor not in session.joined:
                 session.joined[actor] = rundir.utc_now()
-                session.save()
+                session.save_state()  # the game is unchanged: its transcript stays as it was
         return session, actor
 
     def start_debrief(self, session: Session) -> None:
@@ -429,8 +451,9 @@ class SessionStore:
         from wargame.classroom.scoring import debrief
 
         try:
+            with session.lock:  # a copy of its own: pages keep reading the session's game meanwhile
+                game = session.replayed(session.moves, session.released).game
             with self.debrief_lock:
-                game = session.current().game
                 data = debrief(game, self.out, session.reference_runs, self.workers)
             with session.lock:
                 session.debrief_data = data
@@ -449,7 +472,7 @@ class SessionStore:
                 "status": s.status,
                 "created": s.created,
             }
-            for s in sorted(self.sessions.values(), key=lambda s: s.created, reverse=True)
+            for s in sorted(list(self.sessions.values()), key=lambda s: s.created, reverse=True)
         ]
 
 

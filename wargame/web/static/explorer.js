@@ -1,4 +1,5 @@
 "use strict";
+const key = fragment().key;
 let knobs = [];
 let values = {};
 let episode = [];
@@ -79,7 +80,7 @@ async function update() {
   document.getElementById("timing").textContent = "updating…";
   const body = { scenario: document.getElementById("scenario").value, values, seed: Number(document.getElementById("seed").value || 0) };
   try {
-    const result = await api("/api/explore", { method: "POST", body });
+    const result = await api("/api/explore", { method: "POST", body, secret: key });
     if (mine !== generation) return;
     fail("");
     renderResult(result);
@@ -93,7 +94,7 @@ async function update() {
 }
 
 async function load(name) {
-  const data = await api(`/api/explore?scenario=${encodeURIComponent(name || "summit_2025_package.yaml")}`);
+  const data = await api(`/api/explore?scenario=${encodeURIComponent(name || "summit_2025_package.yaml")}`, { secret: key });
   show("scenario", data.scenarios.map((s) => h("option", { value: s }, s)));
   document.getElementById("scenario").value = data.scenario;
   knobs = data.knobs;
@@ -103,6 +104,7 @@ async function load(name) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  if (!key) { fail("Open the explorer from the facilitator's page (its link carries the facilitator's key)."); return; }
   document.getElementById("scenario").addEventListener("change", (e) => load(e.target.value).catch((err) => fail(err.message)));
   document.getElementById("seed").addEventListener("change", schedule);
   document.getElementById("reset").addEventListener("click", () => load(document.getElementById("scenario").value));

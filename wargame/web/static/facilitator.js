@@ -126,6 +126,7 @@ async function refresh() {
 
 document.addEventListener("DOMContentLoaded", () => {
   if (!key) { fail("Open this page from the facilitator's link the server printed (it ends with #key=…)."); return; }
+  document.getElementById("explorer-link").href = `/explore#${new URLSearchParams({ key })}`;
   document.getElementById("scenario").addEventListener("change", () => { uploaded = null; document.getElementById("upload").value = ""; renderActors(); });
   document.getElementById("upload").addEventListener("change", onUpload);
   document.getElementById("create-button").addEventListener("click", () => create().catch((e) => fail(e.message)));
