@@ -7,7 +7,8 @@ Who may do what:
   ``WARGAME_FACILITATOR_KEY``): creates sessions, starts, pauses and ends them, releases news;
 * a seat's token (one per government a person plays, per session) lets its holder read its own
   government's page and make its own government's decisions, when the game asks for them;
-* the explorer needs no key (it changes nothing on disk), and runs one request at a time.
+* the explorer needs the facilitator's key too (its sliders show every principal's payoffs, which
+  the role cards keep from the other side), and runs one request at a time.
 
 Keys and tokens travel in the ``Authorization`` header, read by the pages from the link's
 ``#fragment`` (which browsers never send to a server): they never appear in a URL the server logs.
@@ -524,7 +525,7 @@ def serve(
     app = BodyLimit(create_app(server), BODY_LIMIT)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     announce(f"Facilitator: http://{shown}:{port}/#key={key}")
-    announce(f"Explorer:    http://{shown}:{port}/explore")
+    announce("The explorer is linked from the facilitator's page (it needs the same key).")
     if shown != host:
         announce(
             f"Listening on every network interface: students join at http://<this machine's address>:{port}. "
