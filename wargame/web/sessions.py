@@ -68,7 +68,7 @@ class Session:
 
     id: str
     folder: Path
-    scenario: Scenario  # as written; :meth:`played` is the scenario as played
+    scenario: Scenario  # as written (the news as released makes the scenario as played)
     source: str
     humans: list[str]
     seed: int
@@ -87,9 +87,6 @@ class Session:
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # -- the game ----------------------------------------------------------------------------
-
-    def played(self) -> Scenario:
-        return as_released(self.scenario, self.humans, self.released if self.schedule == "manual" else None)
 
     def replay(self) -> Position:
         """Play the game again from its seed and moves to the decision it waits for."""
@@ -253,7 +250,12 @@ class Session:
             "round": now,
             "rounds": model.rounds,
             "waiting_for": None if position.ask is None else position.ask.actor,
-            "news": [{"round": t, "text": text} for t in range(now + 1) for text in game.announcements(t)],
+            # the news of every round begun (the round under way included; after the end, none more)
+            "news": [
+                {"round": t, "text": text}
+                for t in range(now + (position.ask is not None))
+                for text in game.announcements(t)
+            ],
             "events": [
                 {"round": e.round, "event": e.event, "actor": e.actor, "cause": e.cause} for e in model.fired
             ],
