@@ -25,6 +25,7 @@ import multiprocessing
 import secrets
 import socket
 import threading
+from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -40,7 +42,7 @@ from wargame.errors import Problem, WargameError
 from wargame.scenario import Scenario, load_scenario, validate_scenario
 from wargame.schema import load_yaml_text
 from wargame.web import explorer
-from wargame.web.sessions import MAX_PLAYERS, MAX_SESSIONS, Refused, Session, SessionStore, read_choice
+from wargame.web.sessions import MAX_PLAYERS, MAX_SESSIONS, Refused, Session, SessionStore
 
 log = logging.getLogger("wargame.web")
 
@@ -250,12 +252,7 @@ def create_app(server: Server) -> FastAPI:
     for path, file in PAGES.items():
         app.get(path, include_in_schema=False)(page(file))
 
-    @app.get("/static/{name}")
-    def static(name: str) -> FileResponse:
-        files = {p.name: p for p in STATIC.iterdir() if p.suffix in (".js", ".css")}
-        if name not in files:
-            raise Refused(404, "no such file")
-        return FileResponse(files[name])
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     # -- the facilitator -------------------------------------------------------------------------
 
@@ -305,9 +302,7 @@ def create_app(server: Server) -> FastAPI:
         humans = read_choice(body, "humans", list)
         if not all(isinstance(a, str) for a in humans):
             raise Refused(400, "humans: expected a list of government names")
-        seed = read_choice(body, "seed", int) if "seed" in body else secrets.randbelow(10**6)
-        if not 0 <= seed < 2**31:
-            raise Refused(400, "seed: between 0 and 2^31 - 1")
+        seed = read_seed(body, secrets.randbelow(10**6))
         schedule = body.get("schedule", "auto")
         session = server.store.create(scenario, source, humans, seed, schedule)
         if source.startswith("upload:"):
@@ -433,9 +428,7 @@ def create_app(server: Server) -> FastAPI:
         if not isinstance(values, dict):
             raise Refused(400, "values: expected path: value pairs")
         episodes = read_choice(body, "episodes", int) if "episodes" in body else explorer.EPISODES
-        seed = read_choice(body, "seed", int) if "seed" in body else 0
-        if not 0 <= seed < 2**31:
-            raise Refused(400, "seed: between 0 and 2^31 - 1")
+        seed = read_seed(body, 0)
         if not server.explore_lock.acquire(blocking=False):
             raise Refused(429, "the explorer is busy with another request: try again in a moment")
         try:
@@ -462,6 +455,26 @@ async def _json(request: Request) -> dict[str, Any]:
     except UnicodeEncodeError:
         raise Refused(400, "the request holds text that is not valid Unicode") from None
     return body
+
+
+def read_choice(values: Mapping[str, Any], key: str, kind: type) -> Any:
+    """One field of a request body, of the type it must have, or a 400 that names it."""
+    if key not in values:
+        raise Refused(400, f"{key}: missing")
+    value = values[key]
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise Refused(400, f"{key}: expected a whole number")
+    if not isinstance(value, kind):
+        raise Refused(400, f"{key}: expected {kind.__name__}")
+    return value
+
+
+def read_seed(values: Mapping[str, Any], default: int) -> int:
+    """The request's seed (0 to 2^31 - 1), or ``default`` when it gives none."""
+    seed = read_choice(values, "seed", int) if "seed" in values else default
+    if not 0 <= seed < 2**31:
+        raise Refused(400, "seed: between 0 and 2^31 - 1")
+    return int(seed)
 
 
 def debrief_state(session: Session) -> dict[str, Any]:

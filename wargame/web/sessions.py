@@ -20,6 +20,7 @@ import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,11 @@ class Session:
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # -- the game ----------------------------------------------------------------------------
+
+    @cached_property
+    def news_items(self) -> list[dict[str, Any]]:
+        """The news a facilitator may release (fixed by the scenario and who plays)."""
+        return scheduled_items(self.scenario, self.humans)
 
     def replay(self) -> Position:
         """Play the game again from its seed and moves to the decision it waits for."""
@@ -158,7 +164,7 @@ class Session:
                 raise Refused(409, "this session's news fires on schedule")
             if self.status not in OPEN:
                 raise Refused(409, "the game is over")
-            items = scheduled_items(self.scenario, self.humans)
+            items = self.news_items
             if not 0 <= item < len(items):
                 raise Refused(400, f"no news item {item} (there are {len(items)})")
             if item in self.released:
@@ -219,7 +225,7 @@ class Session:
         with self.lock:
             position = self.current()
             state = self._common(position)
-            items = scheduled_items(self.scenario, self.humans)
+            items = self.news_items
             state.update(
                 seats={a: {"joined": self.joined.get(a)} for a in self.humans},
                 agents=[a for a in self.scenario.actors if a not in self.humans],
@@ -476,15 +482,3 @@ class SessionStore:
             }
             for s in sorted(list(self.sessions.values()), key=lambda s: s.created, reverse=True)
         ]
-
-
-def read_choice(values: Mapping[str, Any], key: str, kind: type) -> Any:
-    """One field of a request body, of the type it must have, or a 400 that names it."""
-    if key not in values:
-        raise Refused(400, f"{key}: missing")
-    value = values[key]
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise Refused(400, f"{key}: expected a whole number")
-    if not isinstance(value, kind):
-        raise Refused(400, f"{key}: expected {kind.__name__}")
-    return value
