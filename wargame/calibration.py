@@ -28,7 +28,7 @@ from pydantic import Field, ValidationError, model_validator
 from wargame import rundir
 from wargame.errors import Problem, WargameError
 from wargame.results import ExperimentResult, load_run
-from wargame.schema import Number, Strict, line_index, locate, read_yaml, validation_problems
+from wargame.schema import Number, Strict, expect_kind, line_index, locate, read_yaml, validation_problems
 
 PARAM = "param."
 BOOKKEEPING = ("episode", "seed", "redraws", "point", "replicate")  # not outcomes: left out of the predictive
@@ -68,6 +68,7 @@ def load_observed(path: str | Path) -> Observed:
         raise WargameError(
             Problem(source, "", "the observed-file must be a mapping with an 'observed:' key", 1)
         )
+    expect_kind(data, "observed", source)
     try:
         observed = Observed.model_validate(data)
     except ValidationError as err:
@@ -235,6 +236,8 @@ def calibrate(
         from wargame.montecarlo import run_experiment
 
         run = run_experiment(source, **run_options)
+    if write:  # a read-only run directory: say so before any work, not after it
+        rundir.output_folder(_folder(run.run_dir, observed_path))
     if run.plan.experiment.sensitivity is not None or run.plan.experiment.sweep is not None:
         raise WargameError(
             Problem(str(run.run_dir), "", "calibration needs a batch run (its prior sample), not a design")
@@ -323,22 +326,25 @@ def calibrate(
         warnings=warnings,
     )
     if write:
-        _write(result, Path(observed_path).stem)
+        _write(result, _folder(result.run_dir, observed_path))
     return result
 
 
-def _write(result: Calibration, name: str) -> None:
+def _folder(run_dir: Path, observed_path: str | Path) -> Path:
+    return run_dir / "calibration" / rundir.folder_name(Path(observed_path).stem, "observed")
+
+
+def _write(result: Calibration, folder: Path) -> None:
     from wargame import plots
 
-    folder = result.run_dir / "calibration" / rundir.folder_name(name, "observed")
-    folder.mkdir(parents=True, exist_ok=True)
+    rundir.output_folder(folder)
     result.folder = folder
     rundir.atomic_write(
         folder / "posterior.parquet", lambda tmp: result.posterior.to_parquet(tmp, index=False)
     )
     rundir.write_text(folder / "parameters.csv", result.parameters.to_csv(index=False))
     rundir.write_text(folder / "predictive.csv", result.predictive.to_csv(index=False))
-    text = [f"# Calibration: {name}", "", result.summarise().replace("\n", "\n\n"), ""]
+    text = [f"# Calibration: {folder.name}", "", result.summarise().replace("\n", "\n\n"), ""]
     rundir.write_text(folder / "summary.md", "\n".join(text))
     if result.accepted:
         plots.posterior_plots(result.parameters, result.posterior, folder / "plots")

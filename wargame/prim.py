@@ -20,13 +20,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# one dimension's limit: ``(low, high)`` for a numeric one, the allowed values for a categorical one
+Limit = tuple[float, float] | frozenset[object]
+
 
 @dataclass(frozen=True)
 class Box:
     """Limits per dimension: ``(low, high)`` for a numeric one, a frozenset of allowed values for a
     categorical one."""
 
-    limits: tuple[tuple[float, float] | frozenset[object], ...]
+    limits: tuple[Limit, ...]
 
     def contains(self, X: np.ndarray, categorical: np.ndarray) -> np.ndarray:
         """Which rows of ``X`` (``(n, d)`` object or float) lie inside: ``(n,)`` bool."""
@@ -62,7 +65,7 @@ class Peel:
 
 def full_box(X: np.ndarray, categorical: np.ndarray) -> Box:
     """The box holding every point."""
-    limits: list[tuple[float, float] | frozenset[object]] = []
+    limits: list[Limit] = []
     for j in range(X.shape[1]):
         if categorical[j]:
             limits.append(frozenset(X[:, j].tolist()))

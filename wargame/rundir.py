@@ -18,7 +18,7 @@ import secrets
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -50,9 +50,30 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())  # the rename must not land before the bytes do
         os.replace(tmp, path)
+    except OSError as err:  # a full disk, a read-only folder: the old file stays as it was
+        raise WargameError(
+            Problem(
+                str(path), "", f"cannot write: {err.strerror or err} (the previous file, if any, is kept)"
+            )
+        ) from None
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def output_folder(path: Path) -> Path:
+    """``path`` made (with its parents) and proven writable, before anything is computed or
+    printed: a read-only run directory is one clear error, never a traceback halfway through."""
+    probe = path / f".probe.{os.getpid()}.tmp"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe.touch()
+        probe.unlink()
+    except OSError as err:
+        raise WargameError(
+            Problem(str(path), "", f"cannot write results here: {err.strerror or err} (nothing was changed)")
+        ) from None
+    return path
 
 
 def write_text(path: Path, text: str, mode: int | None = None) -> None:
