@@ -244,7 +244,7 @@ def test_bad_options_and_wrong_experiments(tmp_path):
         run_sensitivity(ANALYTIC, outputs=["nash"], out=tmp_path)
     with pytest.raises(WargameError, match="no sensitivity: block"):
         run_sensitivity(EXPERIMENTS / "small.yaml", out=tmp_path)
-    with pytest.raises(WargameError, match="run or resume it with wargame sensitivity"):
+    with pytest.raises(WargameError, match="use wargame sensitivity"):
         run_experiment(ANALYTIC, runs=10, out=tmp_path)
     data = yaml.safe_load(ANALYTIC.read_text())
     data["uncertain"] = {SEOUL_COST: {"dist": "uniform", "low": 0.0, "high": 0.1}}

@@ -36,3 +36,15 @@ class WargameError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p).lstrip(": ") for p in self.problems)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a scheduler's stop): stops a run as Ctrl-C does, but exits with status
+    143 (128 + SIGTERM), as shells and schedulers expect, rather than Ctrl-C's 130."""
+
+    exit_code = 143
+
+
+def exit_code(stop: KeyboardInterrupt) -> int:
+    """The exit status for an interrupt: 143 for SIGTERM, 130 for Ctrl-C."""
+    return int(getattr(stop, "exit_code", 130))

@@ -9,7 +9,10 @@ flight, so results stream back steadily and memory does not grow with the number
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -31,13 +34,11 @@ def _serial(
 def _process(
     work: Work, payload: str, todo: list[Chunk], workers: int, scheduler: str | None
 ) -> Iterator[tuple[int, Any]]:
-    # Mesa's import forces the global start method to "spawn"; we choose ours explicitly, and
-    # keep at most 2 chunks per worker queued so results stream back in steady order
-    context = multiprocessing.get_context("spawn")
+    # at most 2 chunks per worker queued, so results stream back in steady order
     pending: dict[Any, int] = {}
     queue = deque(todo)
     workers = min(workers, len(todo))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_interrupts)
+    pool = process_pool(workers)
     finished = False
     try:
         while queue or pending:
@@ -55,10 +56,35 @@ def _process(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _leave_interrupts() -> None:
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes that ignore Ctrl-C and exit when their parent dies.
+
+    Mesa's import forces the global start method to "spawn"; we choose ours explicitly. The one
+    place worker processes are made: ``wargame batch`` and ``wargame serve``'s explorer both use it.
+    """
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
+
+
+def _worker_start() -> None:
     """In a worker: Ctrl-C reaches the whole process group; the main process handles it (and stops
-    the workers), so the workers ignore it rather than each printing a traceback."""
+    the workers), so the workers ignore it rather than each printing a traceback. And a worker
+    whose parent is killed outright (SIGKILL, the OOM killer) exits at once: otherwise it finishes
+    its chunk and then waits for work forever, since it holds its own queue's pipe open."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    # the sentinel is a pipe the parent holds open while it lives: readable (at EOF) once it dies
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
+class ExecutorUnavailableError(WargameError):
+    """The executor cannot start (Dask missing, its scheduler unreachable): no episode has run."""
 
 
 def _dask(
@@ -67,7 +93,7 @@ def _dask(
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise WargameError(
+        raise ExecutorUnavailableError(
             Problem("--executor", "dask", "Dask is not installed: pip install 'peninsula-wargame[dask]'")
         ) from None
     cluster = None
@@ -80,7 +106,7 @@ def _dask(
             )
             client = Client(cluster)
     except OSError as err:
-        raise WargameError(
+        raise ExecutorUnavailableError(
             Problem("--scheduler", str(scheduler), f"cannot reach the Dask scheduler: {err}")
         ) from None
     try:

@@ -25,7 +25,15 @@ from wargame.distributions import MAX_LHS_RUNS, Choice, Distribution
 from wargame.errors import Problem, WargameError
 from wargame.protocols import PROTOCOLS
 from wargame.scenario import Scenario, load_scenario, options_issue, validate_scenario
-from wargame.schema import Strict, line_index, locate, read_yaml, unknown_name, validation_problems
+from wargame.schema import (
+    Strict,
+    expect_kind,
+    line_index,
+    locate,
+    read_yaml,
+    unknown_name,
+    validation_problems,
+)
 
 MAX_RUNS = 100_000_000  # episodes in one run
 
@@ -62,6 +70,25 @@ class Experiment(Strict):
         if name is not None and name not in PROTOCOLS:
             raise ValueError(unknown_name("protocol", name, PROTOCOLS))
         return name
+
+    @property
+    def kind(self) -> Literal["batch", "sensitivity", "sweep"]:
+        """What runs it: a batch, a sensitivity analysis or a sweep (each has its own command)."""
+        return (
+            "sensitivity" if self.sensitivity is not None else "sweep" if self.sweep is not None else "batch"
+        )
+
+    def wrong_command(self, command: str, where: str, resume: bool) -> WargameError:
+        """The error for giving this experiment (or its run directory, ``resume``) to another
+        command: it names the one that runs it."""
+        what = {"batch": "a batch", "sensitivity": "a sensitivity analysis", "sweep": "a sweep"}[self.kind]
+        if resume:
+            message = f"this is {what}'s run directory: resume it with wargame {self.kind} --resume {where}"
+        else:
+            message = (
+                f"this experiment is {what}: `wargame {command}` does not run it; use wargame {self.kind}"
+            )
+        return WargameError(Problem(where, "", message))
 
     @model_validator(mode="after")
     def _lhs_batch(self) -> Experiment:
@@ -228,6 +255,7 @@ def load_experiment(
     if not isinstance(data, Mapping):
         kind = "empty" if data is None else f"a {type(data).__name__}, not a mapping of keys"
         raise WargameError(Problem(source, "", f"the experiment file is {kind}", 1))
+    expect_kind(data, "experiment", source)
     data = dict(data)
     if runs is not None:
         data["runs"] = runs
@@ -286,9 +314,11 @@ def with_command_line(exp: Experiment, overrides: Mapping[str, Any]) -> tuple[Ex
             notes.append(
                 f"--set {path}={value!r} fixes a parameter the experiment makes uncertain: not sampled"
             )
-        if path in ("protocol", "rounds") and getattr(exp, path) is not None:
+        elif path in ("protocol", "rounds") and getattr(exp, path) is not None:
             notes.append(f"--set {path}={value!r} replaces the experiment's {path}: {getattr(exp, path)!r}")
             changes[path] = value
+        else:  # every change from the command line is on record, not only those that replace
+            notes.append(f"--set {path}={value!r} is fixed for every episode (the scenario's value replaced)")
     changes["uncertain"] = uncertain
     return exp.model_copy(update=changes), notes
 
@@ -376,8 +406,3 @@ def load_scenario_with(path: Path, fixed: Mapping[str, Any], source: str, lines:
             where, line = locate(("set", p.path), lines)
             problems.append(Problem(source, where if p.path in fixed else p.path, p.message, line))
         raise WargameError(problems) from None
-
-
-def is_experiment(data: Any) -> bool:
-    """Whether YAML data looks like an experiment (it names a scenario file) rather than a scenario."""
-    return isinstance(data, Mapping) and isinstance(data.get("scenario"), str) and "issues" not in data

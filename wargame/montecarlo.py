@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 import multiprocessing
 import os
 import shutil
@@ -27,8 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wargame import rundir
-from wargame.errors import Problem, WargameError
-from wargame.executors import EXECUTORS, Chunk, execute
+from wargame.errors import Problem, Terminated, WargameError, exit_code
+from wargame.executors import EXECUTORS, Chunk, ExecutorUnavailableError, execute
 from wargame.experiment import Experiment, Plan, load_experiment, override
 from wargame.results import EPISODES, ROUNDS, ExperimentResult, load_run, write_summary
 
@@ -45,9 +46,10 @@ TASK_EPISODES = 25
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C or SIGTERM stopped a run; ``run_dir`` holds what was saved (``--resume`` it)."""
 
-    def __init__(self, run_dir: Path):
+    def __init__(self, run_dir: Path, exit_code: int = 130):
         super().__init__(str(run_dir))
         self.run_dir = run_dir
+        self.exit_code = exit_code
 
 
 # --------------------------------------------------------------------------- saved chunks
@@ -141,6 +143,41 @@ def _save_chunk(run_dir: Path, i: int, frame: pd.DataFrame, kind: str) -> None:
     rundir.atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
+BIG_RUN = 100_000  # episodes: a run this long is announced, with its expected size
+log = logging.getLogger("wargame")
+
+
+def _check_size(run_dir: Path, i: int, episodes: int, left: int) -> None:
+    """After the first saved chunk: what the whole run will take on disk (said for a big run). A
+    run that cannot fit on the disk stops now, before it fills it."""
+    size = sum(
+        _chunk_path(run_dir, i, kind).stat().st_size
+        for kind in ("episodes", "rounds")
+        if _chunk_path(run_dir, i, kind).exists()
+    )
+    needed = 2 * size / episodes * left  # the chunks, then the assembled files beside them
+    free = shutil.disk_usage(run_dir).free
+    if needed > free:
+        raise WargameError(
+            Problem(
+                str(run_dir),
+                "--runs",
+                f"the results need about {_bytes(needed)} of disk ({_bytes(size / episodes)} an episode) "
+                f"and {_bytes(free)} is free: stopped after the first chunk; free space and --resume it",
+            )
+        )
+    if left + episodes >= BIG_RUN:
+        log.warning(f"about {_bytes(needed / 2)} of results ({_bytes(size / episodes)} an episode)")
+
+
+def _bytes(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1000
+    raise AssertionError  # unreachable
+
+
 # --------------------------------------------------------------------------- planning
 
 
@@ -204,7 +241,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
     manifest marked, the saved chunks kept for ``--resume``."""
 
     def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+        raise Terminated
 
     try:
         previous = signal.signal(signal.SIGTERM, interrupt)
@@ -270,10 +307,9 @@ def run_experiment(
         if trace is not None:
             plan = _replan(plan, {"trace": trace}, None)
     exp = plan.experiment
-    if finalize is None and (exp.sensitivity is not None or exp.sweep is not None):
-        kind = "wargame sensitivity" if exp.sensitivity is not None else "wargame sweep"
-        raise WargameError(
-            Problem("EXPERIMENT", "", f"this experiment is a design: run or resume it with {kind}")
+    if finalize is None and exp.kind != "batch":
+        raise exp.wrong_command(
+            "batch", str(resume if resume is not None else experiment), resume is not None
         )
     if exp.runs is None:
         raise WargameError(Problem("--runs", "", "the experiment file gives no runs: say how many episodes"))
@@ -293,11 +329,15 @@ def run_experiment(
             )
         except _NeverStarted as why:
             shutil.rmtree(run_dir, ignore_errors=True)  # no episode was played: nothing to resume
-            raise WargameError(str(why)) from None
+            raise why.error from None
 
 
 class _NeverStarted(Exception):  # noqa: N818 (a reason, carried to where the directory is removed)
-    """The worker processes could not start: the run directory holds nothing worth keeping."""
+    """The workers could not start: the new run directory holds nothing worth keeping."""
+
+    def __init__(self, error: WargameError):
+        super().__init__(str(error))
+        self.error = error
 
 
 def _execute(
@@ -319,12 +359,18 @@ def _execute(
         manifest = _check_resume(run_dir, plan)
         if manifest.get("status") == "complete" and (run_dir / EPISODES).exists():
             return load_run(run_dir)
-        manifest.update(
-            status="running", resumed=rundir.utc_now(), command=command or manifest.get("command")
-        )
+        # the command that started the run stays; each resume is added to the list
+        resumes = [*manifest.get("resumes", []), {"at": rundir.utc_now(), "command": command or sys.argv}]
+        manifest.update(status="running", resumed=resumes[-1]["at"], resumes=resumes)
     manifest.update(executor=executor, workers=workers if executor != "serial" else 1)
     rundir.write_json(run_dir / rundir.MANIFEST, manifest)
 
+    if exp.runs >= BIG_RUN and not resuming:
+        log.warning(
+            f"{exp.runs:,} episodes: the time left shows as they finish, and the size of the results is "
+            "checked against the free disk once the first chunk is saved; Ctrl-C stops the run and "
+            f"keeps the finished chunks (resume with wargame {exp.kind} --resume {run_dir})"
+        )
     (run_dir / CHUNKS).mkdir(exist_ok=True)
     rundir.clean_temporaries(run_dir)
     chunks = [
@@ -351,6 +397,7 @@ def _execute(
     pending = {i: len(range(a, b, step)) for i, a, b in todo}
     parts: dict[int, list[tuple[int, Any]]] = {i: [] for i, _, _ in todo}
     played = finished
+    checked_size = False
     spans = [(t, start, min(start + step, bounds[i])) for t, (i, start) in enumerate(tasks)]
     results = execute(executor, play, payload_of(plan), spans, workers, scheduler)
     try:
@@ -364,14 +411,17 @@ def _execute(
                     if rounds is not None:
                         _save_chunk(run_dir, i, rounds, "rounds")
                     _save_chunk(run_dir, i, episodes, "episodes")  # last: its presence marks the chunk done
+                    if not checked_size:
+                        checked_size = True
+                        _check_size(run_dir, i, sizes[i], exp.runs - finished)
                     finished += sizes[i]
                     manifest["episodes_done"] = finished
                     rundir.write_json(run_dir / rundir.MANIFEST, manifest)
                 if progress:
                     progress(played, exp.runs)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         stopped("interrupted")
-        raise Interrupted(run_dir) from None
+        raise Interrupted(run_dir, exit_code(stop)) from None
     except BrokenProcessPool as err:
         if played == 0 and not resuming:
             hint = (
@@ -380,11 +430,16 @@ def _execute(
                 if _called_from_a_script_top_level()
                 else ""
             )
-            raise _NeverStarted(f"the worker processes could not start{hint}") from None
+            raise _NeverStarted(WargameError(f"the worker processes could not start{hint}")) from None
         stopped("failed", str(err))
         raise WargameError(
             Problem(str(run_dir), "", f"a worker process died ({err}); fix the cause and --resume it")
         ) from None
+    except ExecutorUnavailableError as err:  # no scheduler, no Dask: nothing ran, nothing failed
+        if not resuming:
+            raise _NeverStarted(err) from None
+        stopped("interrupted")
+        raise
     except (WargameError, OSError) as err:
         stopped("failed", str(err))
         if isinstance(err, WargameError):

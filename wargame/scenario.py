@@ -39,6 +39,7 @@ from wargame.schema import (
     Number,
     PerIssue,
     Strict,
+    expect_kind,
     line_index,
     locate,
     read_yaml,
@@ -689,6 +690,7 @@ def validate_scenario(data: Any, source: str = "<scenario>", text: str | None = 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Load, validate and (optionally) override a scenario file."""
     data, text = read_yaml(path)
+    expect_kind(data, "scenario", str(path))
     scenario = validate_scenario(data, str(path), text)
     return scenario.with_values(overrides or {}, source=f"{path} (with command-line overrides)")
 

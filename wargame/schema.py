@@ -117,6 +117,36 @@ def read_yaml(path: str | Path) -> tuple[Any, str]:
     return load_yaml_text(text, str(path)), text
 
 
+FileKind = Literal["scenario", "experiment", "observed"]
+_WHAT = {
+    "scenario": "a scenario (play it with wargame run, or name it in an experiment's scenario: key)",
+    "experiment": "an experiment (run it with wargame batch, sensitivity or sweep)",
+    "observed": "an observed-outcome file (give it to wargame calibrate --observed)",
+}
+
+
+def file_kind(data: Any) -> FileKind | None:
+    """Which of the project's YAML files ``data`` looks like, by its top-level keys (None: none)."""
+    if not isinstance(data, Mapping):
+        return None
+    if isinstance(data.get("observed"), Mapping) and "actors" not in data:
+        return "observed"
+    if isinstance(data.get("scenario"), str) and "issues" not in data:
+        return "experiment"
+    if "actors" in data and "issues" in data:
+        return "scenario"
+    return None
+
+
+def expect_kind(data: Any, wanted: FileKind, source: str) -> None:
+    """Refuse, in one line, a file of another kind where a ``wanted`` one belongs (rather than
+    listing every key the wrong schema does not know)."""
+    kind = file_kind(data)
+    if kind is not None and kind != wanted:
+        article = "an" if wanted[0] in "aeo" else "a"
+        raise WargameError(Problem(source, "", f"this is {_WHAT[kind]}, not {article} {wanted} file", 1))
+
+
 def load_yaml_text(text: str, source: str) -> Any:
     """:func:`parse_yaml`, with malformed YAML a :class:`WargameError` naming ``source`` and, where
     YAML says, the line (a file's text, or text uploaded to the classroom server)."""

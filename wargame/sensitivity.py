@@ -371,8 +371,8 @@ def _finalize_sensitivity(result: ExperimentResult) -> None:
 def load_sensitivity(path: str | Path) -> SensitivityResult:
     """Open a finished sensitivity run directory."""
     run = load_run(path)
-    if run.plan.experiment.sensitivity is None:
-        raise WargameError(Problem(str(run.run_dir), "", "not a sensitivity run (no sensitivity: block)"))
+    if run.plan.experiment.kind != "sensitivity":
+        raise run.plan.experiment.wrong_command("sensitivity", str(run.run_dir), resume=True)
     files = [run.run_dir / f"{INDICES}.parquet", run.run_dir / POINTS, run.run_dir / "summary.json"]
     for f in files:
         if not f.exists():
@@ -448,7 +448,9 @@ def run_sensitivity(
     """Run (or resume) a sensitivity analysis; ``options`` go to :func:`~wargame.run_experiment`
     (``workers``, ``executor``, ``scheduler``, ``out``, ``command``)."""
     if experiment is None and resume is not None:
-        experiment = load_run(resume).plan
+        experiment = load_run(resume, need_manifest=False).plan
+        if experiment.experiment.kind != "sensitivity":
+            raise experiment.experiment.wrong_command("sensitivity", str(resume), resume=True)
     if experiment is None:
         raise WargameError(Problem("EXPERIMENT", "", "name an experiment file, or --resume a run directory"))
     plan = sensitivity_plan(experiment, method, samples, outputs, overrides)

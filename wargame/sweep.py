@@ -44,8 +44,8 @@ class SweepResult:
 def load_sweep(path: str | Path) -> SweepResult:
     """Open a finished sweep's run directory."""
     run = load_run(path)
-    if run.plan.experiment.sweep is None:
-        raise WargameError(Problem(str(run.run_dir), "", "not a sweep run"))
+    if run.plan.experiment.kind != "sweep":
+        raise run.plan.experiment.wrong_command("sweep", str(run.run_dir), resume=True)
     table = run.run_dir / f"{SWEEP}.parquet"
     if not table.exists():
         raise WargameError(Problem(str(table), "", "missing: the sweep has not finished"))
@@ -120,10 +120,8 @@ def parse_values(text: str) -> list[float]:
 def resume_sweep(run_dir: str | Path, progress: Progress | None = None, **options: Any) -> SweepResult:
     """Finish an interrupted sweep from its own run directory (its config says everything)."""
     plan = load_run(run_dir, need_manifest=False).plan
-    if plan.experiment.sweep is None:
-        raise WargameError(
-            Problem(str(run_dir), "", "not a sweep run: resume it with wargame batch or sensitivity")
-        )
+    if plan.experiment.kind != "sweep":
+        raise plan.experiment.wrong_command("sweep", str(run_dir), resume=True)
     run = run_experiment(plan, resume=run_dir, progress=progress, finalize=_finalize_sweep, **options)
     return SweepResult(run, pd.read_parquet(run.run_dir / f"{SWEEP}.parquet"))
 

@@ -13,7 +13,7 @@ import typer
 from agents.strategies import strategy_names
 from wargame import __version__
 from wargame.cli import analysis, classroom, episodes, runs
-from wargame.cli.common import out
+from wargame.cli.common import out, show_engine_notes
 from wargame.protocols import PROTOCOLS
 
 
@@ -37,6 +37,7 @@ def main(
     ] = False,
 ) -> None:
     """Peninsula wargame: negotiation simulation of the August 2025 Lee-Trump summit."""
+    show_engine_notes()
 
 
 def build() -> typer.Typer:

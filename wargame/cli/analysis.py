@@ -71,7 +71,8 @@ def sensitivity(
             scheduler=scheduler,
             out=out_dir,
             command=sys.argv,
-        )
+        ),
+        resume_with="wargame sensitivity",
     )
     print_tables(out, sensitivity_tables(result.indices, result.spec.method))
     print_notes(result.warnings, "warning")
@@ -108,7 +109,8 @@ def sweep(
                 Problem("--resume", "", "a resumed sweep takes everything from its run directory")
             )
         result = with_progress(
-            lambda progress: resume_sweep(resume, progress=progress, workers=workers, executor=executor)
+            lambda progress: resume_sweep(resume, progress=progress, workers=workers, executor=executor),
+            resume_with="wargame sweep",
         )
     else:
         missing = [
@@ -134,7 +136,8 @@ def sweep(
                 executor=executor,
                 out=out_dir,
                 command=sys.argv,
-            )
+            ),
+            resume_with="wargame sweep",
         )
     sweep_spec = result.run.plan.experiment.sweep
     assert sweep_spec is not None
@@ -164,7 +167,11 @@ def discover(
 
     found = run_discovery(run_dir, target, alpha=alpha, min_mass=min_mass, box=box)
     print_tables(out, discovery_tables(found))
-    out.print(f"Written to [bold]{found.folder}[/] (trajectory.csv, box.csv, summary.md, plots/)")
+    if found.replaced:
+        print_notes([f"this run {found.replaced} (the same target)"])
+    out.print(
+        f"Written to [bold]{found.folder}[/] (target.txt, trajectory.csv, box.csv, summary.md, plots/)"
+    )
 
 
 @user_errors
@@ -185,9 +192,11 @@ def calibrate(
 ) -> None:
     """Which assumptions are consistent with what happened: rejection ABC with regression adjustment."""
     from wargame.calibration import calibrate as run_calibration
+    from wargame.calibration import load_observed
     from wargame.montecarlo import run_experiment
     from wargame.report import calibration_tables, print_tables
 
+    load_observed(observed)  # a bad observed-file fails before any episode is played
     if source.is_dir():
         if runs is not None:
             raise WargameError(

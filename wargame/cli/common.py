@@ -3,6 +3,7 @@ and the progress bar with its Ctrl-C handling. Light on purpose: ``wargame --hel
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -12,11 +13,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from wargame.errors import Problem, WargameError
+from wargame.errors import Problem, WargameError, exit_code
 from wargame.executors import EXECUTORS
 
-out = Console()
-err = Console(stderr=True)
+# lines of text are never folded by the console (a path or a number split across two lines cannot be
+# copied or grepped); a terminal wraps them for the eye. Tables lay themselves out to the width.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 # options several commands share
@@ -30,7 +33,7 @@ OutDir = Annotated[Path, typer.Option("--out", help="Base folder for run directo
 
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a :class:`WargameError` into its message on stderr and exit status 2, and Ctrl-C into
-    "interrupted" and exit status 130 (never a traceback)."""
+    "interrupted" and exit status 130 (143 for SIGTERM; never a traceback)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -41,9 +44,9 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
             print_problems(err, e)
             raise typer.Exit(2) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
             err.print("[yellow]interrupted[/]")
-            raise typer.Exit(130) from None
+            raise typer.Exit(exit_code(stop)) from None
 
     return wrapper
 
@@ -68,6 +71,22 @@ def overrides(assignments: list[str] | None) -> dict[str, Any]:
     return values
 
 
+class _NoteHandler(logging.Handler):
+    """The engine's log records (``logging.getLogger("wargame")``) as notes on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print_notes([record.getMessage()], "note" if record.levelno < logging.ERROR else "error")
+
+
+def show_engine_notes() -> None:
+    """Print what the engine announces while it works (a big run's expected size and time)."""
+    logger = logging.getLogger("wargame")
+    if not any(isinstance(h, _NoteHandler) for h in logger.handlers):
+        logger.addHandler(_NoteHandler())
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 def print_notes(notes: list[str], label: str = "note") -> None:
     """Notes (what the command line changed in an experiment) or warnings, on stderr, as written."""
     from rich.text import Text
@@ -76,8 +95,32 @@ def print_notes(notes: list[str], label: str = "note") -> None:
         err.print(Text(f"{label}: ", style="yellow") + Text(note), soft_wrap=True)
 
 
-def with_progress(run: Callable[[Callable[[int, int], None]], Any], resumable: bool = True) -> Any:
-    """``run(progress)`` under a progress bar; Ctrl-C leaves the saved chunks and exits 130."""
+class _Lines:
+    """Progress for a log file or a pipe (no terminal to redraw a bar on): a plain line at each
+    tenth of the run, and at least once a minute, so ``nohup wargame batch ... &`` shows it."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, rate: float, elapsed: float) -> None:
+        tenth = 10 * done // total if total else 0
+        now = time.monotonic()
+        if tenth == self.shown and now - self.last < 60 and done < total:
+            return
+        self.shown, self.last = tenth, now
+        left = f", about {(total - done) / rate:,.0f} s left" if rate and done < total else ""
+        speed = f", {rate:,.0f} episodes/s" if rate else ""
+        err.print(f"episodes {done:,}/{total:,} ({done / total:.0%}){speed}{left}", soft_wrap=True)
+
+
+def with_progress(
+    run: Callable[[Callable[[int, int], None]], Any], resume_with: str | None = "wargame batch"
+) -> Any:
+    """``run(progress)`` under a progress bar (plain lines when stderr is not a terminal), shown
+    from the first episode on: a run refused while it is checked shows no empty bar. Ctrl-C or
+    SIGTERM leaves the saved chunks, says how to resume (``resume_with --resume DIR``) and exits
+    130 or 143."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -101,6 +144,7 @@ def with_progress(run: Callable[[Callable[[int, int], None]], Any], resumable: b
         transient=False,
     )
     task = bar.add_task("batch", total=None, rate="")
+    lines = None if err.is_terminal else _Lines()
     started: dict[str, float] = {}
 
     def update(done: int, total: int) -> None:
@@ -109,16 +153,26 @@ def with_progress(run: Callable[[Callable[[int, int], None]], Any], resumable: b
         started.setdefault("done", done)
         elapsed = now - started["t"]
         rate = (done - started["done"]) / elapsed if elapsed > 0 else 0.0
+        if lines is not None:
+            lines(done, total, rate, elapsed)
+            return
+        if not bar.live.is_started:
+            bar.start()
         bar.update(task, completed=done, total=total, rate=f"{rate:,.0f} ep/s" if rate else "")
 
     try:
-        with bar:
+        try:
             return run(update)
+        finally:
+            if bar.live.is_started:
+                bar.stop()
     except KeyboardInterrupt as stop:
         from rich.text import Text
 
         run_dir = getattr(stop, "run_dir", None)
         saved = "finished chunks are saved" if run_dir is None else f"finished chunks are saved in {run_dir}"
-        hint = f"; resume with --resume {run_dir}" if resumable and run_dir is not None else ""
+        hint = ""
+        if resume_with and run_dir is not None:
+            hint = f"; resume with {resume_with} --resume {run_dir}"
         err.print(Text("interrupted", style="yellow") + Text(f": {saved}{hint}"), soft_wrap=True)
-        raise typer.Exit(130) from None
+        raise typer.Exit(exit_code(stop)) from None

@@ -16,20 +16,27 @@ from wargame.tables import to_json
 
 @user_errors
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario or experiment YAML files to check.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Scenario, experiment or observed-outcome YAML files to check.")
+    ],
 ) -> None:
-    """Check scenario and experiment files: print 'ok' or every problem (file:line: key.path: message)."""
-    from wargame.experiment import is_experiment, load_experiment
+    """Check scenario, experiment and observed-outcome files: print 'ok' or every problem
+    (file:line: key.path: message)."""
+    from wargame.calibration import load_observed
+    from wargame.experiment import load_experiment
     from wargame.report import print_problems
     from wargame.scenario import load_scenario
-    from wargame.schema import read_yaml
+    from wargame.schema import file_kind, read_yaml
 
     failed = False
     for path in files:
         try:
             data, _ = read_yaml(path)
-            if is_experiment(data):
+            kind = file_kind(data)
+            if kind == "experiment":
                 load_experiment(path)
+            elif kind == "observed":
+                load_observed(path)
             else:
                 load_scenario(path)
         except WargameError as e:
