@@ -419,15 +419,26 @@ def differences_table(differences: list[tuple[str, Any, Any]]) -> Table:
 
 
 def compare_table(frame: pd.DataFrame, name_a: str, name_b: str, note: str = "") -> Table:
-    """Run B against run A: means, difference, 95% interval, and a flag beyond sampling noise."""
+    """Run B against run A: means, difference, 95% interval, and a flag beyond sampling noise. A
+    metric equal in every episode of both runs to one listed before it (``same_as``) is left out,
+    and the caption says which."""
     table = Table(
         f"B ({name_b}) against A ({name_a})", ["metric", "A", "B", "B - A", "95% interval", "beyond noise"]
     )
-    table.caption = (
-        "95% intervals per metric, uncorrected for testing many metrics: among ~20, expect about one "
-        "'yes' by chance" + (f". {note}" if note else "")
+    records = frame.to_dict("records")
+    shown = [r for r in records if not r.get("same_as")]
+    tested = sum(not math.isnan(float(r["low"])) for r in shown)
+    notes = [
+        f"95% intervals per metric, uncorrected for testing {tested} metrics: expect about "
+        f"{tested / 20:.1g} 'yes' by chance when the runs truly agree"
+    ]
+    repeated = same_as_note(
+        [(str(r["metric"]), str(r["same_as"])) for r in records if r.get("same_as")],
+        [str(r["metric"]) for r in records],
     )
-    for row in frame.to_dict("records"):
+    notes += [repeated] if repeated else []
+    table.caption = "; ".join(notes) + (f". {note}" if note else "")
+    for row in shown:
         flag = Styled("yes", "bold yellow") if row["significant"] else "no"
         low, high = float(row["low"]), float(row["high"])
         interval = "-" if math.isnan(low) else f"{low:+.3f} .. {high:+.3f}"
@@ -435,6 +446,31 @@ def compare_table(frame: pd.DataFrame, name_a: str, name_b: str, note: str = "")
             str(row["metric"]), num(row["a"]), num(row["b"]), num(row["diff"], signed=True), interval, flag
         )
     return table
+
+
+def same_as_note(
+    pairs: list[tuple[str, str]], names: list[str], where: str = "in every episode of both runs"
+) -> str:
+    """What was left out of a table as equal to a metric listed (``(left out, listed)`` pairs, of
+    ``names``, every metric there was), in a clause: "... equal to one listed in every episode of
+    both runs, not repeated: forecast.* equals outcome.* (3 metrics)" ("" if nothing was). A whole
+    family is named "forecast.*" only when every forecast.X equals its outcome.X."""
+    if not pairs:
+        return ""
+    families: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for dropped, kept in pairs:
+        key = (dropped.split(".", 1)[0], kept.split(".", 1)[0])
+        families.setdefault(key, []).append((dropped, kept))
+    parts = []
+    for (kind, like), members in families.items():
+        family = [n for n in names if n.split(".", 1)[0] == kind and "." in n]
+        alike = all("." in d and d.split(".", 1)[1] == k.split(".", 1)[1] for d, k in members)
+        if alike and len(members) > 1 and len(members) == len(family):
+            parts.append(f"{kind}.* equals {like}.* ({len(members)} metrics)")
+        else:
+            parts += [f"{d} equals {k}" for d, k in members]
+    noun = "metric" if len(pairs) == 1 else "metrics"
+    return f"{len(pairs)} {noun} equal to one listed {where}, not repeated: {', '.join(parts)}"
 
 
 # --------------------------------------------------------------------------- forecasts
@@ -508,10 +544,25 @@ _SENSITIVITY_COLUMNS = {
     ],
 }
 _SENSITIVITY_NOTES = {
-    "sobol": "ST: share of the output's variance the parameter takes part in; S1: alone; +- 95% half-width",
+    "sobol": (
+        "ST: an estimate of the share of the output's variance that involves the parameter (alone or "
+        "with others); S1: of the share it causes alone; +- 95% half-width. The shares lie in [0, 1]: "
+        "an estimate above 1 (or below 0) is sampling error, and more samples narrow it"
+    ),
     "morris": "mu*: mean absolute effect over the parameter's range; sigma: interactions; +- 95% half-width",
     "oat": "the output with the parameter at low / base / high, the others at base; swing = high - low",
 }
+
+
+_SHARES = {"sobol": ("ST", "S1", "ST_quarter", "ST_half"), "morris": (), "oat": ()}  # at most 1
+_ABOVE_ONE = "†"  # one character: a wider column could turn the whole table
+
+
+def _index(x: Any, share: bool) -> str:
+    """A sensitivity index to three decimals; a share of variance above 1 (sampling error) marked."""
+    text = num(x)
+    above = share and x is not None and not (isinstance(x, float) and math.isnan(x)) and float(x) > 1
+    return text + _ABOVE_ONE if above else text
 
 
 def sensitivity_tables(indices: pd.DataFrame, method: str, short_paths: bool = True) -> list[Table]:
@@ -526,12 +577,19 @@ def sensitivity_tables(indices: pd.DataFrame, method: str, short_paths: bool = T
             ["#", "parameter", *(label for _, label in _SENSITIVITY_COLUMNS[method])],
             "rl" + "r" * len(_SENSITIVITY_COLUMNS[method]),
         )
+        above = False
         for _, row in frame.iterrows():
             unsure = not abs(row[key]) - row[conf] > 0
             name = row["parameter"].removeprefix("actors.") if short_paths else row["parameter"]
-            cells = [num(row.get(c)) for c, _ in _SENSITIVITY_COLUMNS[method]]
+            cells = [_index(row.get(c), c in _SHARES[method]) for c, _ in _SENSITIVITY_COLUMNS[method]]
+            above = above or any(c.endswith(_ABOVE_ONE) for c in cells)
             table.add_row(str(int(row["rank"])), name, *cells, style="dim" if unsure else None)
         table.caption = _SENSITIVITY_NOTES[method] + "; dim (in files: italic): the interval includes 0"
+        if above:
+            table.caption += (
+                f"; {_ABOVE_ONE}: an estimate above 1, shown as computed: sampling error (the share is "
+                "at most 1)"
+            )
         if "ST_half" in frame and frame["ST_half"].notna().any():
             table.caption += (
                 "; ST at N/4 and N/2: the same index from the first quarter and half of the design"
@@ -655,7 +713,11 @@ def calibration_tables(result: Calibration) -> list[Table]:
         ["column", "observed", "prior p5-p95", "posterior p5", "p50", "p95"],
         "lrrrrr",
     )
-    for r in result.predictive.to_dict("records"):
+    records = result.predictive.to_dict("records")
+    same = _repeated_columns(records, result.posterior)
+    for r in records:
+        if r["column"] in same:
+            continue
         pred.add_row(
             str(r["column"]),
             num(r["observed"], 4),
@@ -664,4 +726,37 @@ def calibration_tables(result: Calibration) -> list[Table]:
             bold(num(r["post_p50"], 4)),
             num(r["post_p95"], 4),
         )
+    columns = [str(r["column"]) for r in records]
+    pred.caption = same_as_note(list(same.items()), columns, "in every accepted episode and in the prior")
     return [params, pred]
+
+
+def _repeated_columns(records: list[dict[Any, Any]], posterior: pd.DataFrame) -> dict[str, str]:
+    """Predictive rows that repeat an earlier one (``discounted.*`` is ``utility.*`` for an actor
+    that does not discount, ``forecast.*`` is ``outcome.*`` under alternating offers): the same
+    observed value, prior and posterior summaries, and the same values in every accepted episode.
+    Maps each such column to the one listed first."""
+    import numpy as np
+
+    def numbers(r: dict[Any, Any]) -> np.ndarray:
+        return np.array([v for k, v in r.items() if k != "column"], dtype=float)
+
+    kept: list[dict[Any, Any]] = []
+    same: dict[str, str] = {}
+    for r in records:
+        for first in kept:
+            if not np.array_equal(numbers(r), numbers(first), equal_nan=True):
+                continue
+            a, b = str(r["column"]), str(first["column"])
+            if a in posterior and b in posterior:
+                x = posterior[a].to_numpy(dtype=float, na_value=np.nan)
+                y = posterior[b].to_numpy(dtype=float, na_value=np.nan)
+                if not np.array_equal(x, y, equal_nan=True):
+                    continue
+            elif len(posterior):
+                continue  # an accepted episode to compare on, but not these columns: keep both
+            same[a] = b
+            break
+        else:
+            kept.append(r)
+    return same

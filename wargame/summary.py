@@ -184,7 +184,11 @@ def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     The deal rate uses the normal interval for a difference of two proportions; every other metric
     (outcomes, utilities, gains, distance from Nash, rounds to deal among deals) Welch's interval
     with Welch-Satterthwaite degrees of freedom. Each metric is tested on its own (no correction
-    for testing many): among ~20 metrics of two runs that truly agree, about one will be flagged.
+    for testing many): of N metrics of two runs that truly agree, about N/20 will be flagged.
+
+    ``same_as`` names an earlier metric whose values equal this one's in every episode of both
+    runs (``forecast.*`` is ``outcome.*`` under alternating offers), else "": a table need not
+    repeat it.
     """
     from scipy import stats  # here: scipy.stats is slow to import
 
@@ -209,6 +213,12 @@ def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
         df = (va + vb) ** 2 / (va**2 / (len(x) - 1) + vb**2 / (len(y) - 1)) if se > 0 else math.inf
         rows.append((name, x.mean(), y.mean(), se, float(stats.t.ppf(0.975, df))))
     frame = pd.DataFrame(rows, columns=["metric", "a", "b", "se", "q"])
+    first: dict[bytes, str] = {}
+    same = {}
+    for name in [*columns, "nash_distance"]:
+        key = _fingerprint(a[name]) + _fingerprint(b[name])
+        same[name] = first.setdefault(key, name)
+    frame["same_as"] = ["" if same.get(m, m) == m else same[m] for m in frame["metric"]]
     frame["diff"] = frame["b"] - frame["a"]
     frame["low"] = frame["diff"] - frame["q"] * frame["se"]
     frame["high"] = frame["diff"] + frame["q"] * frame["se"]
@@ -219,3 +229,12 @@ def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
         (frame["se"] == 0) & (frame["diff"].abs() > 1e-12),
     )
     return frame.drop(columns=["se", "q"])
+
+
+def _fingerprint(values: pd.Series) -> bytes:
+    """A digest of a column's values: equal columns (NaN equal to NaN, -0 to 0) have equal digests."""
+    import hashlib
+
+    x = values.to_numpy(dtype=float, na_value=np.nan) + 0.0  # + 0.0: -0.0 becomes 0.0
+    x[np.isnan(x)] = np.nan  # one NaN: the same bytes whatever produced it
+    return hashlib.blake2b(x.tobytes(), digest_size=16).digest() + len(x).to_bytes(8, "little")

@@ -2,17 +2,20 @@
 
 A :class:`Table` is plain data (title, columns, rows of text); :meth:`Table.rich` renders it for
 the terminal and :meth:`Table.markdown` for ``summary.md``, debriefs and handouts, so a summary
-reads the same in both. Cell text is never read as rich markup: a name like ``[wire]`` prints as
-written. Long cells wrap rather than being cut off.
+reads the same in both; :func:`document` gives them as md, csv or json. Cell text is never read as
+rich markup: a name like ``[wire]`` prints as written. At any width a number is never split across
+lines and no cell is cut short: long cells wrap between words, headings also after "_" and ".",
+and a table too wide for that is turned (:meth:`Table.layout`).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     import rich.table
@@ -98,6 +101,210 @@ def bold(text: str) -> Styled:
     return Styled(text, "bold")
 
 
+FORMATS = ("table", "md", "csv", "json")  # what ``--format`` offers where a command prints tables
+
+# A token is a number if it has a digit and no letters but an exponent or a unit: "0.98-1.00",
+# "(26.0-28.0)", "$4.58bn", "15%", "+0.248", "1e-05", "2025-08-27".
+_NUMBER = re.compile(r"[^A-Za-z]*\d[^A-Za-z]*(?:[eE][-+]?\d[^A-Za-z]*)?(?:bn|k|x|pp)?[^A-Za-z]*")
+_JOINERS = frozenset({"-", "–", "—", "/", "->", "→", "..", "±", "+-", "to"})  # between two numbers
+# a line of numbers up to this long stays whole ("0.972 - 0.999"); a longer one wraps between them
+_WHOLE = 24
+_NAME_BREAK = re.compile(r"(?<=[_.])(?=[A-Za-z])")  # "defense_spending" may break as "defense_" / "spending"
+
+
+def is_number(token: str) -> bool:
+    """Whether ``token`` (no spaces) is a number or a range of numbers, which a line never splits."""
+    return bool(_NUMBER.fullmatch(token))
+
+
+def units(text: str, name: bool = False) -> list[str]:
+    """The pieces of ``text`` that no line break may split. A ``name`` (a column's heading) breaks
+    between words and after the "_" or "." of a snake_case or dotted name; a cell breaks between
+    words only, and not at all in a line of numbers ("0.972 - 0.999", "27.2 (25.5-28.5)")."""
+    pieces: list[str] = []
+    for text_line in text.split("\n"):
+        words = text_line.split()
+        if name:
+            pieces += [p for w in words for p in _NAME_BREAK.split(w)]
+        elif (
+            len(text_line.strip()) <= _WHOLE
+            and any(is_number(w) for w in words)
+            and all(is_number(w) or w in _JOINERS for w in words)
+        ):
+            pieces.append(text_line.strip())
+        else:
+            pieces += words
+    return pieces
+
+
+def _count_lines(text: str, width: int, name: bool) -> int:
+    """How many lines ``text`` takes ``width`` wide, wrapped as rich wraps it (or as :func:`wrap_name`)."""
+    if name:
+        return wrap_name(text, width).count("\n") + 1
+    count = 0
+    for text_line in text.split("\n"):
+        count += 1
+        used = -1
+        for unit in units(text_line):
+            if used >= 0 and used + 1 + len(unit) > width:
+                count += 1
+                used = -1
+            used += 1 + len(unit)
+    return count
+
+
+def wrap_name(text: str, width: int) -> str:
+    """``text`` in lines at most ``width`` wide, broken only where :func:`units` allows a name to
+    break (rich itself would break "defense_spending" anywhere once it is wider than its column)."""
+    lines = []
+    for text_line in text.split("\n"):
+        current = ""
+        for word in text_line.split():
+            for k, piece in enumerate(_NAME_BREAK.split(word)):
+                glue = " " if k == 0 and current else ""
+                if current and len(current) + len(glue) + len(piece) > width:
+                    lines.append(current)
+                    current = piece
+                else:
+                    current += glue + piece
+        lines.append(current)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a table is drawn at a width. ``wide``: as written, a row per item (cells wrap between
+    words), in a frame (``rows``) or, to gain four columns, without one (``unframed``).
+    ``narrow``: the table did not fit without splitting a number or a name, so it is turned:
+    ``transposed`` (its rows become columns: few rows) or ``records`` (one block of "field  value"
+    lines per row). ``widths`` are the drawn columns' widths; ``folded``: even one field and its
+    value do not fit, and a word longer than the terminal is folded (the last resort)."""
+
+    mode: str  # "wide" or "narrow"
+    form: str  # "rows" or "unframed" (wide), "transposed" or "records" (narrow)
+    widths: tuple[int, ...]
+    folded: bool = False
+
+
+@dataclass
+class _Row:
+    cells: list[Cell]
+    style: str | None = None
+    justify: str | None = None  # the cells after the first (a transposed table: the original column's)
+    first: str | None = None  # the first cell's style (a record's label)
+
+
+@dataclass
+class _Sheet:
+    """What is drawn: headings and rows, and for each column whether its text breaks like a name
+    (headings, field names) or like a cell (between words, never inside a number)."""
+
+    form: str
+    headings: list[Cell]
+    heading_names: list[bool]
+    names: list[bool]  # per column: its cells break like names
+    justify: list[str]
+    rows: list[_Row]
+    sections: set[int] = field(default_factory=set)
+    styles: list[str | None] | None = None  # per column (a transposed table's rows' styles)
+
+    @property
+    def overhead(self) -> int:
+        """Rules and padding: "┃ x ┃ y ┃" in a frame, "x   y" without (four columns fewer)."""
+        n = len(self.headings)
+        return 3 * n + 1 if self.form == "rows" else 3 * (n - 1)
+
+    def measure(self) -> tuple[list[int], list[int]]:
+        """Per column: its natural width (its longest line) and the least it can take (its longest
+        unbreakable piece)."""
+        natural, least = [], []
+        for i, heading in enumerate(self.headings):
+            texts = [(_plain(heading), self.heading_names[i])]
+            texts += [(_plain(r.cells[i]), self.names[i]) for r in self.rows]
+            natural.append(max(len(ln) for t, _ in texts for ln in t.split("\n")))
+            least.append(max((len(u) for t, name in texts for u in units(t, name)), default=1))
+        least = [max(1, w) for w in least]
+        return [max(n, lo) for n, lo in zip(natural, least, strict=True)], least
+
+    def fit(self, width: int) -> list[int] | None:
+        """Column widths within ``width``, or None if that needs a number or a name split. One
+        character at a time, the column is narrowed that adds the fewest lines to the table (the
+        first column, the rows' labels, after the others; then the one with the most to spare)."""
+        natural, least = self.measure()
+        budget = width - self.overhead
+        if sum(least) > budget:
+            return None
+        widths = list(natural)
+        texts = [
+            [(_plain(self.headings[i]), self.heading_names[i])]
+            + [(_plain(r.cells[i]), self.names[i]) for r in self.rows]
+            for i in range(len(widths))
+        ]
+        cache: dict[tuple[int, int], list[int]] = {}
+
+        def lines(i: int, w: int) -> list[int]:
+            if (i, w) not in cache:
+                cache[i, w] = [_count_lines(t, w, name) for t, name in texts[i]]
+            return cache[i, w]
+
+        def height(narrowed: int) -> int:
+            per_column = [lines(i, w - (i == narrowed)) for i, w in enumerate(widths)]
+            return sum(max(row) for row in zip(*per_column, strict=True))
+
+        while sum(widths) > budget:
+            choices = [i for i, (w, lo) in enumerate(zip(widths, least, strict=True)) if w > lo]
+            best = min(choices, key=lambda i: (height(i), i == 0, least[i] - widths[i]))
+            widths[best] -= 1
+        return widths
+
+    def squeeze(self, width: int) -> list[int]:
+        """The last resort when a single piece is wider than the terminal: fold the widest columns."""
+        widths = self.measure()[1]
+        budget = max(width - self.overhead, len(widths))
+        while sum(widths) > budget:
+            widths[widths.index(max(widths))] -= 1
+        return widths
+
+    def render(self, widths: Sequence[int] | None, title: str, caption: str, compact: bool) -> Any:
+        """The rich table (``widths`` None: rich's own natural widths)."""
+        from rich import box
+        from rich.table import Table as RichTable
+
+        framed = self.form == "rows"
+        table = RichTable(
+            title=title or None,
+            title_justify="left",
+            caption=caption or None,
+            box=box.HEAVY_HEAD if framed and not compact else box.SIMPLE_HEAD,
+            show_header=self.form != "records",
+            show_edge=framed,
+            pad_edge=framed,
+        )
+        for i, heading in enumerate(self.headings):
+            w = widths[i] if widths is not None else None
+            text = heading
+            if self.heading_names[i] and w is not None:
+                text = wrap_name(_plain(heading), w)
+            table.add_column(
+                _text(text),
+                justify="left" if self.justify[i] == "l" else "right",
+                overflow="fold",  # only ever used for a word wider than the terminal
+                width=w,
+                style=self.styles[i] if self.styles else None,
+            )
+        for k, row in enumerate(self.rows):
+            if k in self.sections:
+                table.add_section()
+            cells = []
+            for i, cell in enumerate(row.cells):
+                if self.names[i] and widths is not None:
+                    cell = wrap_name(_plain(cell), widths[i])
+                justify = row.justify if i > 0 else None
+                cells.append(_text(cell, justify, row.first if i == 0 else None))
+            table.add_row(*cells, style=row.style)
+        return table
+
+
 @dataclass
 class Table:
     """A titled table of text cells. ``align`` has one letter per column, "l" or "r" (default: the
@@ -107,7 +314,7 @@ class Table:
     columns: Sequence[str]
     align: str = ""
     caption: str = ""
-    compact: bool = False  # no vertical rules and no wrapping: numbers in many narrow columns
+    compact: bool = False  # no vertical rules: numbers in many narrow columns
     rows: list[tuple[list[Cell], str | None]] = field(default_factory=list)
     sections: set[int] = field(default_factory=set)  # a rule goes before these rows
 
@@ -126,49 +333,107 @@ class Table:
     def add_section(self) -> None:
         self.sections.add(len(self.rows))
 
+    def layout(self, width: int) -> Layout:
+        """How the table is drawn ``width`` characters wide. As written if every column gets at
+        least its longest number or word (headings may break between words or after "_" and
+        "."), in a frame or else without one; else transposed if that fits; else one block of
+        field/value lines per row. A number is never split and no cell is cut short."""
+        wide = self._sheet()
+        widths = wide.fit(width)
+        if widths is not None:
+            return Layout("wide", "rows", tuple(widths))
+        widths = self._sheet("unframed").fit(width)
+        if widths is not None:
+            return Layout("wide", "unframed", tuple(widths))
+        if not self.rows:
+            return Layout("wide", "rows", tuple(wide.squeeze(width)), folded=True)
+        if len(self.columns) > 1:
+            widths = self._transposed().fit(width)
+            if widths is not None:
+                return Layout("narrow", "transposed", tuple(widths))
+        records = self._records()
+        widths = records.fit(width)
+        if widths is not None:
+            return Layout("narrow", "records", tuple(widths))
+        return Layout("narrow", "records", tuple(records.squeeze(width)), folded=True)
+
     def rich(self, width: int | None = None) -> rich.table.Table:
-        """The table for a terminal ``width`` characters wide: columns are as wide as their longest
-        word where they fit (names and paths wrap between words), and the longest words are folded
-        first where they do not."""
-        from rich import box
-        from rich.table import Table as RichTable
+        """The table for a terminal ``width`` characters wide, laid out by :meth:`layout` (``None``:
+        as written, at rich's natural widths)."""
+        if width is None:
+            return self._sheet().render(None, self.title, self.caption, self.compact)
+        chosen = self.layout(width)
+        if chosen.form in ("rows", "unframed"):
+            sheet = self._sheet(chosen.form)
+        else:
+            sheet = self._transposed() if chosen.form == "transposed" else self._records()
+        return sheet.render(chosen.widths, self.title, self.caption, self.compact)
 
-        table = RichTable(
-            title=self.title or None,
-            title_justify="left",
-            caption=self.caption or None,
-            box=box.SIMPLE_HEAD if self.compact else box.HEAVY_HEAD,
+    def _sheet(self, form: str = "rows") -> _Sheet:
+        n = len(self.columns)
+        return _Sheet(
+            form,
+            list(self.columns),
+            [True] * n,
+            [False] * n,
+            list(self.align),
+            [_Row(cells, style) for cells, style in self.rows],
+            set(self.sections),
         )
-        widths = self._widths(width)
-        for name, a, w in zip(self.columns, self.align, widths, strict=True):
-            table.add_column(
-                name, justify="left" if a == "l" else "right", overflow="fold", no_wrap=self.compact, width=w
-            )
-        for i, (cells, style) in enumerate(self.rows):
-            if i in self.sections:
-                table.add_section()
-            table.add_row(*[_text(c) for c in cells], style=style)
-        return table
 
-    def _widths(self, width: int | None) -> list[int | None]:
-        """Column widths for a terminal ``width`` wide: every column as wide as its longest line if
-        that fits; else columns wrap between words, those with the most to spare first; only when
-        that is not enough are the longest words folded."""
-        if width is None or self.compact:
-            return [None] * len(self.columns)
-        texts = [[name, *(_plain(cells[i]) for cells, _ in self.rows)] for i, name in enumerate(self.columns)]
-        natural = [max(len(line) for t in col for line in t.split("\n")) for col in texts]
-        words = [max((len(w) for t in col for w in t.split()), default=1) for col in texts]
-        fixed = list(natural)
-        budget = max(width - 3 * len(fixed) - 1, len(fixed))  # rules and padding
-        while sum(fixed) > budget:
-            spare = [w - least for w, least in zip(fixed, words, strict=True)]
-            if max(spare) > 0:
-                fixed[spare.index(max(spare))] -= 1  # wrap between words
-            else:
-                fixed[fixed.index(max(fixed))] -= 1  # fold the longest words
-                words = [min(w, least) for w, least in zip(fixed, words, strict=True)]
-        return list[int | None](fixed)
+    def _transposed(self) -> _Sheet:
+        """Rows as columns: the first column's cells head them, the other columns' names label the
+        rows. A row keeps its style as its column's; each cell keeps its column's alignment."""
+        right = all(a == "r" for a in self.align[1:])
+        return _Sheet(
+            "transposed",
+            [self.columns[0], *(cells[0] for cells, _ in self.rows)],
+            [True] + [False] * len(self.rows),
+            [True] + [False] * len(self.rows),
+            ["l"] + ["r" if right else "l"] * len(self.rows),
+            [
+                _Row([name, *(cells[j] for cells, _ in self.rows)], justify="left" if a == "l" else "right")
+                for j, (name, a) in enumerate(zip(self.columns, self.align, strict=True))
+                if j > 0
+            ],
+            styles=[None, *(style for _, style in self.rows)],
+        )
+
+    def _records(self) -> _Sheet:
+        """One block per row: a line per column, its name then its cell; the row's label in bold."""
+        rows: list[_Row] = []
+        sections: set[int] = set()
+        for cells, style in self.rows:
+            if rows:
+                sections.add(len(rows))
+            for j, (name, cell) in enumerate(zip(self.columns, cells, strict=True)):
+                rows.append(_Row([name, cell], style, first="bold" if j == 0 else None))
+        return _Sheet("records", ["", ""], [True, False], [True, False], ["l", "l"], rows, sections)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The table as plain data: title, columns, rows (each cell's text, as shown) and caption."""
+        return {
+            "title": self.title,
+            "columns": list(self.columns),
+            "rows": [[_plain(c) for c in cells] for cells, _ in self.rows],
+            "caption": self.caption,
+        }
+
+    def csv(self) -> str:
+        """The table as CSV after a "# TITLE" line (and a "# CAPTION" line when it has one). A row
+        whose first cell starts with "#" is quoted, so that only those lines read as comments."""
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        for note in (self.title, self.caption):
+            if note:
+                buffer.write("# " + " ".join(note.split()) + "\n")
+        plain = csv.writer(buffer, lineterminator="\n")
+        quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        for cells in [list(self.columns), *([_plain(c) for c in cells] for cells, _ in self.rows)]:
+            (quoted if cells and cells[0].startswith("#") else plain).writerow(cells)
+        return buffer.getvalue()
 
     def markdown(self, level: int = 2) -> str:
         """The table in markdown, under a heading of ``level`` (0: no heading)."""
@@ -187,12 +452,18 @@ def _plain(cell: Cell) -> str:
     return "".join(str(p) for p in cell) if isinstance(cell, tuple) else str(cell)
 
 
-def _text(cell: Cell) -> Any:
+def _text(cell: Cell, justify: str | None = None, style: str | None = None) -> Any:
     from rich.text import Text
 
     if isinstance(cell, tuple):
-        return Text.assemble(*[(p.text, p.style) if isinstance(p, Styled) else p for p in cell])
-    return Text(cell.text, style=cell.style) if isinstance(cell, Styled) else Text(cell)
+        text = Text.assemble(*[(p.text, p.style) if isinstance(p, Styled) else p for p in cell])
+    else:
+        text = Text(cell.text, style=cell.style) if isinstance(cell, Styled) else Text(cell)
+    if style:
+        text.stylize(style)
+    if justify:
+        text.justify = justify  # type: ignore[assignment]
+    return text
 
 
 def _md(cell: Cell, italic: bool = False) -> str:
@@ -208,3 +479,49 @@ def _md(cell: Cell, italic: bool = False) -> str:
 def markdown(tables: Iterable[Table], level: int = 2) -> str:
     """Several tables as one markdown text."""
     return "\n".join(t.markdown(level) for t in tables)
+
+
+def document(tables: Sequence[Table], fmt: str) -> str:
+    """Tables as one document in ``fmt`` (see :data:`FORMATS`, but "table", which is drawn): "md"
+    markdown; "csv" each table's CSV after its "# TITLE" line, a blank line between tables; "json"
+    a list of ``{title, columns, rows, caption}``, cells as text as shown."""
+    if fmt == "md":
+        return markdown(tables)
+    if fmt == "csv":
+        return "\n".join(t.csv() for t in tables)
+    if fmt == "json":
+        return to_json([t.as_dict() for t in tables]) + "\n"
+    raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS[1:])})")
+
+
+def terminal_markdown(text: str) -> Any:
+    """Markdown to print in a terminal, its tables laid out as :meth:`Table.rich` lays them out:
+    rich's own markdown tables cut a cell that does not fit short with "…" (a debrief's issue
+    names became "defense_s…", rows that could not be told apart)."""
+    from rich.markdown import Markdown, TableElement
+
+    class Tables(TableElement):
+        def __rich_console__(self, console: Any, options: Any) -> Any:
+            head = self.header.row.cells if self.header and self.header.row else []
+            table = Table("", [c.content.plain for c in head], "".join(_align(c.justify) for c in head))
+            for row in self.body.rows if self.body else []:
+                table.add_row(*[_cell(c.content) for c in row.cells])
+            yield table.rich(options.max_width)
+
+    class TerminalMarkdown(Markdown):
+        elements: ClassVar = {**Markdown.elements, "table_open": Tables}
+
+    return TerminalMarkdown(text)
+
+
+def _align(justify: str) -> str:
+    return "r" if justify == "right" else "l"
+
+
+def _cell(text: Any) -> Cell:
+    """A rich Text as a cell: its style kept where one style covers all of it (markdown's **bold**)."""
+    plain = text.plain
+    if plain and any(s.start == 0 and s.end >= len(plain) for s in text.spans):
+        style = next(s.style for s in text.spans if s.start == 0 and s.end >= len(plain))
+        return Styled(plain, str(style))
+    return plain

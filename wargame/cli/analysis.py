@@ -16,6 +16,7 @@ from wargame.cli.common import (
     out,
     overrides,
     print_notes,
+    say,
     user_errors,
     with_progress,
 )
@@ -77,7 +78,7 @@ def sensitivity(
     print_tables(out, sensitivity_tables(result.indices, result.spec.method))
     print_notes(result.warnings, "warning")
     print_notes(result.run.plan.notes)
-    out.print(f"Run directory: [bold]{result.run_dir}[/] (indices.csv, indices.parquet, summary.md, plots/)")
+    say("Run directory: ", result.run_dir, " (indices.csv, indices.parquet, summary.md, plots/)")
 
 
 @user_errors
@@ -142,7 +143,7 @@ def sweep(
     sweep_spec = result.run.plan.experiment.sweep
     assert sweep_spec is not None
     print_tables(out, [sweep_table(result.table, sweep_spec.path, result.run.scenario)])
-    out.print(f"Run directory: [bold]{result.run_dir}[/] (sweep.csv, sweep.parquet, plots/sweep.png)")
+    say("Run directory: ", result.run_dir, " (sweep.csv, sweep.parquet, plots/sweep.png)")
 
 
 @user_errors
@@ -169,9 +170,7 @@ def discover(
     print_tables(out, discovery_tables(found))
     if found.replaced:
         print_notes([f"this run {found.replaced} (the same target)"])
-    out.print(
-        f"Written to [bold]{found.folder}[/] (target.txt, trajectory.csv, box.csv, summary.md, plots/)"
-    )
+    say("Written to ", found.folder, " (target.txt, trajectory.csv, box.csv, summary.md, plots/)")
 
 
 @user_errors
@@ -220,7 +219,5 @@ def calibrate(
         raise WargameError([Problem(str(observed), "", w) for w in result.warnings])
     print_tables(out, calibration_tables(result))
     print_notes(result.warnings, "warning")
-    out.print(
-        f"Written to [bold]{result.folder}[/] "
-        "(posterior.parquet, parameters.csv, predictive.csv, summary.md, plots/)"
-    )
+    files = "posterior.parquet, parameters.csv, predictive.csv, summary.md, plots/"
+    say("Written to ", str(result.folder), f" ({files})")

@@ -16,10 +16,17 @@ from rich.console import Console
 from wargame.errors import Problem, WargameError, exit_code
 from wargame.executors import EXECUTORS
 
-# lines of text are never folded by the console (a path or a number split across two lines cannot be
-# copied or grepped); a terminal wraps them for the eye. Tables lay themselves out to the width.
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console()
+err = Console(stderr=True)
+
+
+def say(label: str, path: Path | str, rest: str = "", fmt: str = "table") -> None:
+    """A line naming a path: never folded by the console (a path split across two lines cannot be
+    copied or grepped; a terminal wraps it for the eye). On standard error when standard output
+    holds a document (``--format md|csv|json``), which it would spoil."""
+    from rich.text import Text
+
+    (out if fmt == "table" else err).print(Text.assemble(label, (str(path), "bold"), rest), soft_wrap=True)
 
 
 # options several commands share

@@ -16,12 +16,46 @@ from wargame.cli.common import (
     out,
     overrides,
     print_notes,
+    say,
     user_errors,
     with_progress,
 )
+from wargame.errors import Problem, WargameError
+from wargame.tables import FORMATS
 
 if TYPE_CHECKING:
     from wargame.results import ExperimentResult
+    from wargame.tables import Table
+
+Format = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="table (drawn for the terminal), md (markdown), csv (each table after a '# TITLE' line "
+        "and, if it has one, a '# CAPTION' line; a blank line between tables) or json (a list of "
+        "{title, columns, rows, caption}, cells as shown). Not table: standard output holds only "
+        "that document; progress, notes and paths go to standard error.",
+    ),
+]
+
+
+def check_format(fmt: str) -> None:
+    """Refuse an unknown ``--format`` before any work (exit status 2)."""
+    if fmt not in FORMATS:
+        known = ", ".join(FORMATS)
+        raise WargameError(Problem("--format", "", f"unknown format '{fmt}' (known: {known})"))
+
+
+def show(tables: list[Table], fmt: str) -> None:
+    """Tables on standard output: drawn for the terminal, or as one md, csv or json document."""
+    from wargame.report import print_tables
+    from wargame.tables import document
+
+    if fmt == "table":
+        print_tables(out, tables)
+    else:
+        sys.stdout.write(document(tables, fmt))
+        sys.stdout.flush()
 
 
 @user_errors
@@ -43,10 +77,12 @@ def batch(
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Fix a scenario value for every episode: PATH=VALUE.")
     ] = None,
+    fmt: Format = "table",
 ) -> None:
     """Run a Monte Carlo experiment: many episodes, sampled parameters, a run directory, a summary."""
+    check_format(fmt)
     from wargame.montecarlo import run_experiment
-    from wargame.report import print_tables, summary_tables
+    from wargame.report import summary_tables
 
     result = with_progress(
         lambda progress: run_experiment(
@@ -65,27 +101,32 @@ def batch(
         )
     )
     summary = result.summary()
-    print_tables(out, summary_tables(summary))
+    show(summary_tables(summary), fmt)
     print_notes(summary["warnings"], "warning")
     print_notes(result.plan.notes)
-    out.print(f"Run directory: [bold]{result.run_dir}[/]")
+    say("Run directory: ", result.run_dir, fmt=fmt)
 
 
 @user_errors
-def report(run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")]) -> None:
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")], fmt: Format = "table"
+) -> None:
     """Print a run's results again (a batch's summary, a sensitivity analysis's indices, a sweep's
     table) and write its plots to RUN_DIR/plots/."""
-    from wargame.report import print_tables, sensitivity_tables, summary_tables, sweep_table
+    check_format(fmt)
+    from wargame import rundir
+    from wargame.report import sensitivity_tables, summary_tables, sweep_table
     from wargame.results import load_run
 
     result = load_run(run_dir)
+    rundir.output_folder(result.run_dir / "plots")  # read-only: one error, before any table
     exp = result.plan.experiment
     if exp.sensitivity is not None:
         from wargame.plots import sensitivity_plots
         from wargame.sensitivity import load_sensitivity
 
         analysis = load_sensitivity(run_dir)
-        print_tables(out, sensitivity_tables(analysis.indices, analysis.spec.method))
+        show(sensitivity_tables(analysis.indices, analysis.spec.method), fmt)
         print_notes(analysis.warnings, "warning")
         paths = sensitivity_plots(analysis.indices, analysis.spec.method, result.run_dir / "plots")
     elif exp.sweep is not None:
@@ -93,28 +134,30 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A finished run director
         from wargame.sweep import load_sweep
 
         swept = load_sweep(run_dir)
-        print_tables(out, [sweep_table(swept.table, exp.sweep.path, result.scenario)])
+        show([sweep_table(swept.table, exp.sweep.path, result.scenario)], fmt)
         paths = [sweep_plot(swept.table, exp.sweep.path, result.scenario, result.run_dir / "plots")]
     else:
         from wargame.plots import write_plots
 
         summary = result.summary()
-        print_tables(out, summary_tables(summary))
+        show(summary_tables(summary), fmt)
         print_notes(summary["warnings"], "warning")
         paths = write_plots(result.episodes, result.scenario, result.run_dir)
     print_notes(result.plan.notes)
     for path in paths:
-        out.print(f"wrote {path}")
+        say("wrote ", path, fmt=fmt)
 
 
 @user_errors
 def compare(
     run_a: Annotated[Path, typer.Argument(help="Run directory A (e.g. the baseline).")],
     run_b: Annotated[Path, typer.Argument(help="Run directory B (the what-if).")],
+    fmt: Format = "table",
 ) -> None:
     """Put two runs side by side: what their configurations differ in, then every metric's
     difference and whether it exceeds the sampling noise."""
-    from wargame.report import PROTOCOL_NOTE, compare_table, differences_table, print_tables
+    check_format(fmt)
+    from wargame.report import PROTOCOL_NOTE, compare_table, differences_table
     from wargame.results import load_run
     from wargame.summary import compare as compare_runs
 
@@ -126,8 +169,12 @@ def compare(
 
     mixed = a.scenario.protocol != b.scenario.protocol
     differences = differences_table(a.plan.differences(b.plan))
+    table = compare_table(frame, label(a), label(b), PROTOCOL_NOTE if mixed else "")
+    if fmt != "table":  # the documents keep the differences' table even when empty: its title says so
+        show([differences, table], fmt)
+        return
     if differences.rows:
-        print_tables(out, [differences])
+        show([differences], fmt)
     else:
         out.print(differences.title)
-    print_tables(out, [compare_table(frame, label(a), label(b), PROTOCOL_NOTE if mixed else "")])
+    show([table], fmt)
