@@ -112,7 +112,9 @@ class SeatView(NegotiatorView, Protocol):
 
     @property
     def scenario(self) -> Scenario:
-        """The scenario as it stands (issues, events; payoffs as events left them)."""
+        """The scenario as it stands (issues, events; payoffs as events left them). It holds every
+        government's payoffs: a seat shows the person only its own, as the role card does (the
+        others' are revealed in the debrief)."""
         ...
 
     @property

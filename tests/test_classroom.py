@@ -49,11 +49,10 @@ def test_brief_for_seoul_in_plain_words(teaching):
     assert "You are President Lee's delegation" in text  # the private briefing
     assert "Troop repositioning: you want 28.5 thousand US troops in Korea" in text
     assert "It matters most to you (45% of what you care about)" in text
-    assert (
-        "You lose more from a no-deal than Washington (President Donald Trump) does (0.1 against 0.04" in text
-    )
+    assert "less 0.1 that a failure itself costs you" in text  # its own no-deal cost
     assert "Accept nothing worth less than 0.42 to you" in text
-    assert "Beijing (outside the room)" in text
+    assert "Beijing is outside the room" in text  # the others: who they are and where they sit
+    assert "Washington (President Donald Trump) sits at the table" in text
     md = classroom.brief(teaching, "seoul", "md")
     assert md.startswith("# Role card: Seoul") and "## Your bottom line" in md
 
@@ -68,7 +67,7 @@ def test_brief_command_and_bad_input():
     result = runner.invoke(app, ["brief", str(TEACHING), "--as", "washington", "--format", "md"])
     exited(result, 0)
     assert "# Role card: Washington" in result.output
-    assert "Seoul (President Lee Jae-myung) loses more from a no-deal than you do" in result.output
+    assert "Seoul (President Lee Jae-myung) sits at the table" in result.output
     exited(runner.invoke(app, ["brief", str(TEACHING), "--as", "moscow"]), 2)
     exited(runner.invoke(app, ["brief", str(TEACHING), "--as", "seoul", "--format", "pdf"]), 2)
 
@@ -167,16 +166,33 @@ def test_a_human_stakeholder_chooses_its_events(tmp_path):
     assert t["debrief"]["players"]["beijing"]["events_triggered"] == ["beijing_coercion"]
 
 
-def test_moves_running_out_saves_the_game(tmp_path):
+def test_moves_running_out_exits_2_naming_the_file_and_decision_and_keeps_the_game(tmp_path):
+    """Issue 21, item 9b: a moves file that stops before the game ends is a mistake to fix, not a
+    game played to its end: exit 2, the file and the decision without a move named, and the game
+    so far saved (nothing lost)."""
     moves = _moves(
         tmp_path, {"seoul": [{"propose": {"defense_spending": 2.6, "troop_level": 28.5, "tariff": 0}}]}
     )
     result = runner.invoke(
-        app, ["play", str(TEACHING), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST]
+        app,
+        ["play", str(TEACHING), "--as", "seoul", "--moves", str(moves), "--out", str(tmp_path), *FAST],
+        env={"COLUMNS": "300"},
     )
-    exited(result, 0)
+    exited(result, 2)
     folder, t = _game(tmp_path)
+    shown = " ".join(result.output.split())
+    assert f"{moves}: seoul.1: no move for seoul's decision in round 1" in shown
+    assert "the game asks seoul to answer the offer on the table (accept or reject)" in shown
+    assert "the file has only 1 move for seoul" in shown and f"saved in {folder}" in shown
     assert t["status"] == "ended" and len(t["rounds"]) == 1 and t["debrief"] is None
+    assert t["decisions"] == [
+        {
+            "round": 0,
+            "actor": "seoul",
+            "propose": {"defense_spending": 2.6, "troop_level": 28.5, "tariff": 0.0},
+        }
+    ]
+    assert (folder / "transcript.md").exists()
     assert not (folder / "debrief.md").exists()
     again = runner.invoke(app, ["debrief", str(folder / "transcript.yaml")])
     exited(again, 0)
@@ -342,15 +358,16 @@ def test_news_is_announced_at_the_start_of_its_round(tmp_path):
         tmp_path,
         {"washington": ["reject", {"propose": {"defense_spending": 3.8, "troop_level": 24, "tariff": 15}}]},
     )
-    classroom.play(
-        _load(),
-        ["washington"],
-        moves=moves,
-        out=tmp_path,
-        console=Console(file=buffer, width=100),
-        reference_runs=20,
-        workers=1,
-    )
+    with pytest.raises(WargameError, match="no move for washington's decision in round 2"):  # two rounds
+        classroom.play(
+            _load(),
+            ["washington"],
+            moves=moves,
+            out=tmp_path,
+            console=Console(file=buffer, width=100),
+            reference_runs=20,
+            workers=1,
+        )
     text = buffer.getvalue()
     order = [
         text.index(s)
@@ -414,11 +431,11 @@ def test_a_damaged_transcript_is_a_clear_error(tmp_path):
 
 
 def test_a_stakeholders_role_card_says_nothing_of_holding_out(teaching):
-    """Only a government at the table can hold out: a stakeholder's card does not compare fallbacks."""
-    for actor in teaching.stakeholders:
+    """Only a government at the table can hold out: a stakeholder's card does not compare fallbacks
+    (nor, since issue 21, does a principal's: the other side's no-deal cost is private)."""
+    for actor in teaching.actors:
         text = classroom.brief(teaching, actor)
         assert "hold out" not in text and "time is on their side" not in text
-    assert "you can afford to hold out" in classroom.brief(teaching, "washington")
 
 
 def test_scenario_text_prints_as_written():
@@ -592,3 +609,129 @@ def test_an_off_option_proposal_is_refused_before_play(tmp_path, package):
         WargameError, match=r"flexibility_statement: 1.5 is not an allowed value \(0 \(no reference"
     ):
         classroom.load_moves(moves, package, ["seoul"])
+
+
+# -- regressions (issue 21) ---------------------------------------------------------------------
+
+# Seoul's moves in the package, seed 3: an offer, then a rejection; the talks break down after round 1
+BREAKDOWN = {
+    "seoul": [
+        {
+            "propose": {
+                "defense_spending": 3.3,
+                "usfk_contribution": 3,
+                "troop_level": 28.5,
+                "flexibility_statement": 1,
+                "tariff": 10,
+                "investment_terms": 0,
+                "energy_purchases": 120,
+            }
+        },
+        "reject",
+    ]
+}
+
+
+def test_a_breakdown_is_announced_when_it_happens_and_recorded_everywhere(tmp_path, package):
+    """Issue 21, item 4: the talks broke down after round 1 (escalation), but the game printed
+    "no deal yet" and the debrief "every issue fell to its no-deal value"; no file said why."""
+    import io
+
+    from rich.console import Console
+
+    from wargame.classroom.game import Game
+    from wargame.report import verdict
+
+    buffer = io.StringIO()
+    result = classroom.play(
+        package,
+        ["seoul"],
+        seed=3,
+        moves=_moves(tmp_path, BREAKDOWN),
+        out=tmp_path,
+        console=Console(file=buffer, width=400),
+        reference_runs=20,
+        workers=1,
+    )
+    assert result.status == "complete"
+    t = result.transcript
+    # the verdict `wargame run` prints, for this very game (replayed from its transcript)
+    model = Game.replay(t).model
+    said = verdict(model.episode(), package)
+    assert said == (
+        "no deal: the talks broke down after round 1 (escalation); "
+        "economic failed in round 1, security failed in round 1"
+    )
+    line = "N" + said[1:] + "."
+    why = "A provocation escalates into a crisis that suspends the talks (escalation)."
+    # the terminal game says so when it happens: the round, the cause, why
+    text = buffer.getvalue()
+    assert "Round 1: the talks broke down" in text and why in text
+    assert "pyongyang_provocation (fired 1x)" in text
+    assert "no deal yet; events: pyongyang_provocation" not in text
+    assert text.index("Round 1: the talks broke down") < text.index(line) < text.index("Comparing with")
+    # and every file of the game records it
+    assert t["ending"]["ended"] == "breakdown" and t["ending"]["round"] == 1
+    assert t["ending"]["breakdown"] == {
+        "name": "escalation",
+        "description": "a provocation escalates into a crisis that suspends the talks",
+        "events": {"pyongyang_provocation": 1},
+    }
+    assert t["debrief"]["verdict"] == line and t["debrief"]["why"].startswith(why)
+    saved = yaml.safe_load((result.folder / "transcript.yaml").read_text())
+    assert saved["ending"] == t["ending"]
+    for name in ("transcript.md", "debrief.md"):
+        written = (result.folder / name).read_text()
+        assert line in written and f"Why: {why}" in written, name
+    assert "every issue fell to its no-deal value" not in (result.folder / "debrief.md").read_text()
+    again = runner.invoke(app, ["debrief", str(result.folder)], env={"COLUMNS": "400"})
+    exited(again, 0)
+    assert line in again.output
+
+
+def test_a_news_item_the_classroom_retells_is_read_out_once(tmp_path, package):
+    """Issue 21, item 9a: the package's round-1 missile launch was read out twice, once in the
+    classroom's words and once as the scenario inject's note; it still fires, once."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    result = classroom.play(
+        package,
+        ["seoul"],
+        seed=3,
+        moves=_moves(tmp_path, BREAKDOWN),
+        out=tmp_path,
+        console=Console(file=buffer, width=400),
+        reference_runs=20,
+        workers=1,
+    )
+    text = buffer.getvalue()
+    assert text.count("Round 1: news") == 1
+    assert text.count("Pyongyang answers with a missile launch") == 1
+    t = result.transcript
+    assert [a["text"] for a in t["announcements"] if a["round"] == 1] == [
+        "Ulchi Freedom Shield, the allies' annual exercise, is under way. Pyongyang answers with a "
+        "missile launch."
+    ]
+    assert [(e["round"], e["event"], e["cause"]) for e in t["events"] if e["cause"] == "inject"] == [
+        (0, "tokyo_coordination", "inject"),
+        (1, "pyongyang_provocation", "inject"),
+    ]
+    # whoever plays, no round reads out a text that another of its texts already tells
+    from wargame.classroom.game import classroom_scenario, tells
+
+    for humans in (["seoul"], ["pyongyang"], ["seoul", "washington", "pyongyang"]):
+        played = classroom_scenario(package, humans)
+        texts = [(a.round, a.text) for a in played.classroom.injects]
+        texts += [(i.round, i.note) for i in played.injects]
+        for k, (r, a) in enumerate(texts):
+            for j, (s, b) in enumerate(texts):
+                assert k == j or r != s or not tells(a, b), (humans, a, b)
+    # the teaching scenario's round-1 texts say different things: both are read
+    teaching = classroom_scenario(_load(), ["seoul"])
+    assert len([a for a in teaching.classroom.injects if a.round == 1]) == 1
+    assert [i.note for i in teaching.injects if i.round == 1] == [
+        "Ulchi Freedom Shield is under way; Pyongyang answers with a missile launch."
+    ]

@@ -28,7 +28,10 @@ def client(server: Server, secret: str | None = None) -> TestClient:
 
 @pytest.fixture
 def server(tmp_path):
-    return Server(tmp_path, ROOT / "configs", KEY, reference_runs=20, workers=1)
+    server = Server(tmp_path, ROOT / "configs", KEY, reference_runs=20, workers=1)
+    yield server
+    if server.pool is not None:  # the explorer's workers (a TestClient never runs the app's lifespan)
+        server.pool.shutdown(cancel_futures=True)
 
 
 def session(server: Server, humans=("seoul", "washington"), start=True, **extra):
@@ -490,3 +493,99 @@ def test_the_explorer_answers_with_distributions_and_one_episode(server):
     for issue in data["issues"].values():
         assert math.isclose(sum(b["share"] for b in issue["bars"]), 1.0)
     assert data["episode"] and data["episode"][0]["round"] == 0
+
+
+# -- regressions (issue 21) ----------------------------------------------------------------------
+
+PAYOFFS = ("ideal", "salience", "no_deal_cost", "risk", "focal_weight", "discount", "linkages", "strategy")
+
+
+def keys_of(data, path=()) -> list[tuple]:
+    """Every key path of a JSON value."""
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in [(*path, k), *keys_of(v, (*path, k))]]
+    if isinstance(data, list):
+        return [p for k, v in enumerate(data) for p in keys_of(v, (*path, k))]
+    return []
+
+
+def test_a_seats_json_holds_none_of_the_other_governments_payoffs(server, teaching):
+    """Issue 21, item 7: the player page's briefing (the role card) named the other side's ideal on
+    every issue, its top issue and its no-deal cost. Each government's payoffs are made
+    recognisable here (off-grid ideals, odd costs) and looked for in every other seat's JSON."""
+    data = json.loads(json.dumps(teaching.data()))
+    marks = {}
+    for k, (actor, spec) in enumerate(data["actors"].items()):
+        for n, (name, issue) in enumerate(teaching.issues.items()):
+            spec["ideal"][name] = round(
+                issue.lo + (0.3137 + 0.0411 * n + 0.0053 * k) * (issue.hi - issue.lo), 4
+            )
+        spec["no_deal_cost"] = round(0.0917 + 0.001 * k, 4)
+        marks[actor] = [f"{v:g}" for v in spec["ideal"].values()] + [f"{spec['no_deal_cost']:g}"]
+    text = yaml.safe_dump(data, sort_keys=False)
+    boss = client(server, KEY)
+    made = boss.post(
+        "/api/sessions",
+        json={
+            "upload": {"filename": "marked.yaml", "text": text},
+            "humans": ["seoul", "washington"],
+            "seed": 1,
+        },
+    )
+    assert made.status_code == 200, made.text
+    sid = made.json()["id"]
+    links = boss.get(f"/api/sessions/{sid}").json()["links"]
+    seats = {a: client(server, token_of(link)) for a, link in links.items()}
+    boss.post(f"/api/sessions/{sid}/start")
+    play(seats, 2)
+    for actor, seat in seats.items():
+        state = seat.get("/api/seat").json()
+        shown = json.dumps(state)
+        for other, values in marks.items():
+            if other != actor:
+                assert [v for v in values if v in shown] == [], (actor, other)
+        assert all(v in shown for v in marks[actor])  # its own payoffs are on its page
+        # payoff fields appear only in its own table (its ideal per issue), nowhere else
+        fields = [p for p in keys_of(state) if p[-1] in PAYOFFS]
+        assert {p[:2] for p in fields} <= {("table", "issues")} and {p[-1] for p in fields} <= {"ideal"}
+        assert "The debrief reveals every government's payoffs" in state["briefing"]
+
+
+def test_a_breakdown_is_said_on_the_player_page_and_in_the_debrief(server):
+    """Issue 21, item 4, in the browser: the talks break down after round 1 (escalation); the
+    seat's and the facilitator's JSON and the debrief say so and why."""
+    from .test_classroom import BREAKDOWN
+
+    boss = client(server, KEY)
+    made = boss.post(
+        "/api/sessions", json={"scenario": "summit_2025_package.yaml", "humans": ["seoul"], "seed": 3}
+    )
+    sid = made.json()["id"]
+    seat = client(server, token_of(boss.get(f"/api/sessions/{sid}").json()["links"]["seoul"]))
+    boss.post(f"/api/sessions/{sid}/start")
+    for move in BREAKDOWN["seoul"]:
+        number = seat.get("/api/seat").json()["ask"]["number"]
+        assert seat.post("/api/seat/move", json={"number": number, "move": move}).status_code == 200
+    verdict = (
+        "No deal: the talks broke down after round 1 (escalation); economic failed in round 1, "
+        "security failed in round 1."
+    )
+    why = "A provocation escalates into a crisis that suspends the talks (escalation)."
+    for state in (seat.get("/api/seat").json(), boss.get(f"/api/sessions/{sid}").json()):
+        assert state["status"] == "complete"
+        outcome = state["outcome"]
+        assert (outcome["ended"], outcome["breakdown"], outcome["round"]) == ("breakdown", "escalation", 1)
+        assert outcome["verdict"] == verdict and outcome["why"].startswith(why)
+    session_ = server.store.get(sid)
+    for _ in range(1200):
+        if session_.debrief != "computing":
+            break
+        import time
+
+        time.sleep(0.05)
+    assert session_.debrief == "ready"
+    d = seat.get("/api/debrief").json()
+    assert verdict in d["markdown"] and f"Why: {why}" in d["markdown"]
+    assert d["transcript"]["debrief"]["verdict"] == verdict
+    assert d["transcript"]["ending"]["breakdown"]["name"] == "escalation"
+    assert "every issue fell to its no-deal value" not in d["markdown"]

@@ -144,7 +144,7 @@ def _save_chunk(run_dir: Path, i: int, frame: pd.DataFrame, kind: str) -> None:
 
 
 BIG_RUN = 100_000  # episodes: a run this long is announced, with its expected size
-log = logging.getLogger("wargame")
+log = logging.getLogger("wargame.notes")  # what a run announces; the CLI prints it
 
 
 def _check_size(run_dir: Path, i: int, episodes: int, left: int) -> None:

@@ -8,6 +8,7 @@ and driven (a terminal loop, a web page) is up to the caller: see :mod:`wargame.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -60,28 +61,45 @@ def classroom_scenario(scenario: Scenario, humans: Sequence[str] = ()) -> Scenar
     """The scenario as played in class: the classroom injects that fire events join its injects.
 
     An inject of an event that belongs to a government a person plays is only announced, never
-    fired for them: deciding when their government acts is theirs.
+    fired for them: deciding when their government acts is theirs. A scheduled inject whose note
+    a classroom text of the same round already tells (:func:`tells`) is one piece of news, read
+    out once in the classroom's words.
     """
     classroom = scenario.classroom
-    items = list(classroom.injects) if classroom else []
-    injects = []
+    texts = list(classroom.injects) if classroom else []
+    injects: list[Inject] = []
+    expected: list[Announcement] = []  # the people's own scheduled events: announced, not fired
     for inject in scenario.injects:
+        teller = next(
+            (a for a in texts if a.event is None and a.round == inject.round and tells(a.text, inject.note)),
+            None,
+        )
+        note = inject.note
+        if teller is not None:  # the classroom retells this inject: its text is the news, read once
+            texts.remove(teller)
+            note = teller.text
         if scenario.events[inject.event].actor in humans:
-            items.append(Announcement(round=inject.round, text=inject.note or f"{inject.event} is expected."))
+            expected.append(Announcement(round=inject.round, text=note or f"{inject.event} is expected."))
         else:
-            injects.append(inject)
-    for a in list(items):
-        if a.event is None:
-            continue
-        items.remove(a)
-        if scenario.events[a.event].actor in humans:
-            items.append(Announcement(round=a.round, text=a.text))
-        else:
+            injects.append(inject.model_copy(update={"note": note}))
+    items = []
+    for a in texts:
+        if a.event is not None and scenario.events[a.event].actor not in humans:
             injects.append(Inject(round=a.round, event=a.event, note=a.text))
+        else:
+            items.append(Announcement(round=a.round, text=a.text))
+    items += expected
     room = (classroom or Classroom(situation=scenario.description or scenario.name)).model_copy(
         update={"injects": items}
     )
     return scenario.model_copy(update={"injects": injects, "classroom": room})
+
+
+def tells(text: str, note: str) -> bool:
+    """Whether ``text`` says everything ``note`` says: every word of the note is in it (then the
+    two are one piece of news, and reading both out would announce it twice)."""
+    said = set(re.findall(r"\w+", note.lower()))
+    return bool(said) and said <= set(re.findall(r"\w+", text.lower()))
 
 
 def inject_text(inject: Inject) -> str:
@@ -101,6 +119,7 @@ class Game:
     started: str = field(default_factory=rundir.utc_now)
     reference_runs: int = REFERENCE_RUNS  # agent-played runs the debrief compares with
     on_decision: Callable[[], None] | None = field(default=None, repr=False)  # e.g. save the game
+    _ending: dict[str, Any] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def start(
@@ -158,6 +177,39 @@ class Game:
             texts += [a.text for a in self.scenario.classroom.injects if a.round == round_]
         texts += [inject_text(i) for i in self.scenario.injects if i.round == round_]
         return texts
+
+    def ending(self) -> dict[str, Any] | None:
+        """How the game ended, as plain data (None while it goes on): how (``agreement``,
+        ``deadline`` or ``breakdown``), whether in a deal, the last round played, the outcome, each
+        track's fate, the breakdown's cause and why (its description, and the events that raised
+        its chance), and the verdict line ``wargame run`` prints for the same episode."""
+        model = self.model
+        if model is None or model.running:
+            return None
+        if self._ending is None:  # a finished game never changes: worked out once
+            from wargame.report import verdict
+
+            episode = model.episode()
+            cause = None
+            if episode.breakdown is not None:
+                spec = self.scenario.breakdown[episode.breakdown]
+                counts = model.event_counts()
+                cause = {
+                    "name": episode.breakdown,
+                    "description": " ".join(spec.description.split()),
+                    # the events whose firing raised its chance each round, and how often they fired
+                    "events": {e: counts[e] for e in spec.per_fire if counts.get(e)},
+                }
+            self._ending = {
+                "ended": episode.ended,
+                "deal": episode.deal,
+                "round": episode.rounds_played - 1,
+                "outcome": episode.outcome,
+                "tracks": {n: {"agreed": ok, "round": at} for n, (ok, at) in episode.tracks.items()},
+                "breakdown": cause,
+                "verdict": verdict(episode, self.scenario),
+            }
+        return self._ending
 
     def opening(self, actor: str) -> dict[str, float] | None:
         """The first package ``actor`` proposed, if it proposed."""

@@ -19,7 +19,17 @@ if TYPE_CHECKING:
 
 
 class EndOfInput(Exception):  # noqa: N818 (an ending, not an error)
-    """The player's input ran out (end of file, or the moves file has no more moves)."""
+    """The player's input ran out (end of file, or the moves file has no more moves: then
+    :class:`MovesRanOut`)."""
+
+
+class MovesRanOut(EndOfInput):  # an ending; the caller reports it as an error
+    """A moves file has no move for a decision the game asks for: ``problem`` names the file, the
+    government and the decision."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 def check_package(scenario: Scenario, values: Mapping[str, Any]) -> tuple[np.ndarray | None, list[str]]:
@@ -63,9 +73,18 @@ class ScriptedSeat:
         self.source = source
         self.used = 0
 
-    def _next(self, wanted: tuple[str, ...], what: str) -> Any:
+    def _next(self, wanted: tuple[str, ...], what: str, round_: int) -> Any:
         if self.used >= len(self.moves):
-            raise EndOfInput(f"the moves file has no more moves for {self.actor}")
+            n = len(self.moves)
+            raise MovesRanOut(
+                Problem(
+                    self.source,
+                    f"{self.actor}.{self.used}",
+                    f"no move for {self.actor}'s decision in round {round_}: the game asks {self.actor} "
+                    f"to {what} ({' or '.join(wanted)}), and the file has only {n} move{'s' * (n != 1)} "
+                    f"for {self.actor}",
+                )
+            )
         move = self.moves[self.used]
         kind = move_kind(move)
         if kind not in wanted:
@@ -81,16 +100,16 @@ class ScriptedSeat:
         return move
 
     def propose(self, view: SeatView, round_: int) -> np.ndarray:
-        move = self._next(("propose",), "make an offer")
+        move = self._next(("propose",), "make an offer", round_)
         package, _ = check_package(view.scenario, move["propose"])
         assert package is not None  # checked when the file was read
         return package
 
     def respond(self, view: SeatView, offer: np.ndarray, round_: int) -> bool:
-        return self._next(("accept", "reject"), "answer the offer on the table") == "accept"
+        return self._next(("accept", "reject"), "answer the offer on the table", round_) == "accept"
 
     def act(self, view: SeatView, round_: int, events: list[str]) -> str | None:
-        move = self._next(("trigger", "pass"), f"act or pass (it may trigger {', '.join(events)})")
+        move = self._next(("trigger", "pass"), f"act or pass (it may trigger {', '.join(events)})", round_)
         if move == "pass":
             return None
         if move["trigger"] not in events:

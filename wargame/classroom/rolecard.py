@@ -1,5 +1,6 @@
-"""A government's role card (``wargame brief``): the situation, its goals, priorities and bottom
-line in plain words, and what the others are known to want."""
+"""A government's role card (``wargame brief``, and the browser player page's briefing): the public
+situation, its own briefing, goals, priorities, payoffs and bottom line in plain words, and who the
+others are. The others' payoffs stay private until the debrief reveals them."""
 
 from __future__ import annotations
 
@@ -46,9 +47,30 @@ def _talks(scenario: Scenario, h2: str, bullet: str) -> list[str]:
     return [*lines, ""]
 
 
+def _shape(risk: float) -> str:
+    """How losses grow away from the ideal, in words (``risk`` is the utility exponent)."""
+    if risk > 1:
+        return "a small step away from it costs you little, a long way much"
+    if risk < 1:
+        return "even a small step away from it costs you a lot; further steps cost less each"
+    return "every step away from it costs you the same"
+
+
+def _failure_cost(cost: float) -> str:
+    """What a failure costs on top of its outcome, in words (a cost, nothing, or a gain): the end
+    of the sentence that says what the talks failing is worth."""
+    if cost > 0:
+        return f": what those values are worth to you, less {cost:g} that a failure itself costs you."
+    if cost < 0:
+        return f": what those values are worth to you, plus {-cost:g} that a failure itself gains you."
+    return "; a failure costs you nothing beyond those values."
+
+
 def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
-    """A government's role card: the public situation, its private goals, priorities and bottom
-    line in plain words, and what the others are known to want. ``fmt`` is ``text`` or ``md``."""
+    """A government's role card: the public situation, its own private briefing, goals,
+    priorities, the shape of its payoffs and its bottom line in plain words, and who the others
+    are. Of the others it says only what is public (their names and roles): their payoffs are
+    theirs to keep until the debrief. ``fmt`` is ``text`` or ``md``."""
     if actor not in scenario.actors:
         raise WargameError(
             Problem(
@@ -62,11 +84,14 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
     me = p.index(actor)
     no_deal = np.array([i.no_deal for i in scenario.issues.values()])
     reservation = p.reservations(no_deal)
-    weights = p.salience[me] / p.salience[me].sum()
+    # shares of everything its utility weighs: the issues, landing on focal values, its linkages
+    total = p.salience[me].sum() + p.focal_weight[me].sum() + sum(link.weight for link in spec.linkages)
+    weights = p.salience[me] / total
     classroom = scenario.classroom
     md = fmt == "md"
     h1, h2 = ("# ", "## ") if md else ("", "")
     bullet = "- "
+    principal = spec.role == "principal"
 
     lines = [f"{h1}Role card: {spec.name or actor} ({scenario.name})", ""]
     if not md:
@@ -78,12 +103,13 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
     lines += [f"{h2}What you want", ""]
     role = (
         "You sit at the table: nothing is agreed unless you accept it."
-        if spec.role == "principal"
+        if principal
         else "You do not sit at the table: you act on the talks through what you do (your events)."
     )
     lines += [role, ""]
     order = np.argsort(-weights, kind="stable")
     names = list(scenario.issues)
+    linear = bool(np.all(p.risk[me] == 1))
     for rank, i in enumerate(order):
         issue = scenario.issues[names[i]]
         label = issue.label or names[i]
@@ -99,60 +125,78 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
                 f"(now {issue.status_quo:g}; range {issue.lo:g}-{issue.hi:g})"
             )
         focal = ", ".join(f"{f.value:g}" + (f" ({f.note})" if f.note else "") for f in issue.focal)
+        shape = "" if linear else f" {_shape(float(p.risk[me, i])).capitalize()}."
         lines.append(
             f"{bullet}{label}: you want {want}. It {care} ({_pct(weights[i])} of what you care about)."
+            + shape
             + (f" Values everyone knows: {focal}." if focal else "")
+        )
+    if linear:
+        lines.append(f"{bullet}On every issue, every step away from what you want costs you the same.")
+    for i, name in enumerate(names):
+        if p.focal_weight[me, i] > 0 and scenario.issues[name].focal:
+            issue = scenario.issues[name]
+            values = ", ".join(f"{f.value:g}" for f in issue.focal)
+            lines.append(
+                f"{bullet}Landing exactly on a value everyone knows for {issue.label or name} ({values}) is "
+                f"worth something to you in itself ({_pct(p.focal_weight[me, i] / total)} of what you "
+                "care about)."
+            )
+    for link in spec.linkages:
+        (a, x), (b, y) = link.targets.items()
+        both = (
+            f"{scenario.issues[a].label or a} {_value(scenario, a, x)} and "
+            f"{scenario.issues[b].label or b} {_value(scenario, b, y)}"
+        )
+        what = (
+            f"landing near {both} together is worth extra to you"
+            if link.kind == "complement"
+            else f"you gain unless both {both} come about (either one is enough for you)"
+        )
+        about = " ".join(link.description.split())
+        lines.append(
+            f"{bullet}{about[:1].upper() + about[1:] + ': ' if about else ''}{what} "
+            f"({_pct(link.weight / total)} of what you care about)."
         )
     lines.append("")
     lines += _talks(scenario, h2, bullet)
 
-    lines += [f"{h2}Your bottom line", ""]
+    lines += [f"{h2}Your bottom line" if principal else f"{h2}What a failure leaves you", ""]
     failure = ", ".join(
         f"{scenario.issues[n].label or n} {_value(scenario, n, v)}"
         for n, v in zip(names, no_deal, strict=True)
     )
     lines.append(
         f"If the talks fail: {failure}. That is worth {reservation[me]:.2f} to you on a 0-1 scale "
-        f"(1 = everything you want), after the {spec.no_deal_cost:g} a failure costs you on top."
+        f"(1 = everything you want){_failure_cost(spec.no_deal_cost)}"
     )
-    if spec.role == "principal":
+    if principal:
         lines.append(
             f"Accept nothing worth less than {reservation[me]:.2f} to you: you would do better to walk away."
         )
-    # only a government at the table weighs its fallback against the others' (a stakeholder has no veto)
-    others = [a for a in scenario.principals if a != actor] if spec.role == "principal" else []
-    for other in others:
-        theirs = scenario.actors[other]
-        who = theirs.name or other
-        if spec.no_deal_cost > theirs.no_deal_cost:
-            lines.append(
-                f"You lose more from a no-deal than {who} does ({spec.no_deal_cost:g} against "
-                f"{theirs.no_deal_cost:g} on top of the outcome): time is on their side."
-            )
-        elif spec.no_deal_cost < theirs.no_deal_cost:
-            lines.append(
-                f"{who} loses more from a no-deal than you do ({theirs.no_deal_cost:g} against "
-                f"{spec.no_deal_cost:g}): you can afford to hold out."
-            )
     if spec.discount < 1:
         lines.append(
             f"Delay costs you: every round a deal is worth {100 * (1 - spec.discount):.0f}% less to you."
         )
     lines.append("")
 
-    lines += [f"{h2}What the others are known to want", ""]
+    # of the others, only what the scenario makes public: who they are and where they sit
+    lines += [f"{h2}The others", ""]
     for other, theirs in scenario.actors.items():
         if other == actor:
             continue
-        wants = ", ".join(
-            f"{scenario.issues[n].label or n} {_value(scenario, n, theirs.ideal[n])}" for n in names
+        seat = (
+            "sits at the table: nothing is agreed unless it accepts"
+            if theirs.role == "principal"
+            else "is outside the room: it acts on the talks through what it does"
         )
-        seat = "at the table" if theirs.role == "principal" else "outside the room"
-        top = names[int(np.argmax(p.salience[p.index(other)]))]
-        lines.append(
-            f"{bullet}{theirs.name or other} ({seat}): {wants}; "
-            f"cares most about {scenario.issues[top].label or top}."
-        )
+        lines.append(f"{bullet}{theirs.name or other} {seat}.")
+    lines += [
+        "",
+        "What the others want, how much each issue matters to them and what a failure costs them "
+        "are theirs to know: read them from their moves. The debrief reveals every government's "
+        "payoffs when the game is over.",
+    ]
     mine = [(n, e) for n, e in scenario.events.items() if e.actor == actor]
     if mine:
         lines += ["", f"{h2}What you can do", ""]

@@ -152,9 +152,17 @@ def debrief(
             d["trigger"] for d in game.decisions if d["actor"] == actor and d.get("trigger")
         ]
         players[actor] = entry
+    from wargame.classroom.transcript import breakdown_text, verdict_text
+
+    ending = game.ending()
+    assert ending is not None
     return {
         "deal": episode.deal,
         "deal_round": episode.deal_round,
+        "ended": episode.ended,  # agreement, deadline or breakdown
+        "breakdown": episode.breakdown,
+        "verdict": verdict_text(ending),  # what `wargame run` says of the same episode
+        "why": breakdown_text(ending),  # the breakdown's cause, or None
         "issues": issues,
         "players": players,
         "nash_distance": episode.nash_distance,

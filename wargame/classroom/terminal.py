@@ -19,9 +19,9 @@ from rich.text import Text
 from wargame import rundir
 from wargame.classroom import REFERENCE_RUNS
 from wargame.classroom.game import Game, check_players
-from wargame.classroom.moves import EndOfInput, load_moves
+from wargame.classroom.moves import EndOfInput, MovesRanOut, load_moves
 from wargame.classroom.scoring import debrief
-from wargame.classroom.transcript import save
+from wargame.classroom.transcript import breakdown_text, save, verdict_text
 from wargame.errors import Problem, WargameError
 from wargame.scenario import Scenario
 from wargame.tables import Table, bold, echo, line, short
@@ -160,6 +160,24 @@ def history_table(view: SeatView) -> Table:
     return table
 
 
+def announce_ending(console: Console, game: Game) -> None:
+    """Say how the game ended, as it ends: a breakdown with its round and cause, then the verdict
+    (``wargame run``'s line for the same episode: the deal, or why not, and each track)."""
+    ending = game.ending()
+    if ending is None:
+        return
+    why = breakdown_text(ending)
+    if why is not None:
+        console.print(
+            Panel(
+                Text(f"{why} No deal: every issue still open takes its no-deal value."),
+                title=f"Round {ending['round']}: the talks broke down",
+                border_style="red",
+            )
+        )
+    console.print(line((verdict_text(ending), "bold green" if ending["deal"] else "bold red")))
+
+
 @dataclass
 class GameResult:
     """Where the game was saved, and how it ended."""
@@ -215,6 +233,7 @@ def play(
         )
     )
     status = "complete"
+    ran_out: MovesRanOut | None = None
     try:
         while model.running:
             t = model.steps  # the round about to be played (rounds count from 0, Mesa's steps from 1)
@@ -225,18 +244,35 @@ def play(
             record = model.history[-1]
             offered = ", ".join(f"{k} {v:g}" for k, v in record.offer.items())
             events = f"; events: {', '.join(record.events)}" if record.events else ""
-            verdict = ("deal", "green") if record.deal else "no deal yet"
-            console.print(
-                line(f"Round {record.round}: {record.proposer} offered {offered}; ", verdict, events)
-            )
+            state: str | tuple[str, str] = "no deal yet"
+            if record.deal:
+                state = ("deal", "green")
+            elif not model.running:  # the talks ended without an accepted offer (why: just below)
+                state = (
+                    ("the talks broke down", "red") if model.ended == "breakdown" else "the talks are over"
+                )
+            console.print(line(f"Round {record.round}: {record.proposer} offered {offered}; ", state, events))
+        announce_ending(console, game)
     except KeyboardInterrupt:
         status = "interrupted"
+    except MovesRanOut as err:
+        status, ran_out = "ended", err
     except EndOfInput:
         status = "ended"
     except BaseException:
         save(folder, game, "failed", None)  # keep what was played, then let the error be reported
         raise
     transcript = save(folder, game, status, None)  # the game is safe before the debrief's runs
+    if ran_out is not None:  # a script that stops short is a mistake to fix, not a game played to its end
+        problem = ran_out.problem
+        raise WargameError(
+            Problem(
+                problem.file,
+                problem.path,
+                f"{problem.message}. The game so far is saved in {folder} (add the missing moves "
+                "and play again)",
+            )
+        )
     if status == "complete":
         console.print(f"Comparing with {reference_runs} agent-played runs (cached after the first time)...")
         try:

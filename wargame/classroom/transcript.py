@@ -37,6 +37,7 @@ def save(folder: Path, game: Game, status: str, debrief_data: dict[str, Any] | N
         "rounds": [r.__dict__ for r in model.history],
         "events": [e.to_dict() for e in model.fired],
         "episode": model.episode().to_dict() if not model.running else None,
+        "ending": game.ending(),  # how it ended (a deal, the deadline, a breakdown and why); None yet
         "debrief": debrief_data,
         "scenario_data": game.scenario.data(),
     }
@@ -46,6 +47,33 @@ def save(folder: Path, game: Game, status: str, debrief_data: dict[str, Any] | N
     if debrief_data is not None:
         rundir.write_text(folder / "debrief.md", debrief_markdown(transcript))
     return transcript
+
+
+def verdict_text(ending: Mapping[str, Any]) -> str:
+    """How the game ended, as a sentence: ``wargame run``'s verdict line for the same episode."""
+    text = str(ending["verdict"])
+    return text[:1].upper() + text[1:] + "."
+
+
+def breakdown_text(ending: Mapping[str, Any]) -> str | None:
+    """Why the talks broke down (its cause, and the events that raised its chance), or None if
+    they did not."""
+    cause = ending.get("breakdown")
+    if not cause:
+        return None
+    text = f"{cause['description'] or cause['name']} ({cause['name']})."
+    fed = ", ".join(f"{e} (fired {n}x)" for e, n in (cause.get("events") or {}).items())
+    if fed:
+        text += f" Its chance each round grew with every firing of {fed}."
+    return text[:1].upper() + text[1:]
+
+
+def _ending_lines(ending: Mapping[str, Any] | None) -> list[str]:
+    """The verdict, and why the talks broke down if they did (markdown lines)."""
+    if not ending:
+        return []
+    why = breakdown_text(ending)
+    return [verdict_text(ending)] + ([f"Why: {why}"] if why else [])
 
 
 def debrief_markdown(transcript: Mapping[str, Any]) -> str:
@@ -68,14 +96,19 @@ def _debrief_markdown(transcript: Mapping[str, Any]) -> str:
                 f"The game ended {ended}, but its debrief was not computed (it was interrupted): "
                 "`wargame debrief` on this game's folder computes it."
             )
+            lines += ["", *_ending_lines(transcript.get("ending"))]
         else:
             lines.append(
                 f"The game stopped early ({transcript['status']}) after {len(transcript['rounds'])} "
                 "round(s): no outcome to debrief. The transcript has what happened."
             )
         return "\n".join(lines) + "\n"
+    ending = transcript.get("ending")
+    # a transcript saved before games recorded how they ended says only whether there was a deal
     verdict = (
-        f"Deal in round {d['deal_round']}."
+        " ".join(_ending_lines(ending))
+        if ending
+        else f"Deal in round {d['deal_round']}."
         if d["deal"]
         else "No deal: every issue fell to its no-deal value."
     )
@@ -144,6 +177,9 @@ def transcript_markdown(transcript: Mapping[str, Any]) -> str:
             ", ".join(r["events"]),
         )
     lines.append(table.markdown(level=0).rstrip())
+    ended = _ending_lines(transcript.get("ending"))
+    if ended:
+        lines += ["", "## How it ended", "", *ended]
     if transcript["announcements"]:
         lines += ["", "## Announcements", ""]
         lines += [f"- round {a['round']}: {a['text']}" for a in transcript["announcements"]]

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markdown import Markdown
 
 from wargame.classroom import REFERENCE_RUNS
-from wargame.cli.common import err, out, user_errors
+from wargame.cli.common import err, out, say, user_errors
+from wargame.tables import terminal_markdown
 
 
 @user_errors
@@ -60,12 +60,13 @@ def play(
         workers=workers,
     )
     if result.status == "complete":
-        out.print(Markdown(debrief_markdown(result.transcript)))
+        # its tables laid out as every table is: rich's own markdown tables cut long cells with "…"
+        out.print(terminal_markdown(debrief_markdown(result.transcript)))
     else:
         why = "interrupted" if result.status == "interrupted" else "input ended"
         err.print(f"[yellow]{why}[/]: the game so far is saved")
     files = ", ".join(sorted(p.name for p in result.folder.iterdir()))
-    out.print(f"Transcript: [bold]{result.folder}[/] ({files})")
+    say("Transcript: ", result.folder, f" ({files})")
     if result.status == "interrupted":
         raise typer.Exit(130)
 
@@ -83,7 +84,7 @@ def debrief(
 
     path = transcript if transcript.is_dir() else transcript.parent
     data = complete_debrief(path, load_transcript(transcript), workers)
-    out.print(Markdown(debrief_markdown(data)))
+    out.print(terminal_markdown(debrief_markdown(data)))
 
 
 @user_errors

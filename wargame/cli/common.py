@@ -79,7 +79,7 @@ def overrides(assignments: list[str] | None) -> dict[str, Any]:
 
 
 class _NoteHandler(logging.Handler):
-    """The engine's log records (``logging.getLogger("wargame")``) as notes on stderr."""
+    """What the engine announces (``logging.getLogger("wargame.notes")``) as notes on stderr."""
 
     def emit(self, record: logging.LogRecord) -> None:
         print_notes([record.getMessage()], "note" if record.levelno < logging.ERROR else "error")
@@ -87,11 +87,10 @@ class _NoteHandler(logging.Handler):
 
 def show_engine_notes() -> None:
     """Print what the engine announces while it works (a big run's expected size and time)."""
-    logger = logging.getLogger("wargame")
+    logger = logging.getLogger("wargame.notes")
     if not any(isinstance(h, _NoteHandler) for h in logger.handlers):
         logger.addHandler(_NoteHandler())
         logger.setLevel(logging.INFO)
-        logger.propagate = False
 
 
 def print_notes(notes: list[str], label: str = "note") -> None:

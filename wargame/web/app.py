@@ -21,12 +21,11 @@ from __future__ import annotations
 import io
 import json
 import logging
-import multiprocessing
 import secrets
 import socket
 import threading
 from collections.abc import Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wargame import rundir
 from wargame.errors import Problem, WargameError
+from wargame.executors import process_pool
 from wargame.scenario import Scenario, load_scenario, validate_scenario
 from wargame.schema import load_yaml_text
 from wargame.web import explorer
@@ -206,7 +206,7 @@ class Server:
     def explore_pool(self) -> Executor:
         if self.pool is None:
             # spawn: workers start clean whatever threads the server runs
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = process_pool(self.workers)  # its workers exit if the server is killed
         return self.pool
 
 

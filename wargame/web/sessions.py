@@ -28,7 +28,7 @@ from wargame import rundir
 from wargame.classroom import REFERENCE_RUNS
 from wargame.classroom.game import check_players
 from wargame.classroom.rolecard import brief
-from wargame.classroom.transcript import save
+from wargame.classroom.transcript import breakdown_text, save, verdict_text
 from wargame.classroom.turns import (
     Position,
     as_released,
@@ -244,7 +244,7 @@ class Session:
         assert model is not None
         played = game.scenario
         now = position.ask.round if position.ask is not None else len(model.history)
-        episode = None if model.running else model.episode().to_dict()
+        ending = game.ending()
         return {
             "session": self.id,
             "scenario": self.scenario.name,
@@ -276,7 +276,19 @@ class Session:
                 }
                 for r in model.history
             ],
-            "outcome": None if episode is None else {"deal": episode["deal"], "outcome": episode["outcome"]},
+            # how the game ended: the deal or why not (a breakdown: its round, cause and why), as
+            # the terminal game and `wargame run` say it
+            "outcome": None
+            if ending is None
+            else {
+                "deal": ending["deal"],
+                "outcome": ending["outcome"],
+                "ended": ending["ended"],
+                "round": ending["round"],
+                "breakdown": None if ending["breakdown"] is None else ending["breakdown"]["name"],
+                "verdict": verdict_text(ending),
+                "why": breakdown_text(ending),
+            },
         }
 
     # -- saving ------------------------------------------------------------------------------

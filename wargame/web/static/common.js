@@ -78,7 +78,8 @@ function historyTable(history) {
 
 function newsList(news, events) {
   const items = news.map((n) => h("li", {}, h("b", {}, `Round ${n.round}: `), n.text));
-  for (const e of events) items.push(h("li", {}, h("b", {}, `Round ${e.round}: `), `${e.event} (${e.actor}, ${e.cause})`));
+  // an event fired by a news item was announced by its text above: list only what fired otherwise
+  for (const e of events.filter((e) => e.cause !== "inject")) items.push(h("li", {}, h("b", {}, `Round ${e.round}: `), `${e.event} (${e.actor}, ${e.cause})`));
   return items.length ? h("ul", { cls: "news" }, items) : h("p", { cls: "muted" }, "No news yet.");
 }
 

@@ -19,7 +19,9 @@ async function refresh() {
   if (drawn) return;
   drawn = true;
   clearInterval(timer);
-  show("verdict", d.deal ? `Deal in round ${d.deal_round}.` : "No deal: every issue fell to its no-deal value.");
+  // the verdict `wargame run` gives (a debrief saved before it was recorded: whether there was a deal)
+  show("verdict", d.verdict || (d.deal ? `Deal in round ${d.deal_round}.` : "No deal: every issue fell to its no-deal value."));
+  if (d.why) document.getElementById("verdict").after(h("p", { id: "why" }, h("b", {}, "Why: "), d.why));
   show("outcome", table(["issue", "unit", "status quo", "no deal", "Nash point", "outcome", "agents' median"],
     Object.entries(d.issues).map(([name, i]) => [name, i.unit, fmt(i.status_quo, 4), fmt(i.no_deal, 4), fmt(i.nash, 4), h("b", {}, fmt(i.outcome, 4)), fmt(i.simulated_p50, 4)])));
   show("players", h("h2", {}, "Each player against the agents"), table(["government", "your utility", "walking away", "score", "percentile among agents' runs", "agents' median score"],

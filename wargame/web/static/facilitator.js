@@ -112,8 +112,9 @@ async function refresh() {
     h("a", { id: "debrief-link", href: `/debrief#${new URLSearchParams({ key, s: state.session })}` }, "Debrief →"),
     h("span", { cls: "muted" }, ` agents play: ${state.agents.join(", ")}; seed ${state.seed}; saved in ${state.folder}`));
   await renderSeats(state);
-  show("state", state.outcome ? h("p", {}, h("b", {}, state.outcome.deal ? "Deal: " : "No deal: "),
-    Object.entries(state.outcome.outcome).map(([k, v]) => `${k} ${fmt(v, 4)}`).join(", ")) : null,
+  const o = state.outcome; // how the game ended: the deal, or why not (a breakdown and its cause)
+  show("state", o ? [h("p", { id: "game-verdict" }, h("b", {}, o.verdict)), o.why ? h("p", { id: "game-why" }, h("b", {}, "Why: "), o.why) : null,
+    h("p", {}, "Outcome: ", Object.entries(o.outcome).map(([k, v]) => `${k} ${fmt(v, 4)}`).join(", "))] : null,
     h("p", {}, state.situation));
   show("news-items", state.schedule === "manual"
     ? table(["scheduled", "news", "event", ""], state.news_items.map((n) => [

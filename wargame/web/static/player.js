@@ -81,7 +81,9 @@ function render(state) {
   shownStatus = state.status;
   decision.classList.toggle("turn", Boolean(state.ask) && state.status === "playing");
   if (state.status === "complete" || state.status === "ended") {
-    show("decision", h("h2", {}, state.outcome ? (state.outcome.deal ? "A deal was made." : "No deal.") : "The game was ended."),
+    const o = state.outcome; // how the game ended: the deal, or why not (a breakdown and its cause)
+    show("decision", h("h2", { id: "game-verdict" }, o ? o.verdict : "The game was ended."),
+      o && o.why ? h("p", { id: "game-why" }, h("b", {}, "Why: "), o.why) : null,
       h("a", { id: "debrief-link", href: `/debrief#t=${encodeURIComponent(token)}` }, "See the debrief →"));
   } else if (state.status === "lobby") {
     show("decision", h("h2", {}, "Waiting for the facilitator to start the game."));
