@@ -632,15 +632,11 @@ BREAKDOWN = {
 }
 
 
-def test_a_breakdown_is_announced_when_it_happens_and_recorded_everywhere(tmp_path, package):
-    """Issue 21, item 4: the talks broke down after round 1 (escalation), but the game printed
-    "no deal yet" and the debrief "every issue fell to its no-deal value"; no file said why."""
+def _play_the_breakdown(tmp_path, package):
+    """Seoul's BREAKDOWN moves played through: the game's result and what the terminal showed."""
     import io
 
     from rich.console import Console
-
-    from wargame.classroom.game import Game
-    from wargame.report import verdict
 
     buffer = io.StringIO()
     result = classroom.play(
@@ -653,6 +649,16 @@ def test_a_breakdown_is_announced_when_it_happens_and_recorded_everywhere(tmp_pa
         reference_runs=20,
         workers=1,
     )
+    return result, buffer.getvalue()
+
+
+def test_a_breakdown_is_announced_when_it_happens_and_recorded_everywhere(tmp_path, package):
+    """Issue 21, item 4: the talks broke down after round 1 (escalation), but the game printed
+    "no deal yet" and the debrief "every issue fell to its no-deal value"; no file said why."""
+    from wargame.classroom.game import Game
+    from wargame.report import verdict
+
+    result, text = _play_the_breakdown(tmp_path, package)
     assert result.status == "complete"
     t = result.transcript
     # the verdict `wargame run` prints, for this very game (replayed from its transcript)
@@ -665,7 +671,6 @@ def test_a_breakdown_is_announced_when_it_happens_and_recorded_everywhere(tmp_pa
     line = "N" + said[1:] + "."
     why = "A provocation escalates into a crisis that suspends the talks (escalation)."
     # the terminal game says so when it happens: the round, the cause, why
-    text = buffer.getvalue()
     assert "Round 1: the talks broke down" in text and why in text
     assert "pyongyang_provocation (fired 1x)" in text
     assert "no deal yet; events: pyongyang_provocation" not in text
@@ -692,22 +697,7 @@ def test_a_breakdown_is_announced_when_it_happens_and_recorded_everywhere(tmp_pa
 def test_a_news_item_the_classroom_retells_is_read_out_once(tmp_path, package):
     """Issue 21, item 9a: the package's round-1 missile launch was read out twice, once in the
     classroom's words and once as the scenario inject's note; it still fires, once."""
-    import io
-
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    result = classroom.play(
-        package,
-        ["seoul"],
-        seed=3,
-        moves=_moves(tmp_path, BREAKDOWN),
-        out=tmp_path,
-        console=Console(file=buffer, width=400),
-        reference_runs=20,
-        workers=1,
-    )
-    text = buffer.getvalue()
+    result, text = _play_the_breakdown(tmp_path, package)
     assert text.count("Round 1: news") == 1
     assert text.count("Pyongyang answers with a missile launch") == 1
     t = result.transcript

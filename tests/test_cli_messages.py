@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from wargame import montecarlo, rundir
+from wargame import executors, montecarlo, rundir
 from wargame.cli import app
 from wargame.errors import WargameError
 from wargame.montecarlo import Interrupted, run_experiment
@@ -94,8 +94,9 @@ def test_a_resume_keeps_the_command_that_started_the_run(tmp_path):
     assert manifest["status"] == "complete"
 
 
-def test_an_unreachable_scheduler_leaves_no_run_directory_marked_failed(tmp_path):
+def test_an_unreachable_scheduler_leaves_no_run_directory_marked_failed(tmp_path, monkeypatch):
     pytest.importorskip("dask.distributed")
+    monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT", "1s")
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

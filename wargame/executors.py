@@ -83,6 +83,9 @@ def _exit_with(sentinel: int) -> None:
     os._exit(1)
 
 
+SCHEDULER_TIMEOUT = "10s"  # how long to try reaching a Dask scheduler before saying it cannot be reached
+
+
 class ExecutorUnavailableError(WargameError):
     """The executor cannot start (Dask missing, its scheduler unreachable): no episode has run."""
 
@@ -99,7 +102,7 @@ def _dask(
     cluster = None
     try:
         if scheduler:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         else:
             cluster = LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None

@@ -1,0 +1,44 @@
+"""Numbers the README states that the code can compute: each one is computed here and compared, so
+a change to a design or an experiment cannot leave the README saying something else."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from wargame.sensitivity import sensitivity_plan
+
+from .conftest import ROOT, SHIPPED_EXPERIMENTS
+
+README = ROOT / "README.md"
+BASELINE_SENSITIVITY = SHIPPED_EXPERIMENTS / "summit_2025_sensitivity.yaml"
+
+
+def stated(pattern: str) -> list[int]:
+    """Every number the README gives where ``pattern`` (with one group for the number) matches,
+    across line breaks."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    return [int(m.replace(",", "")) for m in re.findall(pattern, text)]
+
+
+@pytest.mark.parametrize(
+    ("samples", "pattern"),
+    [
+        (None, r"default sensitivity analysis \(`summit_2025_sensitivity.yaml`\) \| ([\d,]+)"),
+        (256, r"`--samples 256`(?::| \|) (\d{1,3}(?:,\d{3})+) "),  # an episode count, not seconds
+    ],
+    ids=["default", "samples-256"],
+)
+def test_the_readme_gives_the_sensitivity_designs_episode_counts(samples, pattern):
+    runs = sensitivity_plan(BASELINE_SENSITIVITY, samples=samples).experiment.runs
+    numbers = stated(pattern)
+    assert numbers, f"the README no longer states this count ({pattern})"
+    assert set(numbers) == {runs}, f"README says {numbers}, the design has {runs:,} episodes"
+
+
+def test_the_readme_gives_the_quick_starts_episode_count():
+    from wargame.experiment import load_experiment
+
+    runs = load_experiment(SHIPPED_EXPERIMENTS / "summit_2025_mc.yaml").experiment.runs
+    assert set(stated(r"quick start's ([\d,]+) episodes")) == {runs}
