@@ -236,14 +236,14 @@ def calibrate(
         from wargame.montecarlo import run_experiment
 
         run = run_experiment(source, **run_options)
-    if write:  # a read-only run directory: say so before any work, not after it
-        rundir.output_folder(_folder(run.run_dir, observed_path))
     if run.plan.experiment.sensitivity is not None or run.plan.experiment.sweep is not None:
         raise WargameError(
             Problem(str(run.run_dir), "", "calibration needs a batch run (its prior sample), not a design")
         )
     episodes = run.episodes
     check_observed(observed, episodes, observed_path)
+    if write:  # a read-only run directory: say so before the work, not after it
+        rundir.output_folder(_folder(run.run_dir, observed_path))
     accept, weights, adjusted, warnings = abc(episodes, observed)
     accepted = int(accept.sum())
     ess = float(weights.sum() ** 2 / (weights**2).sum()) if accepted else 0.0

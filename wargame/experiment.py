@@ -318,7 +318,8 @@ def with_command_line(exp: Experiment, overrides: Mapping[str, Any]) -> tuple[Ex
             notes.append(f"--set {path}={value!r} replaces the experiment's {path}: {getattr(exp, path)!r}")
             changes[path] = value
         else:  # every change from the command line is on record, not only those that replace
-            notes.append(f"--set {path}={value!r} is fixed for every episode (the scenario's value replaced)")
+            whose = "the experiment's set:" if path in exp.set else "the scenario's"
+            notes.append(f"--set {path}={value!r} is fixed for every episode ({whose} value replaced)")
     changes["uncertain"] = uncertain
     return exp.model_copy(update=changes), notes
 

@@ -155,7 +155,7 @@ def _check_size(run_dir: Path, i: int, episodes: int, left: int) -> None:
         for kind in ("episodes", "rounds")
         if _chunk_path(run_dir, i, kind).exists()
     )
-    needed = 2 * size / episodes * left  # the chunks, then the assembled files beside them
+    needed = 2 * size / episodes * (left - episodes)  # the chunks, then the assembled files beside them
     free = shutil.disk_usage(run_dir).free
     if needed > free:
         raise WargameError(
@@ -166,7 +166,7 @@ def _check_size(run_dir: Path, i: int, episodes: int, left: int) -> None:
                 f"and {_bytes(free)} is free: stopped after the first chunk; free space and --resume it",
             )
         )
-    if left + episodes >= BIG_RUN:
+    if left >= BIG_RUN:
         log.warning(f"about {_bytes(needed / 2)} of results ({_bytes(size / episodes)} an episode)")
 
 

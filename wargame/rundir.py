@@ -50,12 +50,6 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())  # the rename must not land before the bytes do
         os.replace(tmp, path)
-    except OSError as err:  # a full disk, a read-only folder: the old file stays as it was
-        raise WargameError(
-            Problem(
-                str(path), "", f"cannot write: {err.strerror or err} (the previous file, if any, is kept)"
-            )
-        ) from None
     finally:
         with suppress(OSError):
             tmp.unlink(missing_ok=True)

@@ -105,6 +105,7 @@ FORMATS = ("table", "md", "csv", "json")  # what ``--format`` offers where a com
 
 # A token is a number if it has a digit and no letters but an exponent or a unit: "0.98-1.00",
 # "(26.0-28.0)", "$4.58bn", "15%", "+0.248", "1e-05", "2025-08-27".
+MAX_NUMBER = 40  # characters: "-1.234e+05-1.234e+05 (12.3-45.6)" and the like fit
 _NUMBER = re.compile(r"[^A-Za-z]*\d[^A-Za-z]*(?:[eE][-+]?\d[^A-Za-z]*)?(?:bn|k|x|pp)?[^A-Za-z]*")
 _JOINERS = frozenset({"-", "–", "—", "/", "->", "→", "..", "±", "+-", "to"})  # between two numbers
 # a line of numbers up to this long stays whole ("0.972 - 0.999"); a longer one wraps between them
@@ -113,8 +114,9 @@ _NAME_BREAK = re.compile(r"(?<=[_.])(?=[A-Za-z])")  # "defense_spending" may bre
 
 
 def is_number(token: str) -> bool:
-    """Whether ``token`` (no spaces) is a number or a range of numbers, which a line never splits."""
-    return bool(_NUMBER.fullmatch(token))
+    """Whether ``token`` (no spaces) is a number or a range of numbers, which a line never splits.
+    A token longer than any number we print is not one (and the pattern backtracks on long text)."""
+    return len(token) <= MAX_NUMBER and bool(_NUMBER.fullmatch(token))
 
 
 def units(text: str, name: bool = False) -> list[str]:
