@@ -1,7 +1,7 @@
 """The house rules: imports run one way and start-up stays light (``.ci/run`` also imports every
 module alone in a fresh interpreter).
 
-The layers below are the README's Layout section; a module may import (at run time, at the top
+The layers below are docs/layout.md's Layout; a module may import (at run time, at the top
 or inside a function) only modules of its own layer or a lower one, and the imports within a layer
 have no cycle. ``if TYPE_CHECKING:`` imports are for the type checker and do not count.
 """
@@ -77,7 +77,7 @@ def _layer(name: str) -> int:
     for i, patterns in enumerate(LAYERS):
         if any(fnmatch(name, p) for p in patterns):
             return i
-    raise AssertionError(f"{name} is in no layer: add it to LAYERS and to the README's Layout")
+    raise AssertionError(f"{name} is in no layer: add it to LAYERS and to docs/layout.md")
 
 
 def _runtime_imports(tree: ast.Module, name: str) -> set[str]:

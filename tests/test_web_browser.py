@@ -1,6 +1,6 @@
 """The classroom in a real browser: Debian's chromium driven by Playwright, against ``wargame serve``
 in its own process. Each test saves screenshots of the pages it drives to ``runs/screenshots/``
-(``WARGAME_ARTIFACTS`` moves them); the README shows them.
+(``WARGAME_ARTIFACTS`` moves them); docs/classroom.md shows them.
 
 Without /usr/bin/chromium these tests skip, unless ``WARGAME_REQUIRE_BROWSER`` is set (``.ci/run``
 installs the browser and sets it, so in CI a missing browser fails instead)."""

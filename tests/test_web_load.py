@@ -1,7 +1,7 @@
 """A classroom's worth of load on loopback: 30 players in 10 sessions of the baseline scenario, all
 moving at once against one ``wargame serve``. Bounded: at most 2 minutes and 150 decisions a
 player. Every move must land (none lost, none refused), every transcript must be complete, and the
-latency percentiles are written to ``runs/screenshots/load-test.json`` (the README reports them)."""
+latency percentiles are written to ``runs/screenshots/load-test.json`` (docs/classroom.md reports them)."""
 
 from __future__ import annotations
 
