@@ -71,21 +71,36 @@ def test_run_bad_path_lists_nearest():
     assert "nearest valid paths: actors.seoul.salience.tariff" in result.output
 
 
-def test_run_bad_inputs_exit_2(tmp_path):
-    cases = [
-        ["run", str(tmp_path / "missing.yaml")],
-        ["run", str(BAD / "not_yaml.yaml")],
-        ["run", str(TEACHING), "--set", "no-equals"],
-        ["run", str(TEACHING), "--set", "actors.seoul.discount=2"],
-        ["run", str(TEACHING), "--rounds", "0"],
-        ["run", str(tmp_path)],
-        ["run", str(TEACHING), "--seed", "-1"],
-        ["run", str(TEACHING), "--set", "issues.tariff.step=0.0000000001"],
-        ["run", str(TEACHING), "--set", "events.tokyo_coordination.effects.0.path=actors.seoul.strategy.e"],
-        ["run", str(TEACHING), "--set", "actors=3"],
-    ]
-    for args in cases:
-        exited(runner.invoke(app, args), 2)
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["run", "TMP/missing.yaml"], "missing.yaml: file not found"),
+        (["run", str(BAD / "not_yaml.yaml")], "not_yaml.yaml:2: not valid YAML"),
+        (["run", str(TEACHING), "--set", "no-equals"], "--set: 'no-equals' is not PATH=VALUE"),
+        (
+            ["run", str(TEACHING), "--set", "actors.seoul.discount=2"],
+            "actors.seoul.discount: Input should be",
+        ),
+        (["run", str(TEACHING), "--rounds", "0"], "Invalid value for '--rounds'"),
+        (["run", "TMP"], "is a directory, not a file"),
+        (["run", str(TEACHING), "--seed", "-1"], "Invalid value for '--seed'"),
+        (["run", str(TEACHING), "--set", "issues.tariff.step=0.0000000001"], "use a coarser step"),
+        (
+            [
+                "run",
+                str(TEACHING),
+                "--set",
+                "events.tokyo_coordination.effects.0.path=actors.seoul.strategy.e",
+            ],
+            "'actors.seoul.strategy.e' cannot be changed by an event",
+        ),
+        (["run", str(TEACHING), "--set", "actors=3"], "actors: Input should be a valid dictionary"),
+    ],
+)
+def test_run_bad_inputs_exit_2_with_the_reason(tmp_path, args, says):
+    result = runner.invoke(app, [a.replace("TMP", str(tmp_path)) for a in args], env={"COLUMNS": "300"})
+    exited(result, 2)
+    assert says in " ".join(result.output.split()), result.output
 
 
 def test_python_dash_m_and_console_script():
@@ -161,21 +176,24 @@ def test_batch_report_compare_end_to_end(tmp_path):
     assert "yes" in line
 
 
-def test_batch_bad_inputs_exit_2(tmp_path):
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    cases = [
-        ["batch", str(tmp_path / "missing.yaml")],
-        ["batch", str(SMALL), "--runs", "0"],
-        ["batch", str(SMALL), "--executor", "threads"],
-        ["batch", str(SMALL), "--out", str(blocker / "sub")],
-        ["batch", str(SMALL), "--resume", str(tmp_path / "nowhere")],
-        ["batch", str(SMALL.parent / "unknown_path.yaml")],
-        ["report", str(tmp_path)],
-        ["compare", str(tmp_path), str(tmp_path)],
-    ]
-    for args in cases:
-        exited(runner.invoke(app, args), 2)
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["batch", "TMP/missing.yaml"], "missing.yaml: file not found"),
+        (["batch", str(SMALL), "--runs", "0"], "--runs: Input should be greater than or equal to 1"),
+        (["batch", str(SMALL), "--executor", "threads"], "unknown executor 'threads'"),
+        (["batch", str(SMALL), "--out", "TMP/file/sub"], "--out: cannot create a run directory there"),
+        (["batch", str(SMALL), "--resume", "TMP/nowhere"], "nowhere: no such run directory"),
+        (["batch", str(SMALL.parent / "unknown_path.yaml")], "unknown parameter path"),
+        (["report", "TMP"], "config.yaml is missing: is this a run directory?"),
+        (["compare", "TMP", "TMP"], "config.yaml is missing: is this a run directory?"),
+    ],
+)
+def test_batch_bad_inputs_exit_2_with_the_reason(tmp_path, args, says):
+    (tmp_path / "file").write_text("x")  # a file where --out wants a folder
+    result = runner.invoke(app, [a.replace("TMP", str(tmp_path)) for a in args], env={"COLUMNS": "300"})
+    exited(result, 2)
+    assert says in " ".join(result.output.split()), result.output
 
 
 def test_ctrl_c_while_the_command_starts_is_quiet():
