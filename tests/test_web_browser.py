@@ -23,6 +23,9 @@ if not CHROMIUM.exists():
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
+# a real browser takes most of a minute: CI runs these with the slow tests (pytest -m slow)
+pytestmark = pytest.mark.slow
+
 WIDE = {"width": 1280, "height": 900}
 
 
