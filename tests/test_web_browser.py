@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from .processes import wait_for
 from .webserver import ARTIFACTS, CHROMIUM, Client, LiveServer, token_of
 
 if not CHROMIUM.exists():
@@ -97,14 +98,6 @@ def play_on(pages: dict, until, answers: dict | None = None, timeout: float = 90
     return made
 
 
-def eventually(condition, timeout: float = 30) -> None:
-    """Wait for ``condition()`` (the pages' CSP forbids the string evaluation wait_for_function uses)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
 def status_is(page, *wanted: str):
     return lambda: page.locator("#status").inner_text() in wanted
 
@@ -132,7 +125,8 @@ def test_a_facilitator_and_two_students_play_a_whole_game_to_the_debrief(browser
 
         boss.click("#debrief-link")
         boss.wait_for_selector("#verdict:has-text('Deal'), #verdict:has-text('No deal')", timeout=90_000)
-        eventually(lambda: boss.locator("#figure").evaluate("img => img.naturalWidth") > 0)
+        # polled: the pages' CSP forbids the string evaluation Playwright's wait_for_function uses
+        wait_for(lambda: boss.locator("#figure").evaluate("img => img.naturalWidth") > 0, 30, "the figure")
         assert boss.locator("[data-percentile=seoul]").inner_text().endswith("%")
         snap(boss, "debrief")
         with boss.expect_download() as download:

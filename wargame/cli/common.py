@@ -109,7 +109,7 @@ class _Lines:
         self.shown = -1
         self.last = 0.0
 
-    def __call__(self, done: int, total: int, rate: float, elapsed: float) -> None:
+    def __call__(self, done: int, total: int, rate: float) -> None:
         tenth = 10 * done // total if total else 0
         now = time.monotonic()
         if tenth == self.shown and now - self.last < 60 and done < total:
@@ -160,7 +160,7 @@ def with_progress(
         elapsed = now - started["t"]
         rate = (done - started["done"]) / elapsed if elapsed > 0 else 0.0
         if lines is not None:
-            lines(done, total, rate, elapsed)
+            lines(done, total, rate)
             return
         if not bar.live.is_started:
             bar.start()
