@@ -270,13 +270,18 @@ class _Sheet:
     def render(self, widths: Sequence[int] | None, title: str, caption: str, compact: bool) -> Any:
         """The rich table (``widths`` None: rich's own natural widths)."""
         from rich import box
+        from rich.console import Group
         from rich.table import Table as RichTable
+        from rich.text import Text
 
         framed = self.form == "rows"
+        # a turned table or a list of records is narrow: its title and caption would wrap to its
+        # width, a few words a line; they take the line's whole width instead
+        apart = not framed
         table = RichTable(
-            title=title or None,
+            title=None if apart else title or None,
             title_justify="left",
-            caption=caption or None,
+            caption=None if apart else caption or None,
             box=box.HEAVY_HEAD if framed and not compact else box.SIMPLE_HEAD,
             show_header=self.form != "records",
             show_edge=framed,
@@ -304,7 +309,13 @@ class _Sheet:
                 justify = row.justify if i > 0 else None
                 cells.append(_text(cell, justify, row.first if i == 0 else None))
             table.add_row(*cells, style=row.style)
-        return table
+        if not apart:
+            return table
+        parts: list[Any] = [Text(title, style="table.title")] if title else []
+        parts.append(table)
+        if caption:
+            parts.append(Text(caption, style="table.caption"))
+        return Group(*parts)
 
 
 @dataclass
