@@ -15,7 +15,7 @@ from agents.view import Offer
 from wargame import events, measures, space, timeline
 from wargame.episode import Episode, RoundRecord
 from wargame.events import FiredEvent
-from wargame.payoffs import Payoffs, grid_utilities
+from wargame.payoffs import Payoffs, failure_share, grid_utilities
 from wargame.protocols import PROTOCOLS
 from wargame.scenario import Scenario, as_scenario
 from wargame.solutions import Solutions
@@ -312,7 +312,7 @@ class NegotiationModel(mesa.Model):
         """The part of ``no_deal_cost`` the talks failing now would cost: the share of tracks still open."""
         if not self._tracks:
             return 1.0
-        return 1.0 - len(self.track_result) / len(self._tracks)
+        return float(failure_share(len(self._tracks) - len(self.track_result), len(self._tracks)))
 
     def settled_values(self) -> dict[str, float]:
         """Issue -> value, for the issues of every track settled so far (agreed or failed)."""
@@ -344,7 +344,7 @@ class NegotiationModel(mesa.Model):
         ]
         if not due:
             return
-        share = 1.0 / len(self._tracks)  # the part of no_deal_cost one track's failure costs
+        share = failure_share(1, len(self._tracks))  # the part of no_deal_cost one track's failure costs
         rows = self._principal_rows
         no_deal = self.no_deal.copy()
         table = self._on_the_table()
@@ -440,13 +440,8 @@ class NegotiationModel(mesa.Model):
             raise RuntimeError("the episode has not ended yet; call run() or step() until running is False")
         utility = self.utility_of(self.outcome)
         if not self.deal:
-            # a failure costs what no_deal_cost says: all of it, or the failed tracks' part
-            failed = (
-                sum(not ok for ok, _ in self.track_result.values()) / len(self._tracks)
-                if self._tracks
-                else 1.0
-            )
-            utility = utility - failed * self.payoffs.no_deal_cost
+            failed = sum(not ok for ok, _ in self.track_result.values()) if self._tracks else 1
+            utility = utility - failure_share(failed, len(self._tracks)) * self.payoffs.no_deal_cost
         # measured against the talks failing outright, whatever tracks settled on the way
         reservations = self.payoffs.reservations(self._base_no_deal) if self._tracks else self.reservations
         rounds_waited = self.deal_round if self.deal else 0

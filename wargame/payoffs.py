@@ -140,6 +140,18 @@ class Payoffs:
         )
 
 
+def failure_share(failed: float | np.ndarray, tracks: int) -> float | np.ndarray:
+    """The part of ``no_deal_cost`` a failure costs: the one cost rule of the talks.
+
+    ``failed`` counts the tracks that failed (or are still open, for what failing now would cost),
+    out of ``tracks``; talks without tracks fail as one (``failed`` is 1 for a failure, 0 for a deal).
+    Works on a count or an array of counts (one per episode).
+    """
+    if tracks:
+        return np.asarray(failed, dtype=float) / tracks if isinstance(failed, np.ndarray) else failed / tracks
+    return np.asarray(failed, dtype=float) if isinstance(failed, np.ndarray) else float(failed)
+
+
 def issue_utilities(
     packages: FloatArray, ideal: FloatArray, risk: FloatArray, lo: FloatArray, hi: FloatArray
 ) -> FloatArray:

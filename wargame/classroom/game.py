@@ -215,6 +215,10 @@ class Game:
         """The first package ``actor`` proposed, if it proposed."""
         return next((d["propose"] for d in self.decisions if d["actor"] == actor and "propose" in d), None)
 
+    def triggered_by(self, actor: str) -> list[str]:
+        """The events ``actor``'s players chose to trigger, in order."""
+        return [d["trigger"] for d in self.decisions if d["actor"] == actor and d.get("trigger")]
+
 
 class _Recording:
     """Wraps a seat to record each decision in the game."""

@@ -15,7 +15,7 @@ from wargame.classroom import REFERENCE_RUNS, REFERENCE_SEED
 from wargame.errors import Problem, WargameError
 from wargame.experiment import Experiment, Plan
 from wargame.montecarlo import run_experiment
-from wargame.payoffs import Payoffs
+from wargame.payoffs import Payoffs, failure_share
 from wargame.results import load_run
 from wargame.scenario import Scenario
 
@@ -118,12 +118,12 @@ def debrief(
     # what share of no_deal_cost each run pays: all of it without a deal, or the failed tracks' part
     tracks = list(scenario.tracks)
     if tracks:
-        failed = sum((~episodes[f"agreed.{t}"].to_numpy(dtype=bool)).astype(float) for t in tracks) / len(
-            tracks
-        )
-        played_failed = sum(not ok for ok, _ in episode.tracks.values()) / len(tracks)
+        failed_tracks = sum((~episodes[f"agreed.{t}"].to_numpy(dtype=bool)).astype(float) for t in tracks)
+        played_tracks = float(sum(not ok for ok, _ in episode.tracks.values()))
     else:
-        failed, played_failed = (~simulated_deal).astype(float), float(not episode.deal)
+        failed_tracks, played_tracks = (~simulated_deal).astype(float), float(not episode.deal)
+    failed = failure_share(np.asarray(failed_tracks, dtype=float), len(tracks))
+    played_failed = failure_share(played_tracks, len(tracks))
     played_outcome = np.array([[episode.outcome[n] for n in names]])
     players = {}
     for actor in game.humans:
@@ -148,9 +148,7 @@ def debrief(
             entry["opening"] = opening
             entry["opening_utility"] = float(model.utility_of(package)[model.payoffs.index(actor)])
             entry["conceded"] = entry["opening_utility"] - episode.utility[actor]
-        entry["events_triggered"] = [
-            d["trigger"] for d in game.decisions if d["actor"] == actor and d.get("trigger")
-        ]
+        entry["events_triggered"] = game.triggered_by(actor)
         players[actor] = entry
     from wargame.classroom.transcript import breakdown_text, verdict_text
 
