@@ -9,8 +9,9 @@ import mesa
 import numpy as np
 
 from agents.human import Human, Seat
+from agents.negotiator import Offer
 from agents.strategies import Strategy, make_strategy
-from agents.view import Offer, Table
+from agents.view import Table
 from wargame.payoffs import Payoffs, perceived
 
 if TYPE_CHECKING:

@@ -16,7 +16,8 @@ import numpy as np
 from agents.strategies.base import Strategy, StrategyParams
 
 if TYPE_CHECKING:
-    from agents.view import NegotiatorView, SeatView
+    from agents.negotiator import NegotiatorView
+    from agents.view import SeatView
 
 
 class Seat(Protocol):

@@ -12,6 +12,7 @@ from wargame import classroom
 from wargame.cli import app
 from wargame.errors import WargameError
 from wargame.model import NegotiationModel
+from wargame.parameters import payoffs_of
 
 from .conftest import BILATERAL, PACKAGE, TEACHING, exited
 
@@ -94,11 +95,10 @@ def test_a_scripted_game_as_seoul_to_a_debrief(tmp_path):
     # the percentile, from its definition: the share of reference runs whose outcome is worth less
     # to Seoul than the game's, ties counted half, all scored with the payoffs at the start
     from wargame.classroom.game import classroom_scenario
-    from wargame.payoffs import Payoffs
     from wargame.results import load_run
 
     reference = load_run(t["debrief"]["reference"]["run_dir"]).episodes
-    start = Payoffs.from_scenario(classroom_scenario(_load(), ["seoul"]))
+    start = payoffs_of(classroom_scenario(_load(), ["seoul"]))
     seoul = start.index("seoul")
     issues = list(t["episode"]["outcome"])
     simulated = start.utilities(reference[[f"outcome.{i}" for i in issues]].to_numpy())[seoul]

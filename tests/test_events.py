@@ -6,7 +6,7 @@ import pytest
 from wargame import events
 from wargame.events import effect_value, hazard
 from wargame.model import NegotiationModel
-from wargame.payoffs import Payoffs
+from wargame.parameters import payoff_cell, payoffs_of
 from wargame.scenario import Effect, Trigger
 
 
@@ -31,9 +31,9 @@ def test_effects_are_clamped_to_valid_values(teaching):
         Effect(path="actors.seoul.salience.tariff", op="add", value=-5),
         Effect(path="actors.seoul.discount", op="multiply", value=3),
     ]
-    before = Payoffs.from_scenario(teaching)
+    before = payoffs_of(teaching)
     after, changes, touched = events.apply_to_payoffs(
-        before, teaching, [(e, events.target(teaching, e.path)) for e in effects]
+        before, teaching, [(e, payoff_cell(teaching, e.path)) for e in effects]
     )
     seoul, tariff = before.index("seoul"), before.issues.index("tariff")
     assert after.ideal[seoul, tariff] == 0.0
@@ -44,7 +44,7 @@ def test_effects_are_clamped_to_valid_values(teaching):
     assert before.salience[seoul, tariff] == 0.30  # the payoffs it was given are untouched
     # the scenario as it stands after them is valid
     changed = teaching.with_values({c.path: c.new for c in changes})
-    np.testing.assert_array_equal(Payoffs.from_scenario(changed).salience, after.salience)
+    np.testing.assert_array_equal(payoffs_of(changed).salience, after.salience)
 
 
 def test_inject_fires_on_schedule_and_takes_effect(teaching):
@@ -111,7 +111,7 @@ def test_beliefs_are_computed_when_read_and_only_what_an_event_changed(teaching,
     s = m.initial_scenario
     # an effect on a stakeholder (Beijing's tariff salience, from Tokyo)
     m._effects["tokyo_coordination"] = [
-        (e, events.target(s, "actors.beijing.salience.tariff"))
+        (e, payoff_cell(s, "actors.beijing.salience.tariff"))
         for e in s.events["tokyo_coordination"].effects[:1]
     ]
     m._fire("tokyo_coordination", "test", None)

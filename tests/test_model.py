@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wargame.model import NegotiationModel
+from wargame.parameters import payoffs_of
 
 from .conftest import TEACHING
 
@@ -170,7 +171,6 @@ def test_the_seed_an_episode_reports_replays_it(teaching):
 def test_an_episode_measures_everything_with_the_payoffs_it_ended_with(teaching):
     """Events change payoffs during the talks; utility, reservation, gain and the Nash point all use
     the payoffs in force at the end (the moment the outcome was decided)."""
-    from wargame.payoffs import Payoffs
     from wargame.solutions import Solutions
 
     checked = 0
@@ -180,8 +180,8 @@ def test_an_episode_measures_everything_with_the_payoffs_it_ended_with(teaching)
         if not episode.events:
             continue
         checked += 1
-        end = Payoffs.from_scenario(model.scenario)
-        start = Payoffs.from_scenario(teaching)
+        end = payoffs_of(model.scenario)
+        start = payoffs_of(teaching)
         outcome = np.array([episode.outcome[i] for i in model.issue_names])
         reservation = end.reservations(model.no_deal)
         assert list(episode.reservation.values()) == pytest.approx(list(reservation))

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from wargame import space
+from wargame.parameters import payoffs_of
 from wargame.payoffs import Payoffs, grid_utilities, perceived, utilities
 
 
@@ -23,14 +24,14 @@ units = arrays(np.float64, (7, 3), elements=st.floats(0, 1))
 )  # a file holds 0 or >= 1e-12
 def test_utilities_in_unit_interval(teaching, unit, risk, linkage):
     s = teaching.with_values({"actors.seoul.risk": risk, "actors.washington.linkages.0.weight": linkage})
-    p = Payoffs.from_scenario(s)
+    p = payoffs_of(s)
     U = p.utilities(_packages(p, unit))
     assert U.shape == (5, 7)
     assert np.all(U >= 0) and np.all(U <= 1)
 
 
 def test_ideal_gives_one(teaching):
-    p = Payoffs.from_scenario(teaching)
+    p = payoffs_of(teaching)
     for a, actor in enumerate(p.actors):
         if actor == "washington":  # its linkage targets equal its ideals, so still 1
             assert teaching.actors[actor].linkages[0].targets == {
@@ -43,7 +44,7 @@ def test_ideal_gives_one(teaching):
 @settings(max_examples=40, deadline=None)
 @given(unit=units)
 def test_batch_equals_loop(teaching, unit):
-    p = Payoffs.from_scenario(teaching)
+    p = payoffs_of(teaching)
     x = _packages(p, unit)
     batch = p.utilities(x)
     loop = np.stack([p.utilities(row[None, :])[:, 0] for row in x], axis=1)
@@ -52,7 +53,7 @@ def test_batch_equals_loop(teaching, unit):
 
 def test_formula_by_hand(bilateral):
     # Seoul: ideal (2.6, 0), saliences 0.5/0.5, risk 2, ranges 1.2 and 25
-    p = Payoffs.from_scenario(bilateral)
+    p = payoffs_of(bilateral)
     x = np.array([[3.2, 12.5]])
     expected = 0.5 * (1 - (0.6 / 1.2) ** 2) + 0.5 * (1 - (12.5 / 25) ** 2)
     assert utilities(x, p)[0, 0] == pytest.approx(expected, abs=1e-15)
@@ -61,8 +62,8 @@ def test_formula_by_hand(bilateral):
 
 
 def test_salience_is_normalized(bilateral):
-    a = Payoffs.from_scenario(bilateral)
-    b = Payoffs.from_scenario(
+    a = payoffs_of(bilateral)
+    b = payoffs_of(
         bilateral.with_values(
             {"actors.seoul.salience.tariff": 5.0, "actors.seoul.salience.defense_spending": 5.0}
         )
@@ -77,16 +78,14 @@ def test_linkage_complement_rewards_the_pair(teaching):
     w = 1
     both = np.array([[3.8, 24.0, 0.0]])  # both linked issues at target, tariff far away
     one = np.array([[3.8, 28.5, 0.0]])  # only one at target
-    gain_both = (
-        Payoffs.from_scenario(s1).utilities(both)[w, 0] - Payoffs.from_scenario(s0).utilities(both)[w, 0]
-    )
-    gain_one = Payoffs.from_scenario(s1).utilities(one)[w, 0] - Payoffs.from_scenario(s0).utilities(one)[w, 0]
+    gain_both = payoffs_of(s1).utilities(both)[w, 0] - payoffs_of(s0).utilities(both)[w, 0]
+    gain_one = payoffs_of(s1).utilities(one)[w, 0] - payoffs_of(s0).utilities(one)[w, 0]
     assert gain_both > 0 > gain_one
 
 
 def test_substitute_linkage_is_the_complement(teaching):
     s = teaching.with_values({"actors.washington.linkages.0.kind": "substitute"})
-    p_sub, p_com = Payoffs.from_scenario(s), Payoffs.from_scenario(teaching)
+    p_sub, p_com = payoffs_of(s), payoffs_of(teaching)
     x = np.array([[3.8, 24.0, 15.0]])
     assert p_com.utilities(x)[1, 0] == pytest.approx(1.0, abs=1e-12)
     assert p_sub.utilities(x)[1, 0] < 1.0
@@ -98,7 +97,7 @@ def test_grid_utilities_match_direct(teaching):
         for linkage in ("complement", "substitute"):
             s = s.with_values({"actors.washington.linkages.0.kind": linkage})
             packages, index = space.candidates(s, rng)
-            p = Payoffs.from_scenario(s)
+            p = payoffs_of(s)
             direct = p.utilities(packages)
             np.testing.assert_allclose(grid_utilities(p, space.axes(s), index), direct, atol=1e-12)
             if space.is_full_grid(s):
@@ -107,7 +106,7 @@ def test_grid_utilities_match_direct(teaching):
 
 
 def test_perception_noise_leaves_own_payoffs_alone(teaching):
-    p = Payoffs.from_scenario(teaching)
+    p = payoffs_of(teaching)
     rng = np.random.default_rng(1)
     z1, z2 = rng.standard_normal(p.ideal.shape), rng.standard_normal(p.ideal.shape)
     seen = perceived(p, 0.2, z1, z2, own=0)
@@ -144,7 +143,7 @@ def test_utilities_with_per_issue_shapes_and_focal_values_stay_in_the_unit_inter
 ):
     values = {f"actors.seoul.risk.{i}": r for i, r in zip(package.issues, risks, strict=True)}
     values["actors.washington.focal_weight.tariff"] = focal
-    p = Payoffs.from_scenario(package.with_values(values))
+    p = payoffs_of(package.with_values(values))
     U = p.utilities(_packages(p, unit))
     assert np.all(U >= 0) and np.all(U <= 1)
 
@@ -152,22 +151,20 @@ def test_utilities_with_per_issue_shapes_and_focal_values_stay_in_the_unit_inter
 def test_risk_per_issue_shapes_each_issue_by_hand(bilateral):
     """Seoul concave on defence (2), convex on the tariff (0.5): the formula, issue by issue."""
     s = bilateral.with_values({"actors.seoul.risk": {"defense_spending": 2.0, "tariff": 0.5}})
-    p = Payoffs.from_scenario(s)
+    p = payoffs_of(s)
     x = np.array([[3.2, 12.5]])  # half the way from Seoul's ideal on both issues
     expected = 0.5 * (1 - 0.5**2) + 0.5 * (1 - 0.5**0.5)
     assert utilities(x, p)[0, 0] == pytest.approx(expected, abs=1e-15)
     # one number means the same shape on every issue
-    same = Payoffs.from_scenario(
-        bilateral.with_values({"actors.seoul.risk": {"defense_spending": 2.0, "tariff": 2.0}})
-    )
-    np.testing.assert_array_equal(same.risk, Payoffs.from_scenario(bilateral).risk)
+    same = payoffs_of(bilateral.with_values({"actors.seoul.risk": {"defense_spending": 2.0, "tariff": 2.0}}))
+    np.testing.assert_array_equal(same.risk, payoffs_of(bilateral).risk)
 
 
 def test_a_focal_value_is_worth_its_weight_there_and_nothing_a_step_away(teaching):
     s = teaching.with_values(
         {"issues.tariff.focal": [{"value": 15.0}], "actors.seoul.focal_weight": {"tariff": 0.1}}
     )
-    p, plain = Payoffs.from_scenario(s), Payoffs.from_scenario(teaching)
+    p, plain = payoffs_of(s), payoffs_of(teaching)
     seoul = p.index("seoul")
     total = sum(teaching.actors["seoul"].salience.values())
     at, near = np.array([[3.0, 28.5, 15.0]]), np.array([[3.0, 28.5, 14.0]])
@@ -185,7 +182,7 @@ def test_grid_utilities_match_direct_on_the_package(package):
     package-by-package one."""
     rng = np.random.default_rng(1)
     packages, index = space.candidates(package, rng)
-    p = Payoffs.from_scenario(package)
+    p = payoffs_of(package)
     np.testing.assert_allclose(
         grid_utilities(p, space.axes(package), index), p.utilities(packages), atol=1e-12
     )

@@ -9,8 +9,8 @@ import pytest
 from pydantic import Field
 from typer.testing import CliRunner
 
+from agents.negotiator import NegotiatorView, Offer
 from agents.strategies import STRATEGIES, Strategy, StrategyParams, register
-from agents.view import NegotiatorView, Offer
 from wargame.episode import RoundRecord
 from wargame.errors import WargameError
 from wargame.model import NegotiationModel

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from wargame import classroom
+from wargame.parameters import payoffs_of
 from wargame.scenario import Scenario, validate_scenario
 
 from .conftest import BILATERAL, PACKAGE, TEACHING
@@ -88,10 +89,9 @@ def test_a_card_shows_its_own_payoffs_in_full(path):
     """Its ideal and share of every issue, the shape of its losses, its focal weights and
     linkages, what a failure leaves it (its no-deal cost) and its walk-away value."""
     from wargame.classroom.rolecard import _pct
-    from wargame.payoffs import Payoffs
 
     scenario = _load(path)
-    p = Payoffs.from_scenario(scenario)
+    p = payoffs_of(scenario)
     for me, spec in scenario.actors.items():
         card = " ".join(classroom.brief(scenario, me).split())
         a = p.index(me)

@@ -3,12 +3,12 @@
 import numpy as np
 
 from wargame import solutions, space
-from wargame.payoffs import Payoffs
+from wargame.parameters import payoffs_of
 
 
 def test_nash_of_symmetric_bilateral_is_the_midpoint(bilateral):
     packages, _ = space.candidates(bilateral, np.random.default_rng(0))
-    p = Payoffs.from_scenario(bilateral)
+    p = payoffs_of(bilateral)
     U = p.utilities(packages)
     r = p.reservations(np.array([3.2, 12.5]))
     sol = solutions.Solutions(packages, U, r)
@@ -56,7 +56,7 @@ def test_pareto_front_matches_brute_force():
 
 def test_nash_point_lies_on_the_pareto_front(teaching):
     packages, _ = space.candidates(teaching, np.random.default_rng(0))
-    p = Payoffs.from_scenario(teaching).select([0, 1])
+    p = payoffs_of(teaching).select([0, 1])
     U = p.utilities(packages)
     i = solutions.nash(U, p.reservations(np.array([2.6, 24.0, 25.0])))
     front = solutions.pareto_front(U)
@@ -68,7 +68,7 @@ def test_nash_point_lies_on_the_pareto_front(teaching):
 
 
 def _nash(scenario, packages):
-    p = Payoffs.from_scenario(scenario)
+    p = payoffs_of(scenario)
     rows = [p.index(a) for a in scenario.principals]
     q = p.select(rows)
     no_deal = np.array([i.no_deal for i in scenario.issues.values()])

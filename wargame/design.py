@@ -17,7 +17,8 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from wargame import params
-from wargame.scenario import Scenario, clamp_parameter, options_issue
+from wargame.parameters import PER_ISSUE, clamp, options_issue, parameter
+from wargame.scenario import Scenario
 from wargame.schema import Number, Strict
 
 # the index that ranks parameters under each method, and its 95% half-width column
@@ -198,22 +199,23 @@ def parameters(spec: SensitivitySpec, scenario: Scenario) -> list[Parameter]:
         for actor in rule.actors:
             for key in rule.keys:
                 # per issue for ideal and salience, and for risk or capability given per issue
-                per_issue = key in ("ideal", "salience") or isinstance(data["actors"][actor].get(key), dict)
+                per_issue = key in PER_ISSUE or isinstance(data["actors"][actor].get(key), dict)
                 paths = (
                     [f"actors.{actor}.{key}.{n}" for n in issues] if per_issue else [f"actors.{actor}.{key}"]
                 )
                 for path in paths:
+                    named = parameter(scenario, path)
                     if options_issue(scenario, path) is not None:
                         continue
                     base = _number(data, path)
-                    if key == "ideal":
-                        span = scenario.issues[path.rsplit(".", 1)[1]]
+                    if named is not None and named.key == "ideal" and named.issue is not None:
+                        span = scenario.issues[named.issue]
                         width = rule.within * (span.hi - span.lo)
                         a, b = base - width, base + width
                     else:
                         a, b = sorted((base * (1 - rule.within), base * (1 + rule.within)))
                     # kept inside what the schema allows there, like an event's effect
-                    low, high = clamp_parameter(scenario, path, a), clamp_parameter(scenario, path, b)
+                    low, high = clamp(scenario, path, a), clamp(scenario, path, b)
                     low, high = round(low, 12), round(high, 12)  # 0.6 * 1.5, not 0.8999999999999999
                     if high > low:
                         found[path] = Parameter(path, low, high, base)

@@ -4,10 +4,30 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from wargame.events import FiredEvent
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    old: float
+    new: float
+
+
+@dataclass(frozen=True)
+class FiredEvent:
+    """One event that fired: when, whose, why, and what it changed."""
+
+    round: int
+    event: str
+    actor: str
+    cause: str  # "hazard" or "inject"
+    probability: float | None
+    changes: tuple[Change, ...]
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass(frozen=True)

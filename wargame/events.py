@@ -9,35 +9,14 @@ parameters (dotted paths), kept inside what the schema allows.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
+from wargame.episode import Change
+from wargame.parameters import Cell, clamp, payoff_cell
 from wargame.payoffs import Payoffs
-from wargame.scenario import Effect, Scenario, Trigger, clamp_parameter
-
-
-@dataclass(frozen=True)
-class Change:
-    path: str
-    old: float
-    new: float
-
-
-@dataclass(frozen=True)
-class FiredEvent:
-    """One event that fired: when, whose, why, and what it changed."""
-
-    round: int
-    event: str
-    actor: str
-    cause: str  # "hazard" or "inject"
-    probability: float | None
-    changes: tuple[Change, ...]
-    note: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+from wargame.scenario import Effect, Scenario, Trigger
 
 
 def hazard(trigger: Trigger, utility: float | np.ndarray) -> float | np.ndarray:
@@ -58,54 +37,16 @@ def effect_value(effect: Effect, old: float) -> float:
     return old + effect.fraction * (effect.value - old)  # "toward"
 
 
-# the payoff arrays an effect may write, by the key after ``actors.ACTOR.``
-_FIELDS = {
-    "ideal": "ideal",
-    "salience": "salience",
-    "risk": "risk",
-    "discount": "discount",
-    "no_deal_cost": "no_deal_cost",
-    "capability": "capability",
-    "focal_weight": "focal_weight",
-    "linkages": "link_weight",
-}
-_PER_ISSUE = ("ideal", "salience", "focal_weight", "risk", "capability")  # (actor, issue) arrays
-
-
-@dataclass(frozen=True)
-class Target:
-    """The cell of the payoff arrays an effect's path names."""
-
-    path: str
-    field: str  # a Payoffs array
-    index: tuple[int, ...]  # (actor, issue), (actor,) (for risk and capability: every issue) or (linkage,)
-    actor: int
-
-
-def target(scenario: Scenario, path: str) -> Target:
-    """Where ``path`` (an effect's, checked by the scenario's validation) lives in the payoff arrays."""
-    parts = path.split(".")
-    actors, issues = list(scenario.actors), list(scenario.issues)
-    a = actors.index(parts[1])
-    field = _FIELDS[parts[2]]
-    if field in _PER_ISSUE and len(parts) == 4:
-        return Target(path, field, (a, issues.index(parts[3])), a)
-    if field == "link_weight":  # linkages are flattened over actors, in order
-        before = sum(len(scenario.actors[name].linkages) for name in actors[:a])
-        return Target(path, field, (before + int(parts[3]),), a)
-    return Target(path, field, (a,), a)
-
-
-def compile_events(scenario: Scenario) -> dict[str, list[tuple[Effect, Target]]]:
+def compile_events(scenario: Scenario) -> dict[str, list[tuple[Effect, Cell]]]:
     """Every event's effects with their targets in the payoff arrays (done once per scenario)."""
     return {
-        name: [(effect, target(scenario, effect.path)) for effect in event.effects]
+        name: [(effect, payoff_cell(scenario, effect.path)) for effect in event.effects]
         for name, event in scenario.events.items()
     }
 
 
 def apply_to_payoffs(
-    payoffs: Payoffs, scenario: Scenario, effects: list[tuple[Effect, Target]]
+    payoffs: Payoffs, scenario: Scenario, effects: list[tuple[Effect, Cell]]
 ) -> tuple[Payoffs, tuple[Change, ...], set[int]]:
     """The effects applied, in order, to the payoff arrays: the new payoffs, the changes made (each
     clamped to what the schema allows at its path) and the rows of the actors they touched.
@@ -119,7 +60,7 @@ def apply_to_payoffs(
         values = arrays[where.field]
         # an actor's one risk or capability is a row of equal values, one per issue
         old = float(values[where.index].flat[0])
-        new = clamp_parameter(scenario, where.path, effect_value(effect, old))
+        new = clamp(scenario, where.path, effect_value(effect, old))
         if where.field == "salience":
             row = values[where.actor]
             others = sum(float(v) for i, v in enumerate(row) if i != where.index[1])

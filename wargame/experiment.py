@@ -23,8 +23,9 @@ from wargame import params
 from wargame.design import SensitivitySpec, SweepSpec, outputs_for, parameters
 from wargame.distributions import MAX_LHS_RUNS, Choice, Distribution
 from wargame.errors import Problem, WargameError
+from wargame.parameters import constrained_together, options_issue
 from wargame.protocols import PROTOCOLS
-from wargame.scenario import Scenario, load_scenario, options_issue, validate_scenario
+from wargame.scenario import Scenario, load_scenario, validate_scenario
 from wargame.schema import (
     Strict,
     expect_kind,
@@ -194,21 +195,6 @@ def _check_uncertain(exp: Experiment, base: Scenario, source: str, lines: Mappin
     return problems
 
 
-def _constrained_together(path: str) -> tuple[str, str] | None:
-    """The group whose values constrain one another: an issue (its bounds, status quo, no-deal value,
-    step, every ideal and linkage target on it) or an actor's saliences (not all zero)."""
-    parts = path.split(".")
-    if parts[0] == "issues" and len(parts) == 3:
-        return ("issue", parts[1])
-    if parts[0] == "actors" and len(parts) == 4 and parts[2] == "ideal":
-        return ("issue", parts[3])
-    if parts[0] == "actors" and len(parts) == 6 and parts[4] == "targets":
-        return ("issue", parts[5])
-    if parts[0] == "actors" and len(parts) == 4 and parts[2] == "salience":
-        return ("salience", parts[1])
-    return None
-
-
 MAX_CORNERS = 4096  # 12 parameters constrained together
 
 
@@ -219,7 +205,7 @@ def joint_problems(
     all parameters at their lowest and at their highest together."""
     groups: dict[tuple[str, str], list[str]] = {}
     for path in ranges:
-        group = _constrained_together(path)
+        group = constrained_together(base, path)
         if group is not None:
             groups.setdefault(group, []).append(path)
     combos = [
@@ -372,7 +358,7 @@ def check_sensitivity(exp: Experiment, base: Scenario, source: str, lines: Mappi
         return problems
     except ValueError as err:
         where, message = str(err).split(": ", 1)
-        bad(tuple(int(p) if p.isdigit() else p for p in where.split(".")), message)
+        bad(tuple(params.split_path(where)), message)
         return problems
     if not found:
         bad(("rules",), "the rules leave no parameter with a range to vary (every value is 0?)")

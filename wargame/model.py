@@ -11,10 +11,10 @@ import numpy as np
 
 from agents.government import GovernmentAgent
 from agents.human import Seat
-from agents.view import Offer
+from agents.negotiator import Offer
 from wargame import events, measures, space, timeline
-from wargame.episode import Episode, RoundRecord
-from wargame.events import FiredEvent
+from wargame.episode import Episode, FiredEvent, RoundRecord
+from wargame.parameters import payoffs_of
 from wargame.payoffs import Payoffs, failure_share, grid_utilities
 from wargame.protocols import PROTOCOLS
 from wargame.scenario import Scenario, as_scenario
@@ -77,7 +77,7 @@ class NegotiationModel(mesa.Model):
         self.axes, self.full_grid = layout.axes, layout.full_grid
         self.status_quo, self.no_deal = layout.status_quo.copy(), layout.no_deal.copy()
 
-        self.payoffs = Payoffs.from_scenario(start)
+        self.payoffs = payoffs_of(start)
         self.initial_payoffs = self.payoffs  # events replace the arrays, never write them
         self._effects = events.compile_events(start)
         self.schedule = timeline.schedule(start)

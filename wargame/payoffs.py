@@ -23,19 +23,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from wargame.scenario import Scenario
 
 FloatArray = np.ndarray
 
 
 @dataclass(frozen=True)
 class Payoffs:
-    """A scenario's payoff parameters compiled to arrays (actors x issues)."""
+    """A scenario's payoff parameters compiled to arrays (actors x issues): see
+    :func:`wargame.parameters.payoffs_of`."""
 
     actors: tuple[str, ...]
     issues: tuple[str, ...]
@@ -56,47 +53,6 @@ class Payoffs:
     link_targets: FloatArray  # (L, 2)
     link_weight: FloatArray
     link_substitute: np.ndarray  # bool
-
-    @classmethod
-    def from_scenario(cls, s: Scenario) -> Payoffs:
-        issues = tuple(s.issues)
-        actors = tuple(s.actors)
-        col = {name: i for i, name in enumerate(issues)}
-        link_actor, link_issues, link_targets, link_weight, link_sub = [], [], [], [], []
-        for a, spec in enumerate(s.actors.values()):
-            for link in spec.linkages:
-                names = list(link.targets)
-                link_actor.append(a)
-                link_issues.append([col[n] for n in names])
-                link_targets.append([link.targets[n] for n in names])
-                link_weight.append(link.weight)
-                link_sub.append(link.kind == "substitute")
-
-        def per_issue(value: float | dict[str, float], default: float) -> list[float]:
-            return (
-                [value.get(i, default) for i in issues] if isinstance(value, dict) else [value] * len(issues)
-            )
-
-        return cls(
-            actors=actors,
-            issues=issues,
-            lo=np.array([s.issues[i].lo for i in issues], dtype=float),
-            hi=np.array([s.issues[i].hi for i in issues], dtype=float),
-            ideal=np.array([[a.ideal[i] for i in issues] for a in s.actors.values()], dtype=float),
-            salience=np.array([[a.salience[i] for i in issues] for a in s.actors.values()], dtype=float),
-            risk=np.array([per_issue(a.risk, 1.0) for a in s.actors.values()], dtype=float),
-            discount=np.array([a.discount for a in s.actors.values()], dtype=float),
-            no_deal_cost=np.array([a.no_deal_cost for a in s.actors.values()], dtype=float),
-            capability=np.array([per_issue(a.capability, 0.0) for a in s.actors.values()], dtype=float),
-            focal_weight=np.array([per_issue(a.focal_weight, 0.0) for a in s.actors.values()], dtype=float),
-            focal=tuple(np.array([f.value for f in s.issues[i].focal], dtype=float) for i in issues),
-            focal_width=np.array([s.issues[i].step for i in issues], dtype=float),
-            link_actor=np.array(link_actor, dtype=int),
-            link_issues=np.array(link_issues, dtype=int).reshape(-1, 2),
-            link_targets=np.array(link_targets, dtype=float).reshape(-1, 2),
-            link_weight=np.array(link_weight, dtype=float),
-            link_substitute=np.array(link_sub, dtype=bool),
-        )
 
     @property
     def span(self) -> FloatArray:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from wargame.scenario import Scenario
+    from wargame.scenario_schema import ScenarioSpec as Scenario
 
 DEFAULT_PHASE = "talks"
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from wargame.schema import Strict
 
 if TYPE_CHECKING:
-    from agents.view import NegotiatorView
+    from agents.negotiator import NegotiatorView
 
 
 class StrategyParams(Strict):

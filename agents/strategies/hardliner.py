@@ -11,7 +11,7 @@ from agents.strategies.base import Strategy, StrategyParams
 from wargame.schema import Number
 
 if TYPE_CHECKING:
-    from agents.view import NegotiatorView
+    from agents.negotiator import NegotiatorView
 
 
 class Hardliner(Strategy):

@@ -10,7 +10,7 @@ from agents.strategies.base import Strategy, StrategyParams
 from wargame.solutions import SubgamePerfect, accepts, subgame_perfect
 
 if TYPE_CHECKING:
-    from agents.view import NegotiatorView
+    from agents.negotiator import NegotiatorView
 
 
 class Spe(Strategy):

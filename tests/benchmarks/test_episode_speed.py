@@ -11,7 +11,8 @@ import pytest
 from wargame import bdm, space
 from wargame.actors_csv import load_actors_csv
 from wargame.model import NegotiationModel
-from wargame.payoffs import Payoffs, grid_utilities
+from wargame.parameters import payoffs_of
+from wargame.payoffs import grid_utilities
 from wargame.scenario import load_scenario
 
 from ..conftest import BILATERAL, PACKAGE, TEACHING
@@ -54,7 +55,7 @@ def test_score_baseline_grid(benchmark):
     """All actors' utilities of every package on the baseline grid (22,568 packages)."""
     scenario = load_scenario(TEACHING)
     packages, index = space.candidates(scenario, np.random.default_rng(0))
-    p = Payoffs.from_scenario(scenario)
+    p = payoffs_of(scenario)
     benchmark(grid_utilities, p, space.axes(scenario), index, True)
     benchmark.extra_info["packages"] = len(packages)
 
@@ -63,5 +64,5 @@ def test_score_packages_direct(benchmark):
     """The general path (arbitrary packages, no grid): 22,568 packages x 5 actors."""
     scenario = load_scenario(TEACHING)
     packages, _ = space.candidates(scenario, np.random.default_rng(0))
-    p = Payoffs.from_scenario(scenario)
+    p = payoffs_of(scenario)
     benchmark(p.utilities, packages)

@@ -8,7 +8,7 @@ import numpy as np
 
 from wargame import timeline
 from wargame.errors import Problem, WargameError
-from wargame.payoffs import Payoffs
+from wargame.parameters import payoffs_of
 from wargame.scenario import Scenario
 
 
@@ -80,7 +80,7 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
     if fmt not in ("text", "md"):
         raise WargameError(Problem("--format", "", f"unknown format '{fmt}' (known: text, md)"))
     spec = scenario.actors[actor]
-    p = Payoffs.from_scenario(scenario)
+    p = payoffs_of(scenario)
     me = p.index(actor)
     no_deal = np.array([i.no_deal for i in scenario.issues.values()])
     reservation = p.reservations(no_deal)

@@ -15,7 +15,8 @@ from wargame.classroom import REFERENCE_RUNS, REFERENCE_SEED
 from wargame.errors import Problem, WargameError
 from wargame.experiment import Experiment, Plan
 from wargame.montecarlo import run_experiment
-from wargame.payoffs import Payoffs, failure_share
+from wargame.parameters import payoffs_of
+from wargame.payoffs import failure_share
 from wargame.results import load_run
 from wargame.scenario import Scenario
 
@@ -111,7 +112,7 @@ def debrief(
         }
     # one yardstick for the player and every simulated run: the payoffs at the start of the game
     # as played (events move payoffs during play, and would otherwise decide the ranking)
-    yardstick = Payoffs.from_scenario(game.scenario)
+    yardstick = payoffs_of(game.scenario)
     names = list(scenario.issues)
     simulated_outcomes = episodes[[f"outcome.{n}" for n in names]].to_numpy(dtype=float)
     simulated_deal = episodes["deal"].to_numpy(dtype=bool)

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from agents.view import Offer
+from agents.negotiator import Offer
 from wargame.episode import RoundRecord
 from wargame.protocols.base import NegotiationProtocol
 

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 import numpy as np
 
 if TYPE_CHECKING:
-    from agents.view import Offer, Party
-    from wargame.episode import RoundRecord
-    from wargame.events import FiredEvent
+    from agents.negotiator import Offer, Party
+    from wargame.episode import FiredEvent, RoundRecord
     from wargame.payoffs import Payoffs
 
 

@@ -1,0 +1,124 @@
+"""What a strategy and a protocol see of a government, as typing Protocols (NegMAS negotiators see
+a state and an interface, never the mechanism itself).
+
+* :class:`NegotiatorView` is all a strategy may read: its own utilities and reservation, its
+  discount, the others' payoffs as it perceives them, the offers so far, the number of rounds and
+  the candidate packages. :class:`agents.government.GovernmentAgent` provides it.
+* :class:`Party` is a government as a protocol sees it: it proposes, responds and says whether it
+  backs an offer.
+
+Plain arrays only: nothing here names the scenario, the payoffs or the model, so the registries of
+strategies and protocols (which the scenario schema reads) depend on nothing above them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol, runtime_checkable
+
+import numpy as np
+
+
+class Offer(NamedTuple):
+    """One proposal: the round, who made it, the package (one value per issue)."""
+
+    round: int
+    proposer: str
+    package: np.ndarray
+
+
+@runtime_checkable
+class NegotiatorView(Protocol):
+    """What a strategy sees of the talks."""
+
+    @property
+    def actor(self) -> str: ...
+
+    @property
+    def turn(self) -> int:
+        """Its place in the proposing order (0 proposes in round 0)."""
+        ...
+
+    @property
+    def rounds(self) -> int:
+        """How many rounds the talks last (the last is ``rounds - 1``)."""
+        ...
+
+    @property
+    def candidates(self) -> np.ndarray:
+        """The packages it may offer: ``(B, I)``."""
+        ...
+
+    @property
+    def offers(self) -> Sequence[Offer]:
+        """Every offer made so far, in order."""
+        ...
+
+    @property
+    def own(self) -> np.ndarray:
+        """Its own utility of each candidate: ``(B,)``."""
+        ...
+
+    @property
+    def best_utility(self) -> float: ...
+
+    @property
+    def reservation(self) -> float:
+        """What the talks failing is worth to it (the no-deal utility minus ``no_deal_cost``)."""
+        ...
+
+    @property
+    def discount(self) -> float: ...
+
+    @property
+    def others_utility(self) -> np.ndarray:
+        """The other principals' utilities of each candidate as it perceives them: ``(P - 1, B)``."""
+        ...
+
+    @property
+    def others_reservation(self) -> np.ndarray: ...
+
+    @property
+    def others_discount(self) -> np.ndarray: ...
+
+    @property
+    def version(self) -> int:
+        """Bumped whenever its payoffs or beliefs change (an event fired): plans made before are stale."""
+        ...
+
+    def utility(self, package: np.ndarray) -> float:
+        """Its own utility of one package."""
+        ...
+
+    def best_package(self, level: float) -> np.ndarray:
+        """Among candidates worth at least ``level`` to it, the one best for the others (as it sees them)."""
+        ...
+
+
+@runtime_checkable
+class Party(Protocol):
+    """A government as a protocol sees it."""
+
+    @property
+    def actor(self) -> str: ...
+
+    @property
+    def index(self) -> int:
+        """Its row in the payoff arrays."""
+        ...
+
+    @property
+    def reservation(self) -> float: ...
+
+    @property
+    def aspiration_now(self) -> float:
+        """What it asked for in its last decision (nan for a person, or before it decided)."""
+        ...
+
+    def propose(self, round_: int) -> np.ndarray: ...
+
+    def respond(self, offer: np.ndarray, round_: int) -> bool: ...
+
+    def supports(self, offer: np.ndarray) -> bool:
+        """Whether it prefers ``offer`` to the talks failing."""
+        ...
