@@ -49,17 +49,36 @@ LAYERS = [
     ["wargame.scenario_checks"],
     ["wargame.scenario"],
     # what a scenario compiles to: payoffs, the issue space, events; distributions over parameters
-    ["wargame.space", "wargame.events", "wargame.distributions", "agents.human"],
+    [
+        "wargame.space",
+        "wargame.events",
+        "wargame.distributions",
+        "agents.human",
+        "wargame.tracks",
+        "wargame.breakdowns",
+        "wargame.collect",
+    ],
     ["agents.government"],
     ["wargame.model"],
     # experiments and how results look
-    ["wargame.design", "wargame.experiment", "wargame.executors", "wargame.summary", "wargame.report"],
+    [
+        "wargame.design",
+        "wargame.experiment",
+        "wargame.executors",
+        "wargame.summary",
+        "wargame.report",
+        "wargame.report_episode",
+        "wargame.report_summary",
+        "wargame.report_compare",
+    ],
     ["wargame.plots", "wargame.results", "wargame.worker", "wargame.montecarlo"],
+    # the analyses; the tables of their results (which name their types)
     [
         "wargame.sensitivity",
         "wargame.sweep",
         "wargame.discovery",
         "wargame.calibration",
+        "wargame.report_analysis",
         "wargame.classroom*",
     ],
     # the classroom server: sessions in browsers, the explorer

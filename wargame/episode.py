@@ -6,6 +6,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Change:
@@ -150,3 +152,19 @@ class Episode:
                 row["moves"] = len(r.moves)
             rows.append(row)
         return rows
+
+
+def replayable_seed(seed: int | None, rng: np.random.Generator | np.random.SeedSequence | int | None) -> int:
+    """The one seed an episode runs from, whatever it was given, so that ``Episode.seed`` replays it:
+    a seed as it is; an int ``rng`` as that seed; a Generator or SeedSequence gives one draw; neither
+    gives a fresh seed from the operating system."""
+    if seed is not None and rng is not None:
+        raise ValueError("give seed or rng, not both")
+    if seed is not None:
+        return int(seed)
+    if isinstance(rng, int | np.integer):
+        return int(rng)
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(0, 2**63 - 1))
+    sequence = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence()
+    return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1))  # fits int64

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +13,15 @@ from agents.government import GovernmentAgent
 from agents.human import Seat
 from agents.negotiator import Offer
 from wargame import events, measures, space, timeline
-from wargame.episode import Episode, FiredEvent, RoundRecord
+from wargame.breakdowns import Breakdowns
+from wargame.collect import collector
+from wargame.episode import Episode, FiredEvent, RoundRecord, replayable_seed
 from wargame.parameters import payoffs_of
 from wargame.payoffs import Payoffs, failure_share, grid_utilities
 from wargame.protocols import PROTOCOLS
 from wargame.scenario import Scenario, as_scenario
 from wargame.solutions import Solutions
+from wargame.tracks import Tracks
 
 
 class NegotiationModel(mesa.Model):
@@ -75,29 +78,15 @@ class NegotiationModel(mesa.Model):
         self.actor_names = tuple(start.actors)
         layout = space.layout(start)
         self.axes, self.full_grid = layout.axes, layout.full_grid
-        self.status_quo, self.no_deal = layout.status_quo.copy(), layout.no_deal.copy()
+        self.status_quo = layout.status_quo.copy()
 
         self.payoffs = payoffs_of(start)
         self.initial_payoffs = self.payoffs  # events replace the arrays, never write them
         self._effects = events.compile_events(start)
         self.schedule = timeline.schedule(start)
         self._options = [i for i, issue in enumerate(start.issues.values()) if issue.options is not None]
-        # tracks: issues agreed apart from the rest, each settled at its deadline
-        self._tracks = {
-            name: (
-                np.array([self.issue_names.index(i) for i in track.issues]),
-                timeline.deadline(start, name),
-            )
-            for name, track in start.tracks.items()
-        }
-        self.track_result: dict[str, tuple[bool, int]] = {}  # track -> (agreed, round settled)
-        self._base_no_deal = self.no_deal.copy()
-        self._breakdown = [(name, b.hazard, b.per_fire) for name, b in start.breakdown.items()]
-        # its own stream: a breakdown hazard of 0 leaves every other draw where it was, and the
-        # same seed gives every parameter setting the same dice (common random numbers)
-        self._breakdown_rng = np.random.default_rng(
-            np.random.SeedSequence([abs(seed), int(seed < 0), 0xB4EA])
-        )
+        self.tracks = Tracks(start, layout.no_deal)  # issues agreed apart, each settled at its deadline
+        self.breakdowns = Breakdowns(start, seed)
         # how the talks ended: agreement (an offer on everything still open was accepted),
         # deadline (the last deadline settled what was open) or breakdown
         self.ended = ""
@@ -133,26 +122,7 @@ class NegotiationModel(mesa.Model):
         self.protocol = PROTOCOLS[start.protocol](self)
 
         if self.collect:
-            # collected at the start (round -1: the status quo on the table) and after every round,
-            # as Mesa's own models do: batch_run pairs model and agent rows by that count
-            self.datacollector = mesa.DataCollector(
-                model_reporters={
-                    "round": lambda m: m.steps - 1,
-                    "proposer": lambda m: m.history[-1].proposer if m.history else None,
-                    "deal": "deal",
-                    **{f"offer.{name}": _offer_reporter(i) for i, name in enumerate(self.issue_names)},
-                    "events": lambda m: ",".join(m.history[-1].events) if m.history else "",
-                },
-                agent_reporters={
-                    "actor": "actor",
-                    "role": "role",
-                    "utility": lambda a: float(a.model.standing_utility[a.index]),
-                    "aspiration": "aspiration_now",
-                    "accepted": lambda a: (
-                        a.model.history[-1].responses.get(a.actor) if a.model.history else None
-                    ),
-                },
-            )
+            self.datacollector = collector(self.issue_names)
             self.datacollector.collect(self)
 
     # -- state --------------------------------------------------------------------------------
@@ -227,10 +197,10 @@ class NegotiationModel(mesa.Model):
         if not self.running:
             return
         self.protocol.play_round()
-        if self.running and self._tracks:
+        if self.running and self.tracks:
             self._settle_due(self.round)
-        if self.running and self._breakdown:
-            self._maybe_break(self.round)
+        if self.running and self.breakdowns:
+            self._maybe_break()
         if self.collect:
             self.datacollector.collect(self)
 
@@ -287,15 +257,19 @@ class NegotiationModel(mesa.Model):
 
     # -- tracks and breakdowns ----------------------------------------------------------------
 
+    @property
+    def no_deal(self) -> np.ndarray:
+        """What the talks failing now leaves on every issue (settled tracks keep their terms)."""
+        return self.tracks.no_deal
+
+    @property
+    def track_result(self) -> dict[str, tuple[bool, int]]:
+        """Track -> (agreed, round settled), for the tracks settled so far."""
+        return self.tracks.result
+
     def settle(self, package: np.ndarray) -> np.ndarray:
         """``package`` (or packages, ``(B, I)``) with every settled track's issues at their settled values."""
-        if not self.track_result:
-            return package
-        out = np.array(package, dtype=float)
-        for name in self.track_result:
-            cols = self._tracks[name][0]
-            out[..., cols] = self.no_deal[cols]  # a settled track's terms are what failing leaves there
-        return out
+        return self.tracks.settle(package)
 
     def admissible(self, package: np.ndarray) -> np.ndarray:
         """``package`` with the value of every issue decided among options snapped to the nearest
@@ -310,15 +284,11 @@ class NegotiationModel(mesa.Model):
     @property
     def cost_share(self) -> float:
         """The part of ``no_deal_cost`` the talks failing now would cost: the share of tracks still open."""
-        if not self._tracks:
-            return 1.0
-        return float(failure_share(len(self._tracks) - len(self.track_result), len(self._tracks)))
+        return self.tracks.cost_share
 
     def settled_values(self) -> dict[str, float]:
         """Issue -> value, for the issues of every track settled so far (agreed or failed)."""
-        return {
-            self.issue_names[i]: float(self.no_deal[i]) for n in self.track_result for i in self._tracks[n][0]
-        }
+        return {self.issue_names[i]: v for i, v in self.tracks.settled_columns().items()}
 
     def _on_the_table(self) -> list[np.ndarray]:
         """The packages on the table at a deadline: each principal's latest offer (under a protocol
@@ -330,48 +300,26 @@ class NegotiationModel(mesa.Model):
         return [self.settle(p) for p in packages]
 
     def _settle_due(self, round_: int, final: bool = False) -> None:
-        """Settle every open track whose deadline is ``round_`` (all open ones when ``final``).
-
-        Each principal's latest offer is on the table; a track takes the terms of the one every
-        principal prefers to the track failing (its issues at their no-deal values), and of
-        several such the one with the largest product of the principals' gains over that failure
-        (who happened to propose last does not decide); none: the track fails. When every track
-        is settled, the talks end."""
-        due = [
-            n
-            for n, (_, when) in self._tracks.items()
-            if n not in self.track_result and (final or when <= round_)
-        ]
+        """Settle every open track whose deadline is ``round_`` (all open ones when ``final``) by
+        the rule of :mod:`wargame.tracks`. When every track is settled, the talks end."""
+        due = self.tracks.due(round_, final)
         if not due:
             return
-        share = failure_share(1, len(self._tracks))  # the part of no_deal_cost one track's failure costs
         rows = self._principal_rows
-        no_deal = self.no_deal.copy()
-        table = self._on_the_table()
-        for name in due:
-            cols = self._tracks[name][0]
-            best, best_score = None, -np.inf
-            for offer in table:
-                failing = offer.copy()
-                failing[cols] = self._base_no_deal[cols]
-                gains = self.utility_of(offer)[rows] - self.utility_of(failing)[rows]
-                gains = gains + share * self.payoffs.no_deal_cost[rows]
-                score = float(np.prod(np.maximum(gains, 0.0)))
-                if np.all(gains >= -1e-12) and score > best_score:
-                    best, best_score = offer, score
-            self.track_result[name] = (best is not None, round_)
-            no_deal[cols] = self._base_no_deal[cols] if best is None else best[cols]
-        self.no_deal = no_deal
+
+        def gains(offer: np.ndarray, failing: np.ndarray) -> np.ndarray:
+            return self.utility_of(offer)[rows] - self.utility_of(failing)[rows]
+
+        self.tracks.decide(due, round_, self._on_the_table(), gains, self.payoffs.no_deal_cost[rows])
         if final:
             return
-        if len(self.track_result) == len(self._tracks):  # settled at deadlines, nothing left open
+        if self.tracks.all_settled:  # settled at deadlines, nothing left open
             self.finish(deal=False, outcome=self.no_deal, proposer=None)
             return
         # the table shrinks to packages with the settled terms
-        fixed = {int(i): float(self.no_deal[i]) for n in self.track_result for i in self._tracks[n][0]}
-        anchors = self.settle(np.vstack([self.status_quo, self._base_no_deal, self.payoffs.ideal]))
+        anchors = self.settle(np.vstack([self.status_quo, self.tracks.base_no_deal, self.payoffs.ideal]))
         self.candidates, self.candidate_index = space.candidates(
-            self.initial_scenario, self.rng, anchors, fixed
+            self.initial_scenario, self.rng, anchors, self.tracks.settled_columns()
         )
         self.full_grid = False
         self._rows = {}
@@ -379,34 +327,29 @@ class NegotiationModel(mesa.Model):
         for agent in self.agents:
             agent.refresh(None)
 
-    def _maybe_break(self, round_: int) -> None:
+    def _maybe_break(self) -> None:
         """After a round that did not end the talks: does any breakdown cause end them now?"""
-        draws = self._breakdown_rng.random(len(self._breakdown))
-        counts = self.event_counts()
-        for (name, hazard, per_fire), draw in zip(self._breakdown, draws, strict=True):
-            p = hazard + sum(w * counts.get(e, 0) for e, w in per_fire.items())
-            if draw < min(max(p, 0.0), 1.0):
-                self.breakdown_cause = name
-                self.finish(deal=False, outcome=self.no_deal, proposer=None)
-                return
+        cause = self.breakdowns.draw(self.event_counts())
+        if cause is not None:
+            self.breakdown_cause = cause
+            self.finish(deal=False, outcome=self.no_deal, proposer=None)
 
     def finish(self, deal: bool, outcome: np.ndarray, proposer: str | None) -> None:
         """The talks end: in a deal on ``outcome``, or without one (then every open track is
         settled: at the deadline by its rule, in a breakdown as failed)."""
         agreement = deal  # the principals agreed on everything still open
-        if self._tracks:
-            open_tracks = [n for n in self._tracks if n not in self.track_result]
+        if self.tracks:
             if deal:
                 outcome = self.settle(outcome)
-                self.track_result.update(dict.fromkeys(open_tracks, (True, self.round)))
-                deal = all(ok for ok, _ in self.track_result.values())  # a track may have failed before
+                self.tracks.close(True, self.round)
+                deal = self.tracks.all_agreed  # a track may have failed before
             elif self.breakdown_cause is not None:
-                self.track_result.update(dict.fromkeys(open_tracks, (False, self.round)))
+                self.tracks.close(False, self.round)
                 outcome = self.no_deal  # the open tracks' no-deal values never changed
             else:
                 self._settle_due(self.round, final=True)
                 # a deal if every track was agreed, some at their deadlines: no offer was accepted
-                deal = all(ok for ok, _ in self.track_result.values())
+                deal = self.tracks.all_agreed
                 outcome = self.no_deal
         if self.breakdown_cause is not None:
             self.ended = "breakdown"
@@ -440,10 +383,12 @@ class NegotiationModel(mesa.Model):
             raise RuntimeError("the episode has not ended yet; call run() or step() until running is False")
         utility = self.utility_of(self.outcome)
         if not self.deal:
-            failed = sum(not ok for ok, _ in self.track_result.values()) if self._tracks else 1
-            utility = utility - failure_share(failed, len(self._tracks)) * self.payoffs.no_deal_cost
+            failed = self.tracks.failed if self.tracks else 1
+            utility = utility - failure_share(failed, len(self.tracks.columns)) * self.payoffs.no_deal_cost
         # measured against the talks failing outright, whatever tracks settled on the way
-        reservations = self.payoffs.reservations(self._base_no_deal) if self._tracks else self.reservations
+        reservations = (
+            self.payoffs.reservations(self.tracks.base_no_deal) if self.tracks else self.reservations
+        )
         rounds_waited = self.deal_round if self.deal else 0
         nash = self.solutions.nash
         # measures use the payoffs the talks started with: what each actor came for (events move
@@ -492,23 +437,3 @@ class NegotiationModel(mesa.Model):
     def by_actor(self, values: np.ndarray) -> dict[str, float]:
         """Actor name -> value."""
         return {k: float(v) for k, v in zip(self.actor_names, values, strict=True)}
-
-
-def replayable_seed(seed: int | None, rng: np.random.Generator | np.random.SeedSequence | int | None) -> int:
-    """The one seed an episode runs from, whatever it was given, so that ``Episode.seed`` replays it:
-    a seed as it is; an int ``rng`` as that seed; a Generator or SeedSequence gives one draw; neither
-    gives a fresh seed from the operating system."""
-    if seed is not None and rng is not None:
-        raise ValueError("give seed or rng, not both")
-    if seed is not None:
-        return int(seed)
-    if isinstance(rng, int | np.integer):
-        return int(rng)
-    if isinstance(rng, np.random.Generator):
-        return int(rng.integers(0, 2**63 - 1))
-    sequence = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence()
-    return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1))  # fits int64
-
-
-def _offer_reporter(i: int) -> Callable[[NegotiationModel], float]:
-    return lambda m: float(m.standing_offer[i])
