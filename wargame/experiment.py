@@ -17,7 +17,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from wargame import params
 from wargame.design import SensitivitySpec, SweepSpec, outputs_for, parameters
@@ -119,9 +127,13 @@ class Plan(BaseModel):
     experiment: Experiment
     scenario: dict[str, Any]
     notes: list[str] = Field(default_factory=list, description="what the command line changed")
+    _base: Scenario | None = PrivateAttr(default=None)
 
     def base_scenario(self) -> Scenario:
-        return validate_scenario(self.scenario, "config.yaml: scenario")
+        """The plan's scenario, validated once (a plan is not changed after it is made)."""
+        if self._base is None:
+            self._base = validate_scenario(self.scenario, "config.yaml: scenario")
+        return self._base
 
     def config(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
