@@ -305,7 +305,7 @@ class Track(Strict):
     is not agreed, the track takes the terms of the principals' latest offers that every principal
     prefers to the track failing (its issues at their no-deal values), the one with the largest
     product of their gains if several do; otherwise the track fails. Either way its issues are
-    settled and the talks go on over the others (:meth:`wargame.model.NegotiationModel._settle_due`)."""
+    settled and the talks go on over the others (:mod:`wargame.tracks`)."""
 
     issues: list[str] = Field(min_length=1)
     deadline: int | str = Field(
