@@ -48,7 +48,11 @@ def test_every_payoff_number_of_the_bundled_scenarios_is_named(scenarios):
         for path in params.numeric_paths(s.data()):
             head = params.split_path(path)
             payoff = head[0] == "actors" and head[2] not in ("strategy",)
-            if payoff or head[0] in ("breakdown",) or (head[0] == "issues" and head[2] in ("status_quo", "no_deal")):
+            if (
+                payoff
+                or head[0] in ("breakdown",)
+                or (head[0] == "issues" and head[2] in ("status_quo", "no_deal"))
+            ):
                 assert path in named, path
 
 
@@ -111,7 +115,13 @@ def test_clamp_keeps_values_where_the_schema_allows(scenarios):
 
 def test_unknown_and_structural_paths_are_not_parameters(scenarios):
     s = scenarios["summit_2025_package"]
-    for path in ("rounds", "actors.seoul.salience.nope", "actors.nobody.discount", "issues.tariff.unit", "a..b"):
+    for path in (
+        "rounds",
+        "actors.seoul.salience.nope",
+        "actors.nobody.discount",
+        "issues.tariff.unit",
+        "a..b",
+    ):
         assert parameters.parameter(s, path) is None
 
 

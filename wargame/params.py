@@ -43,6 +43,19 @@ def split_path(path: str) -> list[Key]:
     return [int(p) if p.isdigit() else p for p in parts]
 
 
+def leaf(path: str) -> str:
+    """The last segment: ``"actors.seoul.salience.tariff"`` -> ``"tariff"``."""
+    return path.rsplit(".", 1)[-1]
+
+
+def family(column: str) -> tuple[str, str]:
+    """An episodes-table column's family and the rest: ``"outcome.tariff"`` -> ``("outcome",
+    "tariff")``, ``"param.actors.seoul.discount"`` -> ``("param", "actors.seoul.discount")``;
+    ``("deal", "")`` for a column of no family."""
+    head, _, rest = column.partition(".")
+    return head, rest
+
+
 def _step(node: Any, key: Key) -> Any:
     if type(node) is dict:  # the common case, without the ABC check
         return node[str(key)]

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 from wargame import rundir
 from wargame.errors import Problem, WargameError
 from wargame.experiment import Plan
-from wargame.report import summary_markdown
+from wargame.report_summary import summary_markdown
 from wargame.scenario import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from wargame.summary import Summary
 
 EPISODES = "episodes.parquet"
 ROUNDS = "rounds.parquet"
@@ -45,7 +47,7 @@ class ExperimentResult:
     def scenario(self) -> Scenario:
         return self.plan.base_scenario()
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> Summary:
         """Deal rate with its 95% interval and per-outcome statistics (what summary.json holds)."""
         from wargame.summary import summarize  # pandas: only once there are episodes to read
 

@@ -1,4 +1,14 @@
-"""Summaries of many episodes as plain data (``summary.json``), and two runs compared.
+"""Summaries of many episodes as plain data, and the one set of rules they follow.
+
+:func:`summarize` is a run's summary (``summary.json``, which ``wargame batch`` and ``wargame report``
+render through :mod:`wargame.report_summary`); the explorer (:mod:`wargame.web.explorer`) and the
+debrief (:mod:`wargame.classroom.scoring`) summarize their episodes with the same helpers:
+:func:`quantiles` (the one quantile rule), :func:`shares` (the share of episodes on each value)
+and :func:`percentile` (where one value stands among many). :func:`compare` puts two runs side by
+side and :func:`repeats` says which columns repeat an earlier one.
+
+The summary's shape is the :class:`Summary` TypedDict: plain dicts, so ``summary.json`` is what
+``json.dumps`` makes of one, and mypy checks every reader's keys.
 
 Pure functions of the episodes table: no terminal, no files.
 """
@@ -6,34 +16,197 @@ Pure functions of the episodes table: no terminal, no files.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 import numpy as np
 import pandas as pd
 
-from wargame import timeline
+from wargame import params, timeline
 
 if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
     from wargame.scenario import Scenario
 
 Z95 = 1.959963984540054
 
 
-def _num(x: float) -> float | None:
+# --------------------------------------------------------------------------- the summary's shape
+
+
+class Stats(TypedDict):
+    """Mean, standard deviation, 5th, 50th and 95th percentiles and count of the finite values
+    (all None but ``n`` when there are none)."""
+
+    mean: float | None
+    sd: float | None
+    p5: float | None
+    p50: float | None
+    p95: float | None
+    n: int
+
+
+class DealRate(TypedDict):
+    """The share of episodes that ended in a deal, its 95% Wilson interval and the deals counted."""
+
+    rate: float | None
+    low: float | None
+    high: float | None
+    deals: int
+
+
+class Share(TypedDict):
+    """A share of all episodes, its 95% Wilson interval and the episodes counted."""
+
+    rate: float | None
+    low: float | None
+    high: float | None
+    count: int
+
+
+class IssueSummary(Stats):
+    """An issue's outcomes (the :class:`Stats` keys) beside its reference points."""
+
+    unit: str
+    status_quo: float
+    no_deal: float
+    nash_p50: float | None
+    at_no_deal: float | None  # the share of episodes that ended on the no-deal value
+    options: NotRequired[dict[str, float | None]]  # decided among options: the share on each label
+
+
+class ActorSummary(TypedDict):
+    role: str
+    utility: Stats
+    gain: Stats
+
+
+class EventSummary(TypedDict):
+    actor: str
+    mean: float | None  # times it fired per episode
+    share: float | None  # of episodes in which it fired at least once
+
+
+class RoundsToDeal(Stats):
+    """Rounds a deal took (a deal in round 0 took 1), and the share of all episodes with a deal in
+    each round, keyed by the round (from 0) as text: JSON keys are text."""
+
+    by_round: dict[str, float | None]
+
+
+class Timing(TypedDict):
+    """When deals were made in calendar terms."""
+
+    deal_day: Stats
+    dates: dict[str, str]  # p5, p50, p95 of the deal day as ISO dates (empty without a start date)
+    by_phase: dict[str, Share]
+    start: str  # the calendar's ISO start date, '' without one
+
+
+class Forecast(TypedDict):
+    """expected_utility: the model's forecast of an issue, its weighted median and mean."""
+
+    median: Stats
+    mean: Stats
+
+
+class Summary(TypedDict):
+    """A run's summary, as ``summary.json`` holds it (keys in this order).
+
+    ``endings``, ``tracks`` and ``timing`` are missing for runs made before the episodes table had
+    an ``ended`` column (``wargame report`` still reads them); ``forecasts`` is there only under
+    the expected_utility protocol.
+    """
+
+    experiment: str
+    scenario: str
+    episodes: int
+    deal_rate: DealRate
+    issues: dict[str, IssueSummary]
+    actors: dict[str, ActorSummary]
+    events: dict[str, EventSummary]
+    rounds_to_deal: RoundsToDeal
+    nash_distance: Stats
+    endings: NotRequired[dict[str, Share]]
+    tracks: NotRequired[dict[str, Share]]
+    timing: NotRequired[Timing]
+    concession: dict[str, Stats]
+    movement: dict[str, Stats]
+    warnings: list[str]
+    forecasts: NotRequired[dict[str, Forecast]]
+
+
+class ValueShare(TypedDict):
+    """A value some episodes ended on, and their share of all episodes (see :func:`shares`)."""
+
+    value: float
+    share: float
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def _num(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else float(x)
 
 
-def describe(values: pd.Series | np.ndarray, discrete: bool = False) -> dict[str, float | None]:
-    """mean, sd, p5, p50, p95 and n of the finite values (``discrete``: percentiles are values
-    that occur, as for an issue decided among options, never a point between two)."""
+def _finite(values: ArrayLike) -> np.ndarray:
     x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
+    return x[np.isfinite(x)]
+
+
+def quantiles(values: ArrayLike, qs: Sequence[float] | np.ndarray, discrete: bool = False) -> np.ndarray:
+    """The ``qs`` quantiles (each from 0 to 1) of the finite ``values``: the one rule of every
+    summary of episodes (``summary.json``, the explorer, the debrief); NaN each without a finite value.
+
+    Continuous values interpolate linearly between the two nearest order statistics (numpy's
+    "linear", R's type 7: the median of 1 and 2 is 1.5). ``discrete`` values, those of an issue
+    decided among options, take the nearest order statistic (numpy's "nearest"): always a value
+    some episode ended on, never a point between two options that nobody could agree to. Counts
+    (rounds, days) are summarized as continuous, as their means are.
+    """
+    x = _finite(values)
+    if len(x) == 0:
+        return np.full(len(qs), np.nan)
+    return np.asarray(np.quantile(x, qs, method="nearest" if discrete else "linear"), dtype=float)
+
+
+def quantile(values: ArrayLike, q: float, discrete: bool = False) -> float:
+    """One quantile by the rule of :func:`quantiles` (``q=0.5``: the median)."""
+    return float(quantiles(values, [q], discrete)[0])
+
+
+def describe(values: ArrayLike, discrete: bool = False) -> Stats:
+    """mean, sd, p5, p50, p95 and n of the finite values (``discrete``: percentiles are values
+    that occur, as for an issue decided among options; see :func:`quantiles`)."""
+    x = _finite(values)
     if len(x) == 0:
         return {"mean": None, "sd": None, "p5": None, "p50": None, "p95": None, "n": 0}
-    p5, p50, p95 = np.percentile(x, [5, 50, 95], method="nearest" if discrete else "linear")
+    p5, p50, p95 = quantiles(x, (0.05, 0.5, 0.95), discrete)
     sd = float(np.std(x, ddof=1)) if len(x) > 1 else 0.0
     return {"mean": _num(x.mean()), "sd": sd, "p5": _num(p5), "p50": _num(p50), "p95": _num(p95), "n": len(x)}
+
+
+def shares(values: ArrayLike) -> list[ValueShare]:
+    """Each distinct value of ``values`` (to 9 decimals, so that float noise does not split one)
+    with the share of all values equal to it, smallest first."""
+    x = np.asarray(values, dtype=float)
+    distinct, counts = np.unique(np.round(x, 9), return_counts=True)
+    return [{"value": float(v), "share": float(c) / len(x)} for v, c in zip(distinct, counts, strict=True)]
+
+
+def percentile(values: ArrayLike, x: float) -> float:
+    """Where ``x`` stands among ``values``, 0-100: the share below it, counting ties as half (so a
+    value equal to all of them stands at 50, not at 0 or 100)."""
+    values = np.asarray(values, dtype=float)
+    if len(values) == 0:
+        return math.nan
+    below = np.sum(values < x - 1e-12)
+    ties = np.sum(np.abs(values - x) <= 1e-12)
+    return float(100.0 * (below + 0.5 * ties) / len(values))
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -51,13 +224,48 @@ def _no_deal_values(df: pd.DataFrame, scenario: Scenario, issue: str) -> pd.Seri
     return df[column] if column in df else scenario.issues[issue].no_deal
 
 
-def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> dict[str, Any]:
+def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> Summary:
     """Deal rate (95% Wilson interval), outcome per issue, utility and gain per actor, events,
     rounds to deal and distance from the Nash point."""
     n = len(df)
     deals = int(df["deal"].sum()) if n else 0
     low, high = wilson(deals, n)
-    out: dict[str, Any] = {
+    issues: dict[str, IssueSummary] = {}
+    for issue, spec in scenario.issues.items():
+        col = df[f"outcome.{issue}"]
+        discrete = spec.options is not None
+        at_no_deal = np.isclose(col, _no_deal_values(df, scenario, issue), atol=1e-9)
+        issues[issue] = {
+            "unit": spec.unit,
+            "status_quo": spec.status_quo,
+            "no_deal": spec.no_deal,
+            "nash_p50": describe(df.get(f"nash.{issue}", pd.Series(dtype=float)), discrete)["p50"],
+            **describe(col, discrete),
+            "at_no_deal": _num(at_no_deal.mean()) if n else None,
+        }
+        if spec.options is not None:  # the share of episodes that ended on each option
+            issues[issue]["options"] = {
+                o.label: _num(float(np.isclose(col, o.value).mean())) if n else None for o in spec.options
+            }
+    actors: dict[str, ActorSummary] = {
+        actor: {
+            "role": scenario.actors[actor].role,
+            "utility": describe(df[f"utility.{actor}"]),
+            "gain": describe(df[f"gain.{actor}"]),
+        }
+        for actor in scenario.actors
+    }
+    events: dict[str, EventSummary] = {}
+    for event in scenario.events:
+        counts = df[f"events.{event}"]
+        events[event] = {
+            "actor": scenario.events[event].actor,
+            "mean": _num(counts.mean()) if n else None,
+            "share": _num((counts > 0).mean()) if n else None,
+        }
+    dealt = df.loc[df["deal"], "deal_round"]
+    by_round = dealt.value_counts().sort_index()
+    out: Summary = {  # the keys in summary.json's order
         "experiment": name,
         "scenario": scenario.name,
         "episodes": n,
@@ -67,54 +275,22 @@ def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> dict[str,
             "high": _num(high),
             "deals": deals,
         },
-        "issues": {},
-        "actors": {},
-        "events": {},
+        "issues": issues,
+        "actors": actors,
+        "events": events,
+        "rounds_to_deal": {  # how many rounds it took: a deal in round 0 took 1
+            **describe(dealt + 1),
+            # share of all episodes ending in a deal in each round (rounds count from 0); JSON keys
+            "by_round": {str(int(r)): _num(c / n) for r, c in by_round.items()},
+        },
+        "nash_distance": describe(df["nash_distance"]),
+        **_endings_and_timing(df, scenario),
+        "concession": {
+            a: describe(df[f"concession.{a}"]) for a in scenario.actors if f"concession.{a}" in df
+        },
+        "movement": {i: describe(df[f"movement.{i}"]) for i in scenario.issues if f"movement.{i}" in df},
+        "warnings": [],
     }
-    for issue, spec in scenario.issues.items():
-        col = df[f"outcome.{issue}"]
-        at_no_deal = np.isclose(col, _no_deal_values(df, scenario, issue), atol=1e-9)
-        out["issues"][issue] = {
-            "unit": spec.unit,
-            "status_quo": spec.status_quo,
-            "no_deal": spec.no_deal,
-            "nash_p50": describe(df.get(f"nash.{issue}", pd.Series(dtype=float)), spec.options is not None)[
-                "p50"
-            ],
-            **describe(col, spec.options is not None),
-            "at_no_deal": _num(at_no_deal.mean()) if n else None,
-        }
-        if spec.options is not None:  # the share of episodes that ended on each option
-            out["issues"][issue]["options"] = {
-                o.label: _num(float(np.isclose(col, o.value).mean())) if n else None for o in spec.options
-            }
-    for actor in scenario.actors:
-        out["actors"][actor] = {
-            "role": scenario.actors[actor].role,
-            "utility": describe(df[f"utility.{actor}"]),
-            "gain": describe(df[f"gain.{actor}"]),
-        }
-    for event in scenario.events:
-        counts = df[f"events.{event}"]
-        out["events"][event] = {
-            "actor": scenario.events[event].actor,
-            "mean": _num(counts.mean()) if n else None,
-            "share": _num((counts > 0).mean()) if n else None,
-        }
-    dealt = df.loc[df["deal"], "deal_round"]
-    by_round = dealt.value_counts().sort_index()
-    out["rounds_to_deal"] = {  # how many rounds it took: a deal in round 0 took 1
-        **describe(dealt + 1),
-        # share of all episodes ending in a deal in each round (rounds count from 0); JSON keys
-        "by_round": {str(int(r)): _num(c / n) for r, c in by_round.items()},
-    }
-    out["nash_distance"] = describe(df["nash_distance"])
-    out.update(_endings_and_timing(df, scenario))
-    out["concession"] = {
-        a: describe(df[f"concession.{a}"]) for a in scenario.actors if f"concession.{a}" in df
-    }
-    out["movement"] = {i: describe(df[f"movement.{i}"]) for i in scenario.issues if f"movement.{i}" in df}
-    out["warnings"] = []
     redrawn = df["redraws"] if "redraws" in df else pd.Series(dtype=int)
     if redrawn.sum() > 0:
         out["warnings"].append(
@@ -134,12 +310,20 @@ def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> dict[str,
     return out
 
 
-def _share(hits: int, n: int) -> dict[str, float | int | None]:
+def _share(hits: int, n: int) -> Share:
     low, high = wilson(hits, n)
     return {"rate": _num(hits / n) if n else None, "low": _num(low), "high": _num(high), "count": hits}
 
 
-def _endings_and_timing(df: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
+class _Endings(TypedDict, total=False):
+    """The part of :class:`Summary` that runs made before the ``ended`` column lack."""
+
+    endings: dict[str, Share]
+    tracks: dict[str, Share]
+    timing: Timing
+
+
+def _endings_and_timing(df: pd.DataFrame, scenario: Scenario) -> _Endings:
     """How the talks ended (deal, deadline, breakdown by cause), each track's agreement rate, and
     when deals were made in calendar terms (day, phase, date); each share with its Wilson interval."""
     n = len(df)
@@ -197,7 +381,7 @@ def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     se = math.sqrt(pa_ * (1 - pa_) / len(a) + pb_ * (1 - pb_) / len(b))
     rows.append(("deal rate", pa_, pb_, se, Z95))
     kinds = ("outcome", "forecast", "forecast_mean", "utility", "gain", "concession", "movement")
-    columns = [c for c in a.columns if c.split(".")[0] in kinds and c in b.columns]
+    columns = [c for c in a.columns if params.family(c)[0] in kinds and c in b.columns]
     pairs = [(col, a[col], b[col]) for col in [*columns, "nash_distance"]]
     pairs.append(("deal_round (deals)", a.loc[a["deal"], "deal_round"], b.loc[b["deal"], "deal_round"]))
     for name, x, y in pairs:
@@ -213,12 +397,8 @@ def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
         df = (va + vb) ** 2 / (va**2 / (len(x) - 1) + vb**2 / (len(y) - 1)) if se > 0 else math.inf
         rows.append((name, x.mean(), y.mean(), se, float(stats.t.ppf(0.975, df))))
     frame = pd.DataFrame(rows, columns=["metric", "a", "b", "se", "q"])
-    first: dict[bytes, str] = {}
-    same = {}
-    for name in [*columns, "nash_distance"]:
-        key = _fingerprint(a[name]) + _fingerprint(b[name])
-        same[name] = first.setdefault(key, name)
-    frame["same_as"] = ["" if same.get(m, m) == m else same[m] for m in frame["metric"]]
+    same = repeats((name, (a[name], b[name])) for name in [*columns, "nash_distance"])
+    frame["same_as"] = [same.get(m, "") for m in frame["metric"]]
     frame["diff"] = frame["b"] - frame["a"]
     frame["low"] = frame["diff"] - frame["q"] * frame["se"]
     frame["high"] = frame["diff"] + frame["q"] * frame["se"]
@@ -231,10 +411,34 @@ def compare(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=["se", "q"])
 
 
-def _fingerprint(values: pd.Series) -> bytes:
-    """A digest of a column's values: equal columns (NaN equal to NaN, -0 to 0) have equal digests."""
-    import hashlib
+def repeats(columns: Iterable[tuple[str, Sequence[ArrayLike | pd.Series] | None]]) -> dict[str, str]:
+    """Which columns repeat an earlier one, so that a table need not list them twice
+    (``forecast.*`` is ``outcome.*`` under alternating offers, ``discounted.*`` is ``utility.*``
+    for an actor that does not discount).
 
-    x = values.to_numpy(dtype=float, na_value=np.nan) + 0.0  # + 0.0: -0.0 becomes 0.0
+    Each column comes with its values as a sequence of parts (one per run, say), compared part by
+    part: NaN equal to NaN, -0 to 0. A column given ``None`` has nothing to be compared on and
+    is never a repeat nor repeated. Returns each repeating column mapped to the first column with
+    the same values.
+    """
+    first: dict[bytes, str] = {}
+    same: dict[str, str] = {}
+    for name, parts in columns:
+        if parts is None:
+            continue
+        kept = first.setdefault(b"".join(_fingerprint(p) for p in parts), name)
+        if kept != name:
+            same[name] = kept
+    return same
+
+
+def _fingerprint(values: ArrayLike | pd.Series) -> bytes:
+    """A digest of a column's values: equal columns (NaN equal to NaN, -0 to 0) have equal digests
+    (a digest rather than the values: a run's columns can be long, and are compared all to all)."""
+    if isinstance(values, pd.Series):
+        x = values.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        x = np.array(values, dtype=float)  # None becomes NaN
+    x = x + 0.0  # -0.0 becomes 0.0
     x[np.isnan(x)] = np.nan  # one NaN: the same bytes whatever produced it
     return hashlib.blake2b(x.tobytes(), digest_size=16).digest() + len(x).to_bytes(8, "little")

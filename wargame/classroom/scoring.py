@@ -1,11 +1,15 @@
 """The debrief's numbers: the outcome against the status quo, no deal and the Nash point, each
-player's concessions, and where each player stands among agent-played runs of the same scenario."""
+player's concessions, and where each player stands among agent-played runs of the same scenario.
+
+The agents' runs are summarized by the rules of every summary of episodes (:mod:`wargame.summary`):
+its quantiles, :func:`~wargame.summary.shares` and :func:`~wargame.summary.percentile` (which
+:mod:`wargame.classroom` exports from here).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,27 +23,10 @@ from wargame.parameters import payoffs_of
 from wargame.payoffs import failure_share
 from wargame.results import load_run
 from wargame.scenario import Scenario
+from wargame.summary import percentile, quantile, quantiles, shares
 
 if TYPE_CHECKING:
     from wargame.classroom.game import Game
-
-
-def percentile(values: np.ndarray, x: float) -> float:
-    """Where ``x`` stands among ``values``, 0-100: the share below it, counting ties as half."""
-    values = np.asarray(values, dtype=float)
-    if len(values) == 0:
-        return math.nan
-    below = np.sum(values < x - 1e-12)
-    ties = np.sum(np.abs(values - x) <= 1e-12)
-    return float(100.0 * (below + 0.5 * ties) / len(values))
-
-
-def shares(values: np.ndarray) -> list[dict[str, float]]:
-    """Each distinct value of ``values`` with the share of runs that ended there."""
-    distinct, counts = np.unique(np.round(values, 9), return_counts=True)
-    return [
-        {"value": float(v), "share": float(c) / len(values)} for v, c in zip(distinct, counts, strict=True)
-    ]
 
 
 def reference_utilities(
@@ -107,7 +94,7 @@ def debrief(
             "no_deal": issue.no_deal,
             "nash": None if episode.nash is None else episode.nash[name],
             "outcome": episode.outcome[name],
-            "simulated_p50": float(np.median(episodes[f"outcome.{name}"])),
+            "simulated_p50": quantile(episodes[f"outcome.{name}"], 0.5, discrete=issue.options is not None),
             "simulated": shares(episodes[f"outcome.{name}"].to_numpy(dtype=float)),
         }
     # one yardstick for the player and every simulated run: the payoffs at the start of the game
@@ -138,9 +125,9 @@ def debrief(
             "gain": episode.gain[actor],
             "score": score,
             "percentile": percentile(simulated, score),
-            "simulated_score_p50": float(np.median(simulated)),
+            "simulated_score_p50": quantile(simulated, 0.5),
             # the agents' scores at every 5th percentile: the debrief's plot draws their spread
-            "simulated_scores": [float(v) for v in np.percentile(simulated, np.arange(0, 101, 5))],
+            "simulated_scores": [float(v) for v in quantiles(simulated, np.arange(0, 101, 5) / 100)],
             "simulated_deal_rate": float(simulated_deal.mean()),
         }
         opening = game.opening(actor)

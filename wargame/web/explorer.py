@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 
 from agents.strategies import STRATEGIES
-from wargame.classroom.scoring import shares
 from wargame.experiment import Experiment, Plan
 from wargame.model import NegotiationModel
 from wargame.montecarlo import payload_of
 from wargame.scenario import Scenario
+from wargame.summary import quantile, quantiles, shares
 from wargame.worker import episode_seeds, run_chunk
 
 EPISODES = 300
@@ -150,7 +150,10 @@ def play(
 
 def distributions(scenario: Scenario, episodes: pd.DataFrame) -> dict[str, Any]:
     """The outcome distributions of ``episodes``: deal and breakdown rates, each issue's outcomes
-    (value, label, share), the deal round, and each principal's utility (mean and quartiles)."""
+    (value, label, share), the deal round, and each principal's utility (mean and quartiles).
+
+    Shares and quantiles follow the rules of ``wargame batch``'s summary (:mod:`wargame.summary`):
+    an issue decided among options has a median that some episode ended on."""
     n = len(episodes)
     issues = {}
     for name, issue in scenario.issues.items():
@@ -165,7 +168,7 @@ def distributions(scenario: Scenario, episodes: pd.DataFrame) -> dict[str, Any]:
                 {**bar, "label": issue.label_of(bar["value"])}
                 for bar in shares(episodes[f"outcome.{name}"].to_numpy(dtype=float))
             ],
-            "median": float(np.median(episodes[f"outcome.{name}"])),
+            "median": quantile(episodes[f"outcome.{name}"], 0.5, discrete=issue.options is not None),
         }
     deal = episodes["deal"].to_numpy(dtype=bool)
     rounds = episodes.loc[deal, "deal_round"].to_numpy(dtype=int)
@@ -173,11 +176,8 @@ def distributions(scenario: Scenario, episodes: pd.DataFrame) -> dict[str, Any]:
     utility = {}
     for actor in scenario.principals:
         u = episodes[f"utility.{actor}"].to_numpy(dtype=float)
-        utility[actor] = {
-            "mean": float(u.mean()),
-            "q25": float(np.quantile(u, 0.25)),
-            "q75": float(np.quantile(u, 0.75)),
-        }
+        q25, q75 = quantiles(u, (0.25, 0.75))
+        utility[actor] = {"mean": float(u.mean()), "q25": float(q25), "q75": float(q75)}
     ended = episodes["ended"].value_counts(normalize=True)
     return {
         "episodes": n,
