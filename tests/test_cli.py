@@ -11,7 +11,10 @@ from typer.testing import CliRunner
 
 from wargame.cli import app
 
-from .conftest import BAD, BILATERAL, SCENARIOS, SMALL, TEACHING, exited
+from .conftest import BAD, BILATERAL, EXPERIMENTS, ROOT, SCENARIOS, SMALL, TEACHING, exited
+
+ANALYTIC = EXPERIMENTS / "analytic.yaml"  # a sensitivity analysis
+OBSERVED = ROOT / "configs" / "observed" / "summit_2025_outcome.yaml"
 
 runner = CliRunner()
 
@@ -323,3 +326,102 @@ def test_tables_fit_an_80_column_terminal_and_cut_no_name():
     assert "…" not in result.output and "..." not in result.output
     for name in ("washington", "pyongyang_provocation", "beijing_coercion"):
         assert name in result.output
+
+
+# --------------------------------------------------------------------------- the run flags
+
+# every command that plays episodes, with what it needs besides the run flags, and the function
+# it hands its RunOptions to (which a test replaces, to catch them)
+EPISODE_COMMANDS = {
+    "batch": ([str(SMALL)], "wargame.montecarlo.run_experiment"),
+    "sensitivity": ([str(ANALYTIC)], "wargame.sensitivity.run_sensitivity"),
+    "sweep": (
+        [str(BILATERAL), "--param", "actors.seoul.no_deal_cost", "--values", "0,0.1"],
+        "wargame.sweep.run_sweep",
+    ),
+    "calibrate": ([str(SMALL), "--observed", str(OBSERVED)], "wargame.montecarlo.run_experiment"),
+}
+RUN_FLAGS = {"--workers", "--executor", "--scheduler", "--out"}
+
+
+def _flags(command):
+    """A command's options: name -> (help, default)."""
+    from typer.main import get_command
+
+    return {p.opts[0]: (p.help, p.default) for p in get_command(app).commands[command].params if p.opts}
+
+
+def test_every_command_that_runs_episodes_has_the_same_run_flags():
+    from typer.main import get_command
+
+    runs_episodes = {name for name in get_command(app).commands if "--executor" in _flags(name)}
+    assert runs_episodes == set(EPISODE_COMMANDS)
+    flags = [{k: v for k, v in _flags(name).items() if k in RUN_FLAGS} for name in sorted(runs_episodes)]
+    assert set(flags[0]) == RUN_FLAGS
+    assert all(f == flags[0] for f in flags), flags  # the same names, help and defaults
+
+
+@pytest.mark.parametrize("command", [*sorted(EPISODE_COMMANDS), "sweep --resume"])
+def test_every_command_that_runs_episodes_hands_down_one_run_options(command, tmp_path, monkeypatch):
+    from wargame.errors import Problem, WargameError
+    from wargame.run_options import RunOptions
+
+    if command == "sweep --resume":
+        args, target = ["sweep", "--resume", str(tmp_path)], "wargame.sweep.resume_sweep"
+    else:
+        args, target = [command, *EPISODE_COMMANDS[command][0]], EPISODE_COMMANDS[command][1]
+    seen = []
+
+    def caught(*args, **kwargs):
+        seen.extend(a for a in (*args, *kwargs.values()) if isinstance(a, RunOptions))
+        raise WargameError(Problem("caught", "", "the options reached the runner"))
+
+    monkeypatch.setattr(target, caught)
+    flags = ["--workers", "3", "--executor", "serial", "--scheduler", "tcp://h:1", "--out", str(tmp_path)]
+    result = runner.invoke(app, [*args, *flags])
+    exited(result, 2)
+    assert "the options reached the runner" in result.output
+    (options,) = seen
+    assert callable(options.progress)  # the progress bar's, given by the command
+    assert options.but(progress=None) == RunOptions(
+        executor="serial", workers=3, scheduler="tcp://h:1", out=tmp_path, command=sys.argv
+    )
+
+
+@pytest.mark.parametrize("command", sorted(EPISODE_COMMANDS))
+@pytest.mark.parametrize(
+    ("flags", "says"),
+    [
+        (["--executor", "threads"], "--executor: unknown executor 'threads' (known: serial, process, dask)"),
+        (["--workers", "0"], "--workers: must be at least 1 (got 0)"),
+        (["--executor", "threads", "--scheduler", "tcp://h:1"], "unknown executor 'threads'"),
+    ],
+    ids=["executor", "workers", "executor-with-scheduler"],
+)
+def test_bad_run_flags_exit_2_with_the_reason_and_no_run_directory(command, flags, says, tmp_path):
+    args, _ = EPISODE_COMMANDS[command]
+    result = runner.invoke(app, [command, *args, *flags, "--out", str(tmp_path)], env={"COLUMNS": "300"})
+    exited(result, 2)
+    assert says in " ".join(result.output.split()), result.output
+    assert not any(tmp_path.iterdir())  # refused before a run directory was made
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (
+            ["sweep", "--resume", "TMP", str(BILATERAL)],
+            "a resumed sweep takes everything from its run directory",
+        ),
+        (["sweep", str(BILATERAL), "--param", "actors.seoul.no_deal_cost"], "missing --values"),
+        (
+            ["calibrate", "TMP", "--observed", str(OBSERVED), "--runs", "5"],
+            "a run directory is reused as it is",
+        ),
+    ],
+    ids=["sweep-resume-and-scenario", "sweep-without-values", "calibrate-run-dir-with-runs"],
+)
+def test_run_flags_that_do_not_go_together_exit_2_with_the_reason(args, says, tmp_path):
+    result = runner.invoke(app, [a.replace("TMP", str(tmp_path)) for a in args], env={"COLUMNS": "300"})
+    exited(result, 2)
+    assert says in " ".join(result.output.split()), result.output

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from wargame import executors, montecarlo, rundir
+from wargame import chunks, executors, montecarlo, rundir
 from wargame.cli import app
 from wargame.errors import WargameError
 from wargame.montecarlo import Interrupted, run_experiment
@@ -118,7 +118,7 @@ def test_a_big_run_is_announced_and_one_too_big_for_the_disk_stops_after_its_fir
     assert "note: 24 episodes: the time left shows as they finish" in text
     assert "of results (" in text and "an episode)" in text
 
-    monkeypatch.setattr(montecarlo.shutil, "disk_usage", lambda path: type("U", (), {"free": 1000})())
+    monkeypatch.setattr(chunks.shutil, "disk_usage", lambda path: type("U", (), {"free": 1000})())
     result = runner.invoke(app, ["batch", str(SMALL), "--out", str(tmp_path / "b"), "--executor", "serial"])
     exited(result, 2)
     assert "of disk" in result.output and "is free: stopped after the first chunk" in result.output

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from wargame import discovery, plots, prim
+from wargame import discovery, discovery_plots, prim
 from wargame.cli import app
 from wargame.discovery import discover
 from wargame.montecarlo import run_experiment
@@ -242,7 +242,7 @@ def test_box_plot_draws_every_printed_restriction_on_its_own_scale(small_run):
         "0.04638 to 0.1515",
         'one of {"level": 0.95, "name": "hardliner"}',
     ]
-    bars = plots.box_bars(found.box, found.limits, found.full_limits, found.levels)
+    bars = discovery_plots.box_bars(found.box, found.limits, found.full_limits, found.levels)
     assert [b.parameter for b in bars] == list(found.box["parameter"])  # same rows, same order
     for bar in bars:
         assert 0 <= bar.lo_frac < bar.hi_frac <= 1  # every restriction visible, no units mixed
@@ -266,7 +266,9 @@ def test_box_bars_draw_a_one_sided_restriction_to_the_range_end():
             {"parameter": "b", "restriction": "<= 0.25", "low": 0.0, "high": 0.25, "quasi_p": 0.02},
         ]
     )
-    bars = plots.box_bars(box, {"a": (2.0, 10.0), "b": (0.0, 0.25)}, {"a": (0.0, 10.0), "b": (0.0, 1.0)})
+    bars = discovery_plots.box_bars(
+        box, {"a": (2.0, 10.0), "b": (0.0, 0.25)}, {"a": (0.0, 10.0), "b": (0.0, 1.0)}
+    )
     assert [(b.lo_frac, b.hi_frac) for b in bars] == [(0.2, 1.0), (0.0, 0.25)]
     assert [b.ends for b in bars] == [("0", "10"), ("0", "1")]
 
@@ -274,7 +276,7 @@ def test_box_bars_draw_a_one_sided_restriction_to_the_range_end():
 def test_peeling_plot_marks_the_printed_box(small_run):
     """Pruning moves this target's box (coverage 0.78 to 0.89): the mark is the pruned box's."""
     found = discover(small_run, "outcome.tariff < 15")
-    marks = plots.peeling_marks(found.trajectory, found.chosen, found.coverage, found.density)
+    marks = discovery_plots.peeling_marks(found.trajectory, found.chosen, found.coverage, found.density)
     row = found.trajectory.iloc[found.chosen]
     assert (marks.row, marks.row_coverage, marks.row_density) == (
         found.chosen,

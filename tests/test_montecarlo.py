@@ -700,3 +700,55 @@ def test_bad_sampling_is_refused(tmp_path, body, words):
     path = _package_experiment(tmp_path, "bad", body)
     with pytest.raises(WargameError, match=words):
         load_experiment(path)
+
+
+# --------------------------------------------------------------------------- RunOptions
+
+
+def test_run_options_or_their_keywords_run_the_same_episodes(tmp_path):
+    from wargame.run_options import RunOptions
+
+    by_keywords = run_experiment(SMALL, runs=8, executor="serial", out=tmp_path / "a", command=["k"])
+    options = RunOptions(executor="serial", out=tmp_path / "b", command=["o"])
+    by_options = run_experiment(SMALL, runs=8, options=options)
+    pd.testing.assert_frame_equal(by_keywords.episodes, by_options.episodes)
+    assert by_options.manifest["command"] == ["o"] and by_options.manifest["executor"] == "serial"
+    # keywords change the options given: here only where the run directory goes
+    changed = run_experiment(SMALL, runs=8, options=options, out=tmp_path / "c")
+    assert changed.run_dir.parent.parent == tmp_path / "c"
+    assert changed.manifest["command"] == ["o"]
+
+
+def test_run_options_are_checked_and_resolved_where_the_run_starts():
+    from wargame.run_options import DEFAULT_OPTIONS, RunOptions
+
+    options = RunOptions(command=["wargame", "batch"])
+    assert options.command == ("wargame", "batch")  # frozen all the way down
+    with pytest.raises(AttributeError):
+        options.workers = 2
+    assert RunOptions() == DEFAULT_OPTIONS and DEFAULT_OPTIONS.but() is DEFAULT_OPTIONS
+    assert RunOptions(scheduler="tcp://h:1").resolved().executor == "dask"  # a scheduler implies dask
+    assert RunOptions().resolved().workers == (os.cpu_count() or 1)
+    assert RunOptions(workers=3, executor="serial").resolved() == RunOptions(workers=3, executor="serial")
+    with pytest.raises(WargameError, match="--executor: unknown executor 'threads'"):
+        RunOptions(executor="threads", scheduler="tcp://h:1").resolved()
+    with pytest.raises(WargameError, match=r"--workers: must be at least 1 \(got 0\)"):
+        RunOptions(workers=0).resolved()
+
+
+def test_every_runner_takes_run_options(tmp_path):
+    from wargame.calibration import calibrate
+    from wargame.run_options import RunOptions
+    from wargame.sensitivity import run_sensitivity
+    from wargame.sweep import resume_sweep, run_sweep
+
+    serial = RunOptions(executor="serial", out=tmp_path)
+    analysis = run_sensitivity(EXPERIMENTS / "analytic.yaml", method="oat", samples=2, options=serial)
+    assert analysis.run.manifest["executor"] == "serial" and analysis.run_dir.is_relative_to(tmp_path)
+    bilateral = EXPERIMENTS.parents[2] / "configs" / "scenarios" / "bilateral.yaml"
+    swept = run_sweep(bilateral, "actors.seoul.no_deal_cost", [0.0, 0.1], runs=2, options=serial)
+    assert swept.run_dir.is_relative_to(tmp_path)
+    assert resume_sweep(swept.run_dir, serial).table.equals(swept.table)  # finished: read back
+    observed = EXPERIMENTS.parents[2] / "configs" / "observed" / "summit_2025_outcome.yaml"
+    with pytest.raises(WargameError, match="a run directory is reused as it is: no run options apply"):
+        calibrate(swept.run_dir, observed, write=False, options=serial)

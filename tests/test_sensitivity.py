@@ -373,7 +373,7 @@ def test_a_design_never_draws_an_issue_decided_among_options(tmp_path):
 def test_sobol_reports_second_order_indices_and_its_convergence(tmp_path):
     """With second_order the pairs get their own table; every Sobol run reports ST from the first
     quarter and half of its design beside ST from all of it."""
-    from wargame.report import sensitivity_tables
+    from wargame.report_analysis import sensitivity_tables
 
     result = run_sensitivity(
         ANALYTIC, method="sobol", samples=32, executor="serial", out=tmp_path, outputs=["utility.seoul"]

@@ -80,7 +80,7 @@ def runs(tmp_path_factory):
 
 
 def test_numbers_and_names_are_units_a_line_never_splits():
-    from wargame.tables import units, wrap_name
+    from wargame.table_layout import units, wrap_name
 
     assert units("0.98-1.00") == ["0.98-1.00"]
     assert units("0.972 - 0.999") == ["0.972 - 0.999"]
@@ -142,7 +142,7 @@ def test_a_number_is_never_folded_even_in_a_tight_table():
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_summary_tables_of_a_batch_fit_whole(runs, width):
-    from wargame.report import summary_tables
+    from wargame.report_summary import summary_tables
 
     tables = summary_tables(runs[0].summary())
     for table in tables:
@@ -157,7 +157,7 @@ def test_summary_tables_of_a_batch_fit_whole(runs, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_episode_tables_of_the_package_fit_whole(package, width):
     from wargame.model import NegotiationModel
-    from wargame.report import episode_tables
+    from wargame.report_episode import episode_tables
 
     episode = NegotiationModel(package, seed=3).run()
     for table in episode_tables(episode, package):
@@ -166,7 +166,7 @@ def test_episode_tables_of_the_package_fit_whole(package, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_compare_table_fits_whole(runs, width):
-    from wargame.report import compare_table
+    from wargame.report_compare import compare_table
     from wargame.summary import compare
 
     table = compare_table(compare(runs[0].episodes, runs[1].episodes), "small, 1", "small, 2")
@@ -273,7 +273,7 @@ def test_a_csv_row_that_starts_with_a_hash_is_not_a_comment():
 
 
 def test_compare_counts_its_metrics_and_does_not_repeat_identical_ones(runs):
-    from wargame.report import compare_table
+    from wargame.report_compare import compare_table
     from wargame.summary import compare
 
     frame = compare(runs[0].episodes, runs[1].episodes)
@@ -301,7 +301,7 @@ def test_compare_keeps_a_metric_that_differs_in_one_run():
 
 def test_calibration_tables_do_not_repeat_identical_columns(tmp_path):
     from wargame.calibration import Calibration
-    from wargame.report import calibration_tables
+    from wargame.report_analysis import calibration_tables
 
     rng = np.random.default_rng(1)
     u, o = rng.random(30), rng.random(30)
@@ -342,7 +342,7 @@ def test_calibration_tables_do_not_repeat_identical_columns(tmp_path):
 
 
 def test_sobol_caption_calls_st_an_estimate_and_marks_values_above_one():
-    from wargame.report import sensitivity_tables
+    from wargame.report_analysis import sensitivity_tables
 
     indices = pd.DataFrame(
         {

@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from pydantic import Field, ValidationError, model_validator
 from wargame import rundir
 from wargame.errors import Problem, WargameError
 from wargame.results import ExperimentResult, load_run
+from wargame.run_options import DEFAULT_OPTIONS, RunChanges, RunOptions
 from wargame.schema import Number, Strict, expect_kind, line_index, locate, read_yaml, validation_problems
 
 PARAM = "param."
@@ -219,15 +220,20 @@ def calibrate(
     source: str | Path | ExperimentResult,
     observed_path: str | Path,
     write: bool = True,
-    **run_options: Any,
+    *,
+    runs: int | None = None,
+    options: RunOptions = DEFAULT_OPTIONS,
+    **changes: Unpack[RunChanges],
 ) -> Calibration:
-    """Calibrate an experiment (a YAML file: its batch is run first, with ``run_options`` for
-    ``run_experiment``) or an existing run directory to an observed-file."""
+    """Calibrate an experiment (a YAML file: its batch, of ``runs`` episodes if given, is run
+    first, as ``options`` and the keyword ``changes`` to them say: see
+    :func:`~wargame.run_experiment`) or an existing run directory to an observed-file."""
     observed = load_observed(observed_path)  # before any simulation: a bad file fails at once
+    options = options.but(**changes)
     if isinstance(source, ExperimentResult):
         run = source
     elif Path(source).is_dir():
-        if run_options:
+        if runs is not None or options != DEFAULT_OPTIONS:
             raise WargameError(
                 Problem(str(source), "", "a run directory is reused as it is: no run options apply")
             )
@@ -235,7 +241,7 @@ def calibrate(
     else:
         from wargame.montecarlo import run_experiment
 
-        run = run_experiment(source, **run_options)
+        run = run_experiment(source, runs=runs, options=options)
     if run.plan.experiment.sensitivity is not None or run.plan.experiment.sweep is not None:
         raise WargameError(
             Problem(str(run.run_dir), "", "calibration needs a batch run (its prior sample), not a design")
@@ -335,7 +341,7 @@ def _folder(run_dir: Path, observed_path: str | Path) -> Path:
 
 
 def _write(result: Calibration, folder: Path) -> None:
-    from wargame import plots
+    from wargame.analysis_plots import posterior_plots
 
     rundir.output_folder(folder)
     result.folder = folder
@@ -347,4 +353,4 @@ def _write(result: Calibration, folder: Path) -> None:
     text = [f"# Calibration: {folder.name}", "", result.summarise().replace("\n", "\n\n"), ""]
     rundir.write_text(folder / "summary.md", "\n".join(text))
     if result.accepted:
-        plots.posterior_plots(result.parameters, result.posterior, folder / "plots")
+        posterior_plots(result.parameters, result.posterior, folder / "plots")

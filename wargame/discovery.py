@@ -305,7 +305,8 @@ def discover(
 
 
 def _write(found: Discovery) -> None:
-    from wargame import plots  # matplotlib loads only when results are written
+    # matplotlib loads only when results are written
+    from wargame.discovery_plots import box_bars, peeling_marks, prim_plots
 
     folder = found.folder
     rundir.write_text(folder / TARGET_FILE, found.target + "\n")  # the exact text: folders told apart
@@ -332,4 +333,6 @@ def _write(found: Discovery) -> None:
         "",
     ]
     rundir.write_text(folder / SUMMARY, "\n".join(lines))
-    plots.prim_plots(found, folder / "plots")
+    marks = peeling_marks(found.trajectory, found.chosen, found.coverage, found.density)
+    bars = box_bars(found.box, found.limits, found.full_limits, found.levels)
+    prim_plots(found.trajectory, marks, bars, folder / "plots")

@@ -1,8 +1,9 @@
 """Monte Carlo experiments: many episodes with sampled parameters, reproducible at any scale.
 
 Episode ``k`` is the same wherever it runs (see :mod:`wargame.worker`). Work goes out in chunks of
-``chunk_size`` episodes. Each finished chunk is saved atomically under ``chunks/``; the final
-``episodes.parquet`` streams the chunks in order.
+``chunk_size`` episodes, played as the :class:`~wargame.run_options.RunOptions` say. Each finished
+chunk is saved atomically under ``chunks/`` (:mod:`wargame.chunks`); the final ``episodes.parquet``
+streams the chunks in order.
 
 A run directory exists, with its ``config.yaml`` and ``manifest.json``, before the first episode
 starts (before the engine's heavy libraries even load): a run killed at any moment after that, even
@@ -17,7 +18,6 @@ import inspect
 import json
 import logging
 import multiprocessing
-import os
 import shutil
 import signal
 import sys
@@ -25,22 +25,32 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from wargame import rundir
+from wargame.chunks import (
+    CHUNKS,
+    assemble,
+    check_size,
+    done_chunks,
+    joined,
+    remove_chunks,
+    save_chunk,
+)
 from wargame.errors import Problem, Terminated, WargameError, exit_code
-from wargame.executors import EXECUTORS, Chunk, ExecutorUnavailableError, execute
+from wargame.executors import ExecutorUnavailableError, execute
 from wargame.experiment import Experiment, Plan, load_experiment, override
 from wargame.results import EPISODES, ROUNDS, ExperimentResult, load_run, write_summary
+from wargame.run_options import DEFAULT_OPTIONS, RunChanges, RunOptions
 
 if TYPE_CHECKING:
     import pandas as pd
 
-CHUNKS = "chunks"
-Progress = Callable[[int, int], None]
 # episodes a worker plays per task: about 50 ms of work on the baseline, so the progress bar moves
 # several times a second; chunks (what is saved, and what --resume keeps) are built from tasks
 TASK_EPISODES = 25
+BIG_RUN = 100_000  # episodes: a run this long is announced, with its expected size
+log = logging.getLogger("wargame.notes")  # what a run announces; the CLI prints it
 
 
 class Interrupted(KeyboardInterrupt):
@@ -50,68 +60,6 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(str(run_dir))
         self.run_dir = run_dir
         self.exit_code = exit_code
-
-
-# --------------------------------------------------------------------------- saved chunks
-
-
-def _chunk_path(run_dir: Path, i: int, kind: str = "episodes") -> Path:
-    return run_dir / CHUNKS / f"{kind}-{i:06d}.parquet"
-
-
-def _done_chunks(run_dir: Path, chunks: list[Chunk], trace: bool) -> set[int]:
-    """Chunks already saved by an earlier, interrupted attempt, each checked to be the one its name
-    says: readable, and holding exactly its own episodes (a chunk copied over another is refused)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    done = set()
-    for i, a, b in chunks:
-        paths = [_chunk_path(run_dir, i)] + ([_chunk_path(run_dir, i, "rounds")] if trace else [])
-        if not all(p.exists() for p in paths):
-            continue
-        try:
-            episodes = pq.read_table(paths[0], columns=["episode"])["episode"].to_pylist()
-            in_rounds = (
-                set(pq.read_table(paths[1], columns=["episode"])["episode"].to_pylist()) if trace else set()
-            )
-        except (OSError, pa.ArrowException, KeyError) as err:
-            raise WargameError(
-                Problem(
-                    str(paths[0]), "", f"saved chunk is corrupt ({err}); delete it and resume to recompute it"
-                )
-            ) from None
-        if episodes != list(range(a, b)) or not in_rounds <= set(range(a, b)):
-            held = f"episodes {min(episodes)}-{max(episodes)}" if episodes else "no episodes"
-            raise WargameError(
-                Problem(
-                    str(paths[0]),
-                    "",
-                    f"saved chunk {i} should hold episodes {a}-{b - 1} in order but holds {held}: "
-                    "it is not this run's chunk; delete it and resume to recompute it",
-                )
-            )
-        done.add(i)
-    return done
-
-
-def _assemble(run_dir: Path, chunks: list[Chunk], kind: str, target: str) -> None:
-    """Stream the saved chunks, in order, into one Parquet file (atomically)."""
-    import pyarrow.parquet as pq
-
-    def write(tmp: Path) -> None:
-        writer = None
-        try:
-            for i, _, _ in chunks:
-                table = pq.read_table(_chunk_path(run_dir, i, kind))
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table)
-        finally:
-            if writer is not None:
-                writer.close()
-
-    rundir.atomic_write(run_dir / target, write)
 
 
 def play(payload: str, start: int, stop: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -126,56 +74,6 @@ def payload_of(plan: Plan) -> str:
     """What a worker needs, as one string (parsed once per worker process)."""
     # key order is meaning here (actors' order is the proposing order): never sort it
     return json.dumps({"experiment": plan.experiment.model_dump(mode="json"), "scenario": plan.scenario})
-
-
-def _joined(parts: list[tuple[int, Any]]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """A chunk's tasks' results, in episode order, as one episodes and one rounds table."""
-    import pandas as pd
-
-    ordered = [result for _, result in sorted(parts, key=lambda part: part[0])]
-    episodes = pd.concat([e for e, _ in ordered], ignore_index=True)
-    traced = [r for _, r in ordered if r is not None]
-    return episodes, (pd.concat(traced, ignore_index=True) if traced else None)
-
-
-def _save_chunk(run_dir: Path, i: int, frame: pd.DataFrame, kind: str) -> None:
-    path = _chunk_path(run_dir, i, kind)
-    rundir.atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
-
-
-BIG_RUN = 100_000  # episodes: a run this long is announced, with its expected size
-log = logging.getLogger("wargame.notes")  # what a run announces; the CLI prints it
-
-
-def _check_size(run_dir: Path, i: int, episodes: int, left: int) -> None:
-    """After the first saved chunk: what the whole run will take on disk (said for a big run). A
-    run that cannot fit on the disk stops now, before it fills it."""
-    size = sum(
-        _chunk_path(run_dir, i, kind).stat().st_size
-        for kind in ("episodes", "rounds")
-        if _chunk_path(run_dir, i, kind).exists()
-    )
-    needed = 2 * size / episodes * (left - episodes)  # the chunks, then the assembled files beside them
-    free = shutil.disk_usage(run_dir).free
-    if needed > free:
-        raise WargameError(
-            Problem(
-                str(run_dir),
-                "--runs",
-                f"the results need about {_bytes(needed)} of disk ({_bytes(size / episodes)} an episode) "
-                f"and {_bytes(free)} is free: stopped after the first chunk; free space and --resume it",
-            )
-        )
-    if left >= BIG_RUN:
-        log.warning(f"about {_bytes(needed / 2)} of results ({_bytes(size / episodes)} an episode)")
-
-
-def _bytes(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if n < 1000 or unit == "TB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1000
-    raise AssertionError  # unreachable
 
 
 # --------------------------------------------------------------------------- planning
@@ -263,45 +161,34 @@ def run_experiment(
     runs: int | None = None,
     seed: int | None = None,
     overrides: Mapping[str, Any] | None = None,
-    workers: int | None = None,
-    executor: str = "process",
-    scheduler: str | None = None,
-    out: str | Path = "runs",
     resume: str | Path | None = None,
     trace: bool | None = None,
-    progress: Progress | None = None,
-    command: list[str] | None = None,
     finalize: Callable[[ExperimentResult], None] | None = None,
+    options: RunOptions = DEFAULT_OPTIONS,
+    **changes: Unpack[RunChanges],
 ) -> ExperimentResult:
     """Run (or resume) an experiment and return its :class:`ExperimentResult`.
 
     ``experiment`` is an experiment YAML path or a :class:`~wargame.experiment.Plan`;
-    ``runs``/``seed``/``overrides``/``trace`` override the file. ``executor`` is ``serial``,
-    ``process`` (``workers`` processes, default all cores) or ``dask`` (a LocalCluster of
-    ``workers``, or the cluster at ``scheduler``). ``progress(done, total)`` is called as episodes finish.
+    ``runs``/``seed``/``overrides``/``trace`` override the file. ``options`` say how the episodes
+    are played and where the run directory goes (:class:`~wargame.run_options.RunOptions`: executor,
+    workers, scheduler, out, progress, command); its fields may also be given as keywords
+    (``executor="serial"``), which change ``options``.
     ``finalize(result)`` writes the summary once every episode is in (default: the Monte Carlo
     summary; sensitivity analyses and sweeps bring their own). From a script, call it under
     ``if __name__ == "__main__":`` (worker processes import the script again).
     """
     _refuse_in_a_starting_worker()
-    if executor not in EXECUTORS:
-        raise WargameError(
-            Problem("--executor", "", f"unknown executor '{executor}' (known: {', '.join(EXECUTORS)})")
-        )
-    if scheduler and executor != "dask":
-        executor = "dask"
-    if workers is not None and workers < 1:
-        raise WargameError(Problem("--workers", "", f"must be at least 1 (got {workers})"))
-    workers = workers or os.cpu_count() or 1
+    options = options.but(**changes).resolved()
     if resume is not None and experiment is None:
         experiment = load_run(resume, need_manifest=False).plan  # options given must agree with it
     if experiment is None:
         raise WargameError(Problem("EXPERIMENT", "", "name an experiment file, or --resume a run directory"))
     if isinstance(experiment, Plan):
-        changes: dict[str, Any] = {
+        changed: dict[str, Any] = {
             k: v for k, v in (("runs", runs), ("seed", seed), ("trace", trace)) if v is not None
         }
-        plan = _replan(experiment, changes, overrides)
+        plan = _replan(experiment, changed, overrides)
     else:
         plan = load_experiment(experiment, runs=runs, seed=seed, overrides=overrides)
         if trace is not None:
@@ -314,6 +201,7 @@ def run_experiment(
     if exp.runs is None:
         raise WargameError(Problem("--runs", "", "the experiment file gives no runs: say how many episodes"))
 
+    command = list(options.command) if options.command is not None else None
     if resume is not None:
         run_dir = rundir.require_dir(resume)
     else:
@@ -321,12 +209,10 @@ def run_experiment(
             command, runs=exp.runs, seed=exp.seed, episodes_done=0, config_sha256=plan.fingerprint()
         )
         files = {rundir.CONFIG: rundir.yaml_text(plan.config()), rundir.MANIFEST: rundir.json_text(manifest)}
-        run_dir = rundir.create(out, exp.name, files=files)
+        run_dir = rundir.create(options.out, exp.name, files=files)
     with rundir.locked(run_dir), _terminate_as_interrupt():
         try:
-            return _execute(
-                run_dir, plan, resume is not None, executor, workers, scheduler, progress, command, finalize
-            )
+            return _execute(run_dir, plan, resume is not None, options, finalize)
         except _NeverStarted as why:
             shutil.rmtree(run_dir, ignore_errors=True)  # no episode was played: nothing to resume
             raise why.error from None
@@ -344,11 +230,7 @@ def _execute(
     run_dir: Path,
     plan: Plan,
     resuming: bool,
-    executor: str,
-    workers: int,
-    scheduler: str | None,
-    progress: Progress | None,
-    command: list[str] | None,
+    options: RunOptions,
     finalize: Callable[[ExperimentResult], None] | None,
 ) -> ExperimentResult:
     """Compute the missing chunks of ``run_dir`` (holding its lock) and write the results."""
@@ -360,9 +242,11 @@ def _execute(
         if manifest.get("status") == "complete" and (run_dir / EPISODES).exists():
             return load_run(run_dir)
         # the command that started the run stays; each resume is added to the list
-        resumes = [*manifest.get("resumes", []), {"at": rundir.utc_now(), "command": command or sys.argv}]
+        command = list(options.command) if options.command else sys.argv
+        resumes = [*manifest.get("resumes", []), {"at": rundir.utc_now(), "command": command}]
         manifest.update(status="running", resumed=resumes[-1]["at"], resumes=resumes)
-    manifest.update(executor=executor, workers=workers if executor != "serial" else 1)
+    assert options.workers is not None  # resolved
+    manifest.update(executor=options.executor, workers=options.workers if options.executor != "serial" else 1)
     rundir.write_json(run_dir / rundir.MANIFEST, manifest)
 
     if exp.runs >= BIG_RUN and not resuming:
@@ -376,11 +260,12 @@ def _execute(
     chunks = [
         (i, a, min(a + exp.chunk_size, exp.runs)) for i, a in enumerate(range(0, exp.runs, exp.chunk_size))
     ]
-    done = _done_chunks(run_dir, chunks, exp.trace)
+    done = done_chunks(run_dir, chunks, exp.trace)
     todo = [c for c in chunks if c[0] not in done]
     sizes = {i: b - a for i, a, b in chunks}
     finished = sum(sizes[i] for i in done)
     manifest["episodes_done"] = finished
+    progress = options.progress
     if progress:
         progress(finished, exp.runs)
 
@@ -399,7 +284,7 @@ def _execute(
     played = finished
     checked_size = False
     spans = [(t, start, min(start + step, bounds[i])) for t, (i, start) in enumerate(tasks)]
-    results = execute(executor, play, payload_of(plan), spans, workers, scheduler)
+    results = execute(options.executor, play, payload_of(plan), spans, options.workers, options.scheduler)
     try:
         with closing(results):  # on any way out, the executor stops its workers before we go on
             for t, result in results:
@@ -407,13 +292,14 @@ def _execute(
                 parts[i].append((start, result))
                 played += len(result[0])
                 if len(parts[i]) == pending[i]:
-                    episodes, rounds = _joined(parts.pop(i))
+                    episodes, rounds = joined(parts.pop(i))
                     if rounds is not None:
-                        _save_chunk(run_dir, i, rounds, "rounds")
-                    _save_chunk(run_dir, i, episodes, "episodes")  # last: its presence marks the chunk done
+                        save_chunk(run_dir, i, rounds, "rounds")
+                    save_chunk(run_dir, i, episodes, "episodes")  # last: its presence marks the chunk done
                     if not checked_size:
                         checked_size = True
-                        _check_size(run_dir, i, sizes[i], exp.runs - finished)
+                        left = exp.runs - finished
+                        check_size(run_dir, i, sizes[i], left, announce=left >= BIG_RUN)
                     finished += sizes[i]
                     manifest["episodes_done"] = finished
                     rundir.write_json(run_dir / rundir.MANIFEST, manifest)
@@ -455,14 +341,12 @@ def _execute(
         stopped("failed", repr(err))
         raise
 
-    _assemble(run_dir, chunks, "episodes", EPISODES)
+    assemble(run_dir, chunks, "episodes", EPISODES)
     if exp.trace:
-        _assemble(run_dir, chunks, "rounds", ROUNDS)
+        assemble(run_dir, chunks, "rounds", ROUNDS)
     result = ExperimentResult(run_dir, plan, manifest)
     (finalize or write_summary)(result)
     manifest.update(status="complete", finished=rundir.utc_now(), episodes_done=exp.runs)
     rundir.write_json(run_dir / rundir.MANIFEST, manifest)
-    for path in (run_dir / CHUNKS).glob("*.parquet"):  # the final files hold everything now
-        path.unlink()
-    (run_dir / CHUNKS).rmdir()
+    remove_chunks(run_dir)  # the final files hold everything now
     return result

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -20,8 +20,9 @@ from wargame import rundir
 from wargame.design import SweepSpec
 from wargame.errors import Problem, WargameError
 from wargame.experiment import MAX_RUNS, Experiment, Plan
-from wargame.montecarlo import Progress, run_experiment
+from wargame.montecarlo import run_experiment
 from wargame.results import ExperimentResult, load_run
+from wargame.run_options import DEFAULT_OPTIONS, RunChanges, RunOptions
 from wargame.scenario import load_scenario
 from wargame.summary import wilson
 
@@ -78,7 +79,7 @@ def sweep_table(
 
 
 def _finalize_sweep(result: ExperimentResult) -> None:
-    from wargame.plots import sweep_plot
+    from wargame.analysis_plots import sweep_plot
 
     spec = result.plan.experiment.sweep
     assert spec is not None
@@ -117,12 +118,15 @@ def parse_values(text: str) -> list[float]:
     return values
 
 
-def resume_sweep(run_dir: str | Path, progress: Progress | None = None, **options: Any) -> SweepResult:
-    """Finish an interrupted sweep from its own run directory (its config says everything)."""
+def resume_sweep(
+    run_dir: str | Path, options: RunOptions = DEFAULT_OPTIONS, **changes: Unpack[RunChanges]
+) -> SweepResult:
+    """Finish an interrupted sweep from its own run directory (its config says everything; the
+    ``options`` only how the missing episodes are played)."""
     plan = load_run(run_dir, need_manifest=False).plan
     if plan.experiment.kind != "sweep":
         raise plan.experiment.wrong_command("sweep", str(run_dir), resume=True)
-    run = run_experiment(plan, resume=run_dir, progress=progress, finalize=_finalize_sweep, **options)
+    run = run_experiment(plan, resume=run_dir, finalize=_finalize_sweep, options=options.but(**changes))
     return SweepResult(run, pd.read_parquet(run.run_dir / f"{SWEEP}.parquet"))
 
 
@@ -135,11 +139,12 @@ def run_sweep(
     seed: int = 0,
     chunk_size: int = 250,
     overrides: Mapping[str, Any] | None = None,
-    progress: Progress | None = None,
-    **options: Any,
+    options: RunOptions = DEFAULT_OPTIONS,
+    **changes: Unpack[RunChanges],
 ) -> SweepResult:
     """Play ``runs`` episodes at each value of one parameter (the same seeds at every value),
-    saved ``chunk_size`` episodes at a time (what an interrupted sweep keeps for ``--resume``)."""
+    saved ``chunk_size`` episodes at a time (what an interrupted sweep keeps for ``--resume``), as
+    ``options`` (and the keyword ``changes`` to them) say: see :func:`~wargame.run_experiment`."""
     if overrides and path in overrides:
         raise WargameError(Problem("--set", path, "is the parameter the sweep moves: it cannot be fixed too"))
     base = load_scenario(scenario, overrides)
@@ -168,5 +173,5 @@ def run_sweep(
         sweep=SweepSpec(path=path, values=values, runs=runs),
     )
     plan = Plan(experiment=exp, scenario=base.data())
-    run = run_experiment(plan, progress=progress, finalize=_finalize_sweep, **options)
+    run = run_experiment(plan, finalize=_finalize_sweep, options=options.but(**changes))
     return SweepResult(run, pd.read_parquet(run.run_dir / f"{SWEEP}.parquet"))

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from wargame.cli.common import (
-    Executor,
-    OutDir,
-    Scheduler,
-    Workers,
     out,
     overrides,
     print_notes,
+    runs_episodes,
     say,
     user_errors,
     with_progress,
 )
 from wargame.design import METHODS
 from wargame.errors import Problem, WargameError
+from wargame.run_options import DEFAULT_OPTIONS, RunOptions
 
 
 @user_errors
+@runs_episodes
 def sensitivity(
     experiment: Annotated[
         Path | None,
@@ -41,10 +39,7 @@ def sensitivity(
         list[str] | None,
         typer.Option("--output", help="Outcome column to analyse (repeatable), e.g. gain.seoul."),
     ] = None,
-    workers: Workers = None,
-    executor: Executor = "process",
-    scheduler: Scheduler = None,
-    out_dir: OutDir = Path("runs"),
+    options: RunOptions = DEFAULT_OPTIONS,
     resume: Annotated[
         Path | None, typer.Option(help="Finish an interrupted sensitivity run directory.")
     ] = None,
@@ -55,23 +50,20 @@ def sensitivity(
         raise WargameError(
             Problem("--method", "", f"unknown method '{method}' (known: {', '.join(METHODS)})")
         )
-    from wargame.report import print_tables, sensitivity_tables
+    from wargame.report import print_tables
+    from wargame.report_analysis import sensitivity_tables
     from wargame.sensitivity import run_sensitivity
 
     result = with_progress(
-        lambda progress: run_sensitivity(
+        options,
+        lambda options: run_sensitivity(
             experiment,
             method=method,
             samples=samples,
             outputs=output,
             overrides=overrides(set_),
             resume=resume,
-            progress=progress,
-            workers=workers,
-            executor=executor,
-            scheduler=scheduler,
-            out=out_dir,
-            command=sys.argv,
+            options=options,
         ),
         resume_with="wargame sensitivity",
     )
@@ -82,6 +74,7 @@ def sensitivity(
 
 
 @user_errors
+@runs_episodes
 def sweep(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML file (not with --resume).")] = None,
     param: Annotated[
@@ -92,16 +85,15 @@ def sweep(
         int, typer.Option(min=1, help="Episodes per value (the same seeds at every value).")
     ] = 200,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 0,
-    workers: Workers = None,
-    executor: Executor = "process",
-    out_dir: OutDir = Path("runs"),
+    options: RunOptions = DEFAULT_OPTIONS,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Fix another scenario value: PATH=VALUE.")
     ] = None,
     resume: Annotated[Path | None, typer.Option(help="Finish an interrupted sweep's run directory.")] = None,
 ) -> None:
     """The outcome distribution as one parameter moves: a table and a line plot (the "what if" button)."""
-    from wargame.report import print_tables, sweep_table
+    from wargame.report import print_tables
+    from wargame.report_analysis import sweep_table
     from wargame.sweep import parse_values, resume_sweep, run_sweep
 
     if resume is not None:
@@ -110,8 +102,7 @@ def sweep(
                 Problem("--resume", "", "a resumed sweep takes everything from its run directory")
             )
         result = with_progress(
-            lambda progress: resume_sweep(resume, progress=progress, workers=workers, executor=executor),
-            resume_with="wargame sweep",
+            options, lambda options: resume_sweep(resume, options), resume_with="wargame sweep"
         )
     else:
         missing = [
@@ -125,18 +116,15 @@ def sweep(
             )
         assert scenario is not None and param is not None and values is not None
         result = with_progress(
-            lambda progress: run_sweep(
+            options,
+            lambda options: run_sweep(
                 scenario,
                 param,
                 parse_values(values),
                 runs=runs,
                 seed=seed,
                 overrides=overrides(set_),
-                progress=progress,
-                workers=workers,
-                executor=executor,
-                out=out_dir,
-                command=sys.argv,
+                options=options,
             ),
             resume_with="wargame sweep",
         )
@@ -164,7 +152,8 @@ def discover(
 ) -> None:
     """Which combinations of the sampled assumptions make TARGET happen: PRIM boxes (scenario discovery)."""
     from wargame.discovery import discover as run_discovery
-    from wargame.report import discovery_tables, print_tables
+    from wargame.report import print_tables
+    from wargame.report_analysis import discovery_tables
 
     found = run_discovery(run_dir, target, alpha=alpha, min_mass=min_mass, box=box)
     print_tables(out, discovery_tables(found))
@@ -174,6 +163,7 @@ def discover(
 
 
 @user_errors
+@runs_episodes
 def calibrate(
     source: Annotated[
         Path,
@@ -185,15 +175,14 @@ def calibrate(
     runs: Annotated[
         int | None, typer.Option(min=1, help="Episodes of the prior sample (overrides the file).")
     ] = None,
-    workers: Workers = None,
-    executor: Executor = "process",
-    out_dir: OutDir = Path("runs"),
+    options: RunOptions = DEFAULT_OPTIONS,
 ) -> None:
     """Which assumptions are consistent with what happened: rejection ABC with regression adjustment."""
     from wargame.calibration import calibrate as run_calibration
     from wargame.calibration import load_observed
     from wargame.montecarlo import run_experiment
-    from wargame.report import calibration_tables, print_tables
+    from wargame.report import print_tables
+    from wargame.report_analysis import calibration_tables
 
     load_observed(observed)  # a bad observed-file fails before any episode is played
     if source.is_dir():
@@ -203,17 +192,7 @@ def calibrate(
             )
         result = run_calibration(source, observed)
     else:
-        run = with_progress(
-            lambda progress: run_experiment(
-                source,
-                runs=runs,
-                progress=progress,
-                workers=workers,
-                executor=executor,
-                out=out_dir,
-                command=sys.argv,
-            )
-        )
+        run = with_progress(options, lambda options: run_experiment(source, runs=runs, options=options))
         result = run_calibration(run, observed)
     if result.accepted == 0:
         raise WargameError([Problem(str(observed), "", w) for w in result.warnings])

@@ -1,20 +1,24 @@
 """What every command shares: consoles, turning bad input into exit status 2, ``--set`` parsing,
-and the progress bar with its Ctrl-C handling. Light on purpose: ``wargame --help`` loads this."""
+the run flags of the commands that play episodes, and the progress bar with its Ctrl-C handling.
+Light on purpose: ``wargame --help`` loads this."""
 
 from __future__ import annotations
 
+import inspect
 import logging
+import sys
 import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from wargame.errors import Problem, WargameError, exit_code
 from wargame.executors import EXECUTORS
+from wargame.run_options import RunOptions
 
 out = Console()
 err = Console(stderr=True)
@@ -36,6 +40,50 @@ Scheduler = Annotated[
     str | None, typer.Option(help="Dask scheduler address (tcp://host:port); implies --executor dask.")
 ]
 OutDir = Annotated[Path, typer.Option("--out", help="Base folder for run directories.")]
+
+# the flags of every command that plays episodes, as (parameter, type, default): what
+# :func:`runs_episodes` gives such a command in place of its ``options`` parameter
+RUN_FLAGS: tuple[tuple[str, Any, Any], ...] = (
+    ("workers", Workers, None),
+    ("executor", Executor, "process"),
+    ("scheduler", Scheduler, None),
+    ("out_dir", OutDir, Path("runs")),
+)
+
+
+def runs_episodes(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A command that plays episodes: in place of its ``options: RunOptions`` parameter it takes the
+    run flags every such command shares (:data:`RUN_FLAGS`: --workers, --executor, --scheduler,
+    --out), and receives them as one :class:`RunOptions` (recording the command line that made
+    the run). A new run flag is added here, once, for every command."""
+    signature = inspect.signature(command, eval_str=True)  # Typer reads the types, not their text
+    if "options" not in signature.parameters:
+        raise TypeError(f"{command.__name__} takes no options: RunOptions parameter")
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name != "options":
+            parameters.append(parameter)
+            continue
+        parameters += [
+            inspect.Parameter(name, parameter.kind, default=default, annotation=annotation)
+            for name, annotation, default in RUN_FLAGS
+        ]
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        flags = {name: kwargs.pop(name) for name, _, _ in RUN_FLAGS}
+        options = RunOptions(
+            executor=flags["executor"],
+            workers=flags["workers"],
+            scheduler=flags["scheduler"],
+            out=flags["out_dir"],
+            command=sys.argv,
+        )
+        return command(*args, options=options, **kwargs)
+
+    # what Typer (and --help) sees: the flags where ``options`` was
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return wrapper
 
 
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -120,13 +168,16 @@ class _Lines:
         err.print(f"episodes {done:,}/{total:,} ({done / total:.0%}){speed}{left}", soft_wrap=True)
 
 
+T = TypeVar("T")
+
+
 def with_progress(
-    run: Callable[[Callable[[int, int], None]], Any], resume_with: str | None = "wargame batch"
-) -> Any:
-    """``run(progress)`` under a progress bar (plain lines when stderr is not a terminal), shown
-    from the first episode on: a run refused while it is checked shows no empty bar. Ctrl-C or
-    SIGTERM leaves the saved chunks, says how to resume (``resume_with --resume DIR``) and exits
-    130 or 143."""
+    options: RunOptions, run: Callable[[RunOptions], T], resume_with: str | None = "wargame batch"
+) -> T:
+    """``run(options)``, the ``options`` reporting progress to a progress bar (plain lines when
+    stderr is not a terminal), shown from the first episode on: a run refused while it is checked
+    shows no empty bar. Ctrl-C or SIGTERM leaves the saved chunks, says how to resume
+    (``resume_with --resume DIR``) and exits 130 or 143."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -168,7 +219,7 @@ def with_progress(
 
     try:
         try:
-            return run(update)
+            return run(options.but(progress=update))
         finally:
             if bar.live.is_started:
                 bar.stop()

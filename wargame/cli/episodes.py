@@ -61,7 +61,7 @@ def run(
 ) -> None:
     """Play one episode and show it round by round."""
     from wargame.model import NegotiationModel
-    from wargame.report import print_episode
+    from wargame.report_episode import print_episode
     from wargame.scenario import load_scenario
 
     values = overrides(set_)
@@ -100,7 +100,8 @@ def forecast(
         raise WargameError(problems)
     from wargame.actors_csv import load_actors_csv
     from wargame.bdm import simulate
-    from wargame.report import forecast_frame, forecast_tables, moves_table, print_tables
+    from wargame.report import print_tables
+    from wargame.report_episode import forecast_frame, forecast_tables, moves_table
 
     table = load_actors_csv(actors)
     trajectory = simulate(table.capability, table.position, table.salience, rounds, variant)

@@ -9,18 +9,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from wargame.cli.common import (
-    Executor,
-    OutDir,
-    Scheduler,
-    Workers,
     out,
     overrides,
     print_notes,
+    runs_episodes,
     say,
     user_errors,
     with_progress,
 )
 from wargame.errors import Problem, WargameError
+from wargame.run_options import DEFAULT_OPTIONS, RunOptions
 from wargame.tables import FORMATS
 
 if TYPE_CHECKING:
@@ -59,16 +57,14 @@ def show(tables: list[Table], fmt: str) -> None:
 
 
 @user_errors
+@runs_episodes
 def batch(
     experiment: Annotated[
         Path | None, typer.Argument(help="Experiment YAML file (optional with --resume).")
     ] = None,
     runs: Annotated[int | None, typer.Option(help="Number of episodes (overrides the file).")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Experiment seed (overrides the file).")] = None,
-    workers: Workers = None,
-    executor: Executor = "process",
-    scheduler: Scheduler = None,
-    out_dir: OutDir = Path("runs"),
+    options: RunOptions = DEFAULT_OPTIONS,
     resume: Annotated[
         Path | None,
         typer.Option(help="Finish an interrupted run directory (its config.yaml; options given must agree)."),
@@ -82,23 +78,19 @@ def batch(
     """Run a Monte Carlo experiment: many episodes, sampled parameters, a run directory, a summary."""
     check_format(fmt)
     from wargame.montecarlo import run_experiment
-    from wargame.report import summary_tables
+    from wargame.report_summary import summary_tables
 
     result = with_progress(
-        lambda progress: run_experiment(
+        options,
+        lambda options: run_experiment(
             experiment,
             runs=runs,
             seed=seed,
             overrides=overrides(set_),
-            workers=workers,
-            executor=executor,
-            scheduler=scheduler,
-            out=out_dir,
             resume=resume,
             trace=trace or None,
-            progress=progress,
-            command=sys.argv,
-        )
+            options=options,
+        ),
     )
     summary = result.summary()
     show(summary_tables(summary), fmt)
@@ -115,14 +107,15 @@ def report(
     table) and write its plots to RUN_DIR/plots/."""
     check_format(fmt)
     from wargame import rundir
-    from wargame.report import sensitivity_tables, summary_tables, sweep_table
+    from wargame.report_analysis import sensitivity_tables, sweep_table
+    from wargame.report_summary import summary_tables
     from wargame.results import load_run
 
     result = load_run(run_dir)
     rundir.output_folder(result.run_dir / "plots")  # read-only: one error, before any table
     exp = result.plan.experiment
     if exp.sensitivity is not None:
-        from wargame.plots import sensitivity_plots
+        from wargame.analysis_plots import sensitivity_plots
         from wargame.sensitivity import load_sensitivity
 
         analysis = load_sensitivity(run_dir)
@@ -130,7 +123,7 @@ def report(
         print_notes(analysis.warnings, "warning")
         paths = sensitivity_plots(analysis.indices, analysis.spec.method, result.run_dir / "plots")
     elif exp.sweep is not None:
-        from wargame.plots import sweep_plot
+        from wargame.analysis_plots import sweep_plot
         from wargame.sweep import load_sweep
 
         swept = load_sweep(run_dir)
@@ -157,7 +150,7 @@ def compare(
     """Put two runs side by side: what their configurations differ in, then every metric's
     difference and whether it exceeds the sampling noise."""
     check_format(fmt)
-    from wargame.report import PROTOCOL_NOTE, compare_table, differences_table
+    from wargame.report_compare import PROTOCOL_NOTE, compare_table, differences_table
     from wargame.results import load_run
     from wargame.summary import compare as compare_runs
 
