@@ -654,7 +654,7 @@ def test_a_breakdown_is_announced_when_it_happens_and_recorded_everywhere(tmp_pa
     """Issue 21, item 4: the talks broke down after round 1 (escalation), but the game printed
     "no deal yet" and the debrief "every issue fell to its no-deal value"; no file said why."""
     from wargame.classroom.game import Game
-    from wargame.report import verdict
+    from wargame.report_episode import verdict
 
     result, text = _play_the_breakdown(tmp_path, package)
     assert result.status == "complete"
@@ -723,3 +723,91 @@ def test_a_news_item_the_classroom_retells_is_read_out_once(tmp_path, package):
     assert [i.note for i in teaching.injects if i.round == 1] == [
         "Ulchi Freedom Shield is under way; Pyongyang answers with a missile launch."
     ]
+
+
+# -- moves and decisions: one typed form, two plain ones ------------------------------------------
+
+# decisions as transcripts have always written them: a proposal, both answers, a trigger, a pass
+OLD_DECISIONS = [
+    {"round": 0, "actor": "seoul", "propose": {"defense_spending": 3.2, "troop_level": 28.5, "tariff": 5.0}},
+    {"round": 0, "actor": "washington", "reject": True},
+    {"round": 1, "actor": "seoul", "accept": True},
+    {"round": 1, "actor": "beijing", "trigger": "beijing_coercion"},
+    {"round": 2, "actor": "beijing", "trigger": None},
+]
+
+
+def test_a_decision_round_trips_through_the_transcript_and_moves_file_forms():
+    from wargame.classroom.moves import Decision, Move
+
+    decisions = [Decision.from_json(d) for d in OLD_DECISIONS]
+    assert [d.move.kind for d in decisions] == ["propose", "reject", "accept", "trigger", "pass"]
+    assert [d.to_json() for d in decisions] == OLD_DECISIONS  # exactly as read: replays unchanged
+    assert decisions[0].move.package == OLD_DECISIONS[0]["propose"]
+    assert decisions[3].move.event == "beijing_coercion"
+    wire = [d.move.wire() for d in decisions]
+    assert wire == [
+        {"propose": OLD_DECISIONS[0]["propose"]},
+        "reject",
+        "accept",
+        {"trigger": "beijing_coercion"},
+        "pass",
+    ]
+    assert [Move.from_wire(w) for w in wire] == [d.move for d in decisions]
+    # YAML and JSON give whole numbers as ints: the same move as its float
+    assert Move.from_wire({"propose": {"tariff": 5}}) == Move("propose", package={"tariff": 5.0})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "propose",
+        "trigger",
+        "maybe",
+        None,
+        7,
+        {"accept": True, "reject": True},
+        {"propose": [3.0, 28.5, 5]},
+        {"propose": {"tariff": True}},
+        {"propose": {"tariff": "5"}},
+        {"propose": {"tariff": float("nan")}},
+        {"trigger": 3},
+        {"trigger": None},
+    ],
+)
+def test_a_value_that_is_no_move_is_refused(value):
+    from wargame.classroom.moves import BadMove, Move
+
+    with pytest.raises(BadMove):
+        Move.from_wire(value)
+
+
+def test_a_move_holds_only_what_its_kind_needs():
+    from wargame.classroom.moves import BadMove, Move
+
+    for bad in (
+        lambda: Move("propose"),
+        lambda: Move("trigger"),
+        lambda: Move("accept", event="x"),
+        lambda: Move("pass", package={"tariff": 5.0}),
+        lambda: Move("shrug"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(BadMove):
+            bad()
+
+
+def test_a_replayed_game_records_the_decisions_of_its_transcript(tmp_path, package):
+    from wargame.classroom.game import Game
+
+    result, _ = _play_the_breakdown(tmp_path, package)
+    t = result.transcript
+    replayed = Game.replay(t)
+    assert [d.to_json() for d in replayed.decisions] == t["decisions"]
+    assert replayed.opening("seoul") == BREAKDOWN["seoul"][0]["propose"]
+    assert replayed.triggered_by("seoul") == []
+
+
+def test_a_move_word_that_needs_its_content_is_refused_in_a_moves_file(tmp_path):
+    path = _moves(tmp_path, {"seoul": ["propose"]})
+    with pytest.raises(WargameError, match="'propose' on its own says nothing"):
+        classroom.load_moves(path, _load(), ["seoul"])

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wargame.classroom.game import classroom_scenario
+from wargame.classroom.moves import Move
 from wargame.classroom.turns import as_released, check_move, play_to_ask, scheduled_items, table_for, worth
 
 HUMANS = ["seoul", "washington", "pyongyang"]
@@ -40,7 +41,7 @@ def play_out(scenario, seed, draw, humans=HUMANS, limit=200):
         move = policy(position, draw)
         assert check_move(position, position.ask.actor, move) == []
         asks.append(position.ask)
-        moves[position.ask.actor].append(move)
+        moves[position.ask.actor].append(Move.from_wire(move))
         position = play_to_ask(scenario, humans, seed, moves)
     return position, moves, asks
 
@@ -54,12 +55,12 @@ def test_the_browser_game_and_the_terminal_game_play_the_same_game(package, tmp_
     position, moves, asks = play_out(package, 11, lambda n: int(rng.integers(n)))
     assert position.ask is None and len(asks) >= 3
     moves_file = tmp_path / "moves.yaml"
-    moves_file.write_text(yaml.safe_dump(moves))
+    moves_file.write_text(yaml.safe_dump({a: [m.wire() for m in made] for a, made in moves.items()}))
     result = play(package, HUMANS, seed=11, moves=moves_file, out=tmp_path, reference_runs=20, workers=1)
     assert result.status == "complete"
     web = position.game
     terminal = result.transcript
-    assert yaml.safe_load(yaml.safe_dump(web.decisions)) == terminal["decisions"]
+    assert [d.to_json() for d in web.decisions] == terminal["decisions"]
     assert len(web.model.history) == len(terminal["rounds"])
     assert web.model.episode().to_dict()["outcome"] == terminal["episode"]["outcome"]
 
@@ -94,7 +95,7 @@ def test_a_move_for_the_wrong_seat_kind_or_event_is_refused(teaching):
     assert "cannot fire now" in check_move(position, "pyongyang", {"trigger": "tokyo_coordination"})[0]
     assert check_move(position, "pyongyang", {"pass": True}) == ["send 'pass' on its own"]
     assert check_move(position, "seoul", "pass") == ["it is pyongyang's turn, not seoul's"]
-    position = play_to_ask(teaching, HUMANS, 0, {"pyongyang": ["pass"]})
+    position = play_to_ask(teaching, HUMANS, 0, {"pyongyang": [Move("pass")]})
     assert (position.ask.actor, position.ask.kind) == ("seoul", "propose")
     assert check_move(position, "washington", "accept") == ["it is seoul's turn, not washington's"]
     assert check_move(position, "seoul", "accept") == ["the game asks seoul to propose (propose)"]
@@ -128,7 +129,7 @@ def settled_proposal(scenario, seeds=range(20)):
             settled = {i["name"]: i["settled"] for i in table["issues"] if i["settled"] is not None}
             if position.ask.kind == "propose" and settled:
                 return position, table, settled
-            moves[position.ask.actor].append(stubborn(position))
+            moves[position.ask.actor].append(Move.from_wire(stubborn(position)))
             position = play_to_ask(scenario, HUMANS, seed, moves)
     pytest.fail("no track settled while the talks went on")
 

@@ -14,8 +14,10 @@ import yaml
 from fastapi.testclient import TestClient
 
 from wargame.web.app import BODY_LIMIT, UPLOAD_LIMIT, BodyLimit, Server, create_app
+from wargame.web.state import DebriefState, SessionStatus
 
 from .conftest import ROOT, TEACHING
+from .processes import wait_for
 from .webserver import a_move, token_of
 
 KEY = "the-facilitators-key"
@@ -71,6 +73,12 @@ def play(seats, moves: int | None = None) -> int:
     return made
 
 
+def debriefed(session, timeout: float) -> None:
+    """Wait until ``session``'s debrief is computed; fail saying so if it is not, or failed."""
+    wait_for(lambda: session.debrief is not DebriefState.COMPUTING, timeout, "the debrief to be computed")
+    assert session.debrief is DebriefState.READY, session.debrief_shown
+
+
 def decisions(server: Server, sid: str) -> list:
     return yaml.safe_load((server.store.get(sid).folder / "transcript.yaml").read_text())["decisions"]
 
@@ -97,7 +105,7 @@ def test_a_seats_token_shows_its_own_government_only(server, teaching):
     for path in ("/api/debrief", "/api/transcript", "/api/debrief.png"):
         r = seats["seoul"].get(path)
         assert r.status_code == 409 and briefings["washington"] not in r.text, path
-    assert server.store.get(sid).status == "playing"
+    assert server.store.get(sid).status is SessionStatus.PLAYING
 
 
 def test_a_seat_cannot_move_for_another_seat_or_out_of_turn(server):
@@ -133,7 +141,7 @@ def test_a_seats_token_cannot_do_what_the_facilitator_does(server):
         r = seat.get(path, params=body) if method == "get" else seat.post(path, json=body)
         assert r.status_code == 403, (path, r.status_code, r.text)
         assert "only the facilitator" in r.json()["error"]
-    assert server.store.get(sid).status == "lobby"
+    assert server.store.get(sid).status is SessionStatus.LOBBY
 
 
 def test_forged_and_foreign_tokens_are_refused(server, tmp_path):
@@ -177,6 +185,7 @@ def test_a_replayed_move_is_refused_not_played_twice(server):
         ({"propose": {"defense_spending": 3.0, "troop_level": 28.5}}, "tariff: missing"),
         ({"propose": {"defense_spending": 3.0, "troop_level": 28.5, "tariff": 15, "x": 1}}, "not an issue"),
         ({"propose": [3.0, 28.5, 15]}, "maps each issue"),
+        ("propose", "'propose' on its own says nothing"),  # was a TypeError: a 500
         ("accept", "asks seoul to propose"),
         ({"trigger": "north_korea_missile_test"}, "asks seoul to propose"),
         ({"propose": {"defense_spending": 3.0}, "accept": True}, "asks seoul to propose"),
@@ -393,9 +402,9 @@ def test_news_cannot_be_released_after_the_last_round_began(server):
     assert r.status_code == 409 and "too late" in r.json()["error"]
     assert (session_.folder / "session.json").read_text() == saved
     play(seats)  # the game still plays to its end, and the session reloads
-    assert session_.status == "complete"
+    assert session_.status is SessionStatus.COMPLETE
     again = Server(server.store.out, ROOT / "configs", KEY, reference_runs=20, workers=1)
-    assert again.store.get(sid).status == "complete"
+    assert again.store.get(sid).status is SessionStatus.COMPLETE
 
 
 def test_every_move_is_saved_and_a_new_server_reloads_the_game(server):
@@ -429,14 +438,8 @@ def test_a_finished_game_gets_its_debrief_and_transcript(server):
     sid, boss, seats = session(server)
     play(seats)
     session_ = server.store.get(sid)
-    assert session_.status == "complete"
-    for _ in range(600):
-        if session_.debrief != "computing":
-            break
-        import time
-
-        time.sleep(0.05)
-    assert session_.debrief == "ready"
+    assert session_.status is SessionStatus.COMPLETE
+    debriefed(session_, 30)
     d = seats["seoul"].get("/api/debrief").json()
     assert 0 <= d["transcript"]["debrief"]["players"]["seoul"]["percentile"] <= 100
     assert boss.get("/api/debrief", params={"session": sid}).json()["transcript"] == d["transcript"]
@@ -576,16 +579,140 @@ def test_a_breakdown_is_said_on_the_player_page_and_in_the_debrief(server):
         outcome = state["outcome"]
         assert (outcome["ended"], outcome["breakdown"], outcome["round"]) == ("breakdown", "escalation", 1)
         assert outcome["verdict"] == verdict and outcome["why"].startswith(why)
-    session_ = server.store.get(sid)
-    for _ in range(1200):
-        if session_.debrief != "computing":
-            break
-        import time
-
-        time.sleep(0.05)
-    assert session_.debrief == "ready"
+    debriefed(server.store.get(sid), 60)
     d = seat.get("/api/debrief").json()
     assert verdict in d["markdown"] and f"Why: {why}" in d["markdown"]
     assert d["transcript"]["debrief"]["verdict"] == verdict
     assert d["transcript"]["ending"]["breakdown"]["name"] == "escalation"
     assert "every issue fell to its no-deal value" not in d["markdown"]
+
+
+# -- where a session stands: enums on the inside, the same words on the wire and on disk ------------
+
+
+def test_the_debrief_state_reads_back_what_it_writes():
+    from wargame.web.state import debrief_text, read_debrief
+
+    for state in DebriefState:
+        assert read_debrief(debrief_text(state)) == (state, None)
+    assert debrief_text(DebriefState.FAILED, "no disk: left") == "failed: no disk: left"
+    assert read_debrief("failed: no disk: left") == (DebriefState.FAILED, "no disk: left")
+    for bad in ("ready: but why", "done", ""):
+        with pytest.raises(ValueError):
+            read_debrief(bad)
+
+
+def _rewrite_session_file(folder, change) -> None:
+    path = folder / "session.json"
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+def test_a_session_file_of_the_old_server_loads_failed_why_included(server):
+    """Before the enums, ``session.json`` had no debrief and a status word; a debrief's state was a
+    word or ``"failed: why"``. Each loads, and the API says what it said before."""
+    sid, _, seats = session(server)
+    play(seats, 2)
+    folder = server.store.get(sid).folder
+    before = seats["seoul"].get("/api/seat").json()
+
+    def old(data):  # what the old server wrote: no debrief, moves as sent (whole numbers as ints)
+        del data["debrief"]
+        data["moves"]["seoul"][0]["propose"] = {
+            k: int(v) if v == int(v) else v for k, v in (data["moves"]["seoul"][0]["propose"].items())
+        }
+
+    _rewrite_session_file(folder, old)
+    again = Server(server.store.out, ROOT / "configs", KEY, reference_runs=20, workers=1)
+    loaded = again.store.get(sid)
+    assert (loaded.status, loaded.debrief, loaded.debrief_reason) == (
+        SessionStatus.PLAYING,
+        DebriefState.NONE,
+        None,
+    )
+    token = token_of(client(again, KEY).get(f"/api/sessions/{sid}").json()["links"]["seoul"])
+    assert client(again, token).get("/api/seat").json() == before
+
+    _rewrite_session_file(folder, lambda data: data.update(debrief="failed: the reference runs crashed"))
+    again = Server(server.store.out, ROOT / "configs", KEY, reference_runs=20, workers=1)
+    loaded = again.store.get(sid)
+    assert (loaded.debrief, loaded.debrief_reason) == (DebriefState.FAILED, "the reference runs crashed")
+    assert client(again, token).get("/api/seat").json()["debrief"] == "failed: the reference runs crashed"
+    assert json.loads((folder / "session.json").read_text())["status"] == "playing"
+
+    # a debrief still computing when the server stopped is computed by nobody: it starts again
+    _rewrite_session_file(folder, lambda data: data.update(debrief="computing"))
+    assert (
+        Server(server.store.out, ROOT / "configs", KEY, workers=1).store.get(sid).debrief is DebriefState.NONE
+    )
+
+
+def test_a_session_file_with_a_status_no_server_wrote_is_skipped(server, caplog):
+    sid, _, _ = session(server)
+    _rewrite_session_file(server.store.get(sid).folder, lambda data: data.update(status="failed: why"))
+    again = Server(server.store.out, ROOT / "configs", KEY, reference_runs=20, workers=1)
+    assert again.store.sessions == {}
+    assert "damaged session file" in caplog.text
+
+
+def test_a_debrief_that_fails_says_why_on_the_page_and_on_disk(server, monkeypatch):
+    from wargame.classroom import scoring
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the reference runs crashed")
+
+    monkeypatch.setattr(scoring, "debrief", broken)
+    sid, _, seats = session(server)
+    play(seats)
+    session_ = server.store.get(sid)
+    wait_for(lambda: session_.debrief is not DebriefState.COMPUTING, 30, "the debrief to give up")
+    assert (session_.debrief, session_.debrief_reason) == (DebriefState.FAILED, "the reference runs crashed")
+    assert seats["seoul"].get("/api/debrief").json()["debrief"] == "failed: the reference runs crashed"
+    saved = json.loads((session_.folder / "session.json").read_text())
+    assert (saved["status"], saved["debrief"]) == ("complete", "failed: the reference runs crashed")
+
+
+# -- the routers -----------------------------------------------------------------------------------
+
+
+def test_no_api_route_answers_without_a_key_or_token(server):
+    """Every route under /api, whichever router holds it, checks who asks before anything else."""
+    from fastapi.routing import APIRoute
+
+    from wargame.web.routes import debrief, explore, facilitator, seats
+
+    routers = (facilitator.router, seats.router, debrief.router, explore.router)
+    routes = [r for router in routers for r in router.routes if isinstance(r, APIRoute)]
+    assert len(routes) == 16 and all(r.path.startswith("/api/") for r in routes)
+    anonymous = TestClient(create_app(server))
+    for route in routes:
+        path = route.path.replace("{session_id}", "x").replace("{action}", "start").replace("{actor}", "x")
+        for method in route.methods:
+            r = anonymous.request(method, path, json={})
+            assert r.status_code == 401, (method, path, r.status_code, r.text)
+            assert r.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    # and a page is a page: no route serves a file a request names
+    assert anonymous.get("/", params={"file": "../app.py"}).text == anonymous.get("/").text
+
+
+def test_every_answer_carries_the_security_headers(server):
+    """Pages, scripts, API answers, refusals, unknown paths and bodies refused before any handler:
+    each says where scripts may come from, and that it is not to be framed, sniffed or cached."""
+    from wargame.web.guard import HEADERS
+
+    boss = client(server, KEY)
+    answers = [
+        boss.get("/"),
+        boss.get("/play"),
+        boss.get("/static/common.js"),
+        boss.get("/api/sessions"),
+        boss.get("/api/seat"),  # 401: the key is not a seat's token
+        boss.get("/no/such/page"),
+        boss.post(
+            "/api/upload", content=b"x" * (BODY_LIMIT + 1), headers={"Content-Type": "application/json"}
+        ),
+    ]
+    assert [r.status_code for r in answers] == [200, 200, 200, 200, 401, 404, 413]
+    for r in answers:
+        assert {k: r.headers.get(k) for k in HEADERS} == HEADERS, r.request.url

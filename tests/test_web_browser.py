@@ -23,6 +23,7 @@ if not CHROMIUM.exists():
     pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
 
 # a real browser takes most of a minute: CI runs these with the slow tests (pytest -m slow)
 pytestmark = pytest.mark.slow
@@ -67,35 +68,67 @@ def student(browser, link: str):
     return page
 
 
+# the buttons a student's page shows for the decision it is asked, in the order they are looked for
+DECISIONS = ("#propose", "#accept", "#pass")
+
+
+def your_turn(pages: dict) -> tuple[str, str] | None:
+    """The first student whose page offers a decision, and the button to look at; None if none."""
+    for actor, page in pages.items():
+        for button in DECISIONS:
+            # one look that never waits (a button can go between two looks)
+            if page.locator(button).evaluate_all("bs => bs.some(b => !b.disabled && b.checkVisibility())"):
+                return actor, button
+    return None
+
+
+def decide(page, actor: str, button: str) -> None:
+    """Click ``button`` on ``actor``'s page and wait until the page has taken the decision: the form
+    is replaced by the next one (the clicked button leaves the page). A page that shows an error
+    instead (its buttons enabled again) fails the test with that error."""
+    handle = page.locator(button).element_handle(timeout=5_000)
+    try:
+        handle.click(timeout=5_000)
+    except playwright_api.TimeoutError as err:
+        raise AssertionError(f"{actor}'s page: {button} could not be clicked ({err})") from None
+
+    def answered() -> str | None:
+        # one look inside the page (two could straddle the re-render); send() disables the buttons
+        # while the move travels and enables them again if it is refused
+        return handle.evaluate("b => !b.isConnected ? 'taken' : b.disabled ? null : 'refused'")
+
+    what = f"{actor}'s page to take its decision ({button})"
+    if wait_for(answered, 30, what) == "refused":
+        raise AssertionError(f"{actor}'s page refused its decision ({button}): {page.inner_text('#error')}")
+
+
 def play_on(pages: dict, until, answers: dict | None = None, timeout: float = 90, shot=None) -> dict:
     """Make each student's decisions as their pages ask, until ``until()`` is true: propose the
     offer on the table as the form shows it, reject each player's first answer, then accept, pass as
-    a stakeholder. Returns how many decisions each made."""
+    a stakeholder. Returns how many decisions each made; fails if the game has not got there within
+    ``timeout`` seconds."""
     answers = answers if answers is not None else {a: 0 for a in pages}
     made = {a: 0 for a in pages}
     deadline = time.monotonic() + timeout
-    while not until():
-        assert time.monotonic() < deadline, "the game did not finish in time"
-        for actor, page in pages.items():
-            try:
-                if page.locator("#propose").is_visible():
-                    if shot is not None:
-                        shot(page)
-                        shot = None
-                    page.click("#propose", timeout=2000)
-                elif page.locator("#accept").is_visible():
-                    page.click("#reject" if answers[actor] == 0 else "#accept", timeout=2000)
-                    answers[actor] += 1
-                elif page.locator("#pass").is_visible():
-                    page.click("#pass", timeout=2000)
-                else:
-                    continue
-            except playwright_api.TimeoutError:
-                continue  # the page re-rendered under us: look again
-            made[actor] += 1
-            page.wait_for_timeout(300)
-        time.sleep(0.2)
-    return made
+    while True:
+        left = max(deadline - time.monotonic(), 0.1)
+        turn = wait_for(
+            lambda: "done" if until() else your_turn(pages),
+            left,
+            "the game to get there (or a student's page to ask for a decision)",
+        )
+        if turn == "done":
+            return made
+        actor, button = turn
+        page = pages[actor]
+        if button == "#propose" and shot is not None:
+            shot(page)
+            shot = None
+        if button == "#accept":  # an offer to answer: reject the first, accept the next
+            button = "#reject" if answers[actor] == 0 else "#accept"
+            answers[actor] += 1
+        decide(page, actor, button)
+        made[actor] += 1
 
 
 def status_is(page, *wanted: str):
@@ -232,4 +265,4 @@ def test_the_explorer_updates_its_distributions_when_a_slider_moves(browser, tmp
         assert rounds >= 1
         page.fill("#step", "0")
         page.dispatch_event("#step", "input")
-        assert page.locator("#episode tbody tr").count() == 1
+        expect(page.locator("#episode tbody tr")).to_have_count(1, timeout=5_000)

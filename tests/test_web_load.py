@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
+from .processes import wait_for
 from .webserver import ARTIFACTS, LiveServer, a_move, new_session
 
 pytestmark = pytest.mark.slow
@@ -40,31 +41,36 @@ def test_thirty_players_in_ten_sessions_lose_no_move(tmp_path):
 
         def player(sid: str, actor: str, seat) -> None:
             sent = moves.setdefault((sid, actor), [])
-            while time.monotonic() < stop and len(sent) < MAX_MOVES:
+
+            def my_turn() -> dict | None:
+                """The seat's state once it has a decision to make or the game is over."""
                 t0 = time.perf_counter()
                 r = seat.get("/api/seat")
                 took = 1000 * (time.perf_counter() - t0)
                 if r.status_code != 200:
-                    errors.append(f"GET {r.status_code} {r.text}")
-                    return
-                state = r.json()
+                    raise AssertionError(f"{actor} GET {r.status_code} {r.text}")
                 with lock:
                     state_ms.append(took)
-                if state["status"] == "complete":
-                    return
-                if state["ask"] is None:
-                    time.sleep(0.05)
-                    continue
-                move = a_move(state, reject_first=4)
-                t0 = time.perf_counter()
-                r = seat.post("/api/seat/move", {"number": state["ask"]["number"], "move": move})
-                took = 1000 * (time.perf_counter() - t0)
-                if r.status_code != 200:
-                    errors.append(f"{actor} move {r.status_code} {r.text}")
-                    return
-                sent.append(move)
-                with lock:
-                    move_ms.append(took)
+                state = r.json()
+                return state if state["ask"] is not None or state["status"] == "complete" else None
+
+            try:
+                while len(sent) < MAX_MOVES:
+                    left = max(stop - time.monotonic(), 0.1)
+                    state = wait_for(my_turn, left, f"{actor}'s turn in {sid} (or the game's end)")
+                    if state["status"] == "complete":
+                        return
+                    move = a_move(state, reject_first=4)
+                    t0 = time.perf_counter()
+                    r = seat.post("/api/seat/move", {"number": state["ask"]["number"], "move": move})
+                    took = 1000 * (time.perf_counter() - t0)
+                    if r.status_code != 200:
+                        raise AssertionError(f"{actor} move {r.status_code} {r.text}")
+                    sent.append(move)
+                    with lock:
+                        move_ms.append(took)
+            except AssertionError as err:  # a thread's failure fails the test below, with its message
+                errors.append(str(err))
 
         threads = [
             threading.Thread(target=player, args=(sid, actor, seat))

@@ -3,17 +3,19 @@ tests, and a small client of its API."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from .conftest import ROOT
+from .processes import wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("WARGAME_ARTIFACTS", ROOT / "runs" / "screenshots"))
@@ -26,7 +28,10 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """``wargame serve`` on a free loopback port, its output in ``log``; start, stop, restart."""
+    """``wargame serve`` on a free loopback port, its output in ``log``; start, stop, restart.
+
+    Each start puts the server in a process group of its own (with the explorer's workers it
+    spawns): stopping it ends the whole group, so nothing it started outlives the test."""
 
     def __init__(self, out: Path, *args: str, key: str | None = None):
         self.out = Path(out)
@@ -36,6 +41,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = self.out / "server.log"
         self.process: subprocess.Popen | None = None
+        self.groups: list[int] = []  # every process group started (a killed server's workers linger)
 
     def start(self) -> LiveServer:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -51,26 +57,44 @@ class LiveServer:
         ]
         env = {**os.environ, "WARGAME_FACILITATOR_KEY": self.key, "COLUMNS": "200"}
         with open(self.log, "a") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server stopped: {self.log.read_text()}")
-            try:
-                if httpx.get(self.url + "/", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError(f"the server did not start: {self.log.read_text()}")
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True
+            )
+        self.process = process
+        self.groups.append(process.pid)  # a new session's leader: its pid is the group's id
+        try:
+            wait_for(lambda: self._answers(process), 30, f"the server to answer at {self.url}")
+        except (AssertionError, RuntimeError) as err:
+            self.stop()  # whatever it started goes with it
+            raise RuntimeError(f"{err}; its log:\n{self.log.read_text()}") from None
+        return self
+
+    def _answers(self, process: subprocess.Popen) -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped (exit {process.returncode})")
+        try:
+            return httpx.get(self.url + "/", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
-        self.process = None
+        """A clean shutdown (SIGTERM: the server stops its workers), then every process left in
+        the server's groups killed."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):  # then killed with its group below
+                process.wait(timeout=15)
+        for group in self.groups:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+        self.groups.clear()
+        if process is not None:
+            process.wait(timeout=15)
 
     def kill(self) -> None:
-        """Stop it as a crash would: no chance to clean up."""
+        """Stop it as a crash would: no chance to clean up (its workers must notice on their own;
+        :meth:`stop` still ends them if they do not)."""
         if self.process is not None:
             self.process.kill()
             self.process.wait(timeout=15)

@@ -3,7 +3,8 @@
 * :mod:`~wargame.classroom.rolecard`: a government's role card, from the scenario's
   ``classroom:`` block and its payoffs, in plain words (``wargame brief``).
 * :mod:`~wargame.classroom.game`: one game, in which people play some governments through seats
-  and the agents play the rest; :mod:`~wargame.classroom.moves` reads a moves file into seats.
+  and the agents play the rest; :mod:`~wargame.classroom.moves`: a decision's one typed form
+  (``Move``, ``Decision``) and its plain forms, and a moves file read into seats.
 * :mod:`~wargame.classroom.terminal`: the game at the keyboard (``wargame play``): a seat that
   asks, and the loop that announces news, saves on Ctrl-C and ends with the debrief.
 * :mod:`~wargame.classroom.transcript` and :mod:`~wargame.classroom.scoring`: what a game leaves
@@ -28,6 +29,8 @@ _EXPORTS = {
     "TerminalSeat": "terminal",
     "Game": "game",
     "classroom_scenario": "game",
+    "Move": "moves",
+    "Decision": "moves",
     "ScriptedSeat": "moves",
     "load_moves": "moves",
     "check_package": "moves",

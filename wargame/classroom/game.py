@@ -2,8 +2,9 @@
 
 People play some governments through seats (any :class:`agents.human.Seat`: the keyboard, a moves
 file, a browser); the agents play the rest. A :class:`Game` wraps each seat so that every decision
-lands in :attr:`Game.decisions`, which the transcript and the debrief read. How the game is shown
-and driven (a terminal loop, a web page) is up to the caller: see :mod:`wargame.classroom.terminal`.
+lands in :attr:`Game.decisions` (typed: :class:`~wargame.classroom.moves.Decision`), which the
+transcript and the debrief read. How the game is shown and driven (a terminal loop, a web page) is
+up to the caller: see :mod:`wargame.classroom.terminal`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wargame import rundir
 from wargame.classroom import REFERENCE_RUNS
+from wargame.classroom.moves import Decision, Move, ScriptedSeat
 from wargame.errors import Problem, WargameError
 from wargame.model import NegotiationModel
 from wargame.protocols import PROTOCOLS
@@ -115,7 +117,7 @@ class Game:
     humans: list[str]
     seed: int
     model: NegotiationModel | None = None
-    decisions: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
     started: str = field(default_factory=rundir.utc_now)
     reference_runs: int = REFERENCE_RUNS  # agent-played runs the debrief compares with
     on_decision: Callable[[], None] | None = field(default=None, repr=False)  # e.g. save the game
@@ -142,19 +144,14 @@ class Game:
     def replay(cls, transcript: Mapping[str, Any]) -> Game:
         """The game a transcript records, played again to where it stopped: the same scenario,
         seed and decisions give the same game (the agents' luck comes from the seed)."""
-        from wargame.classroom.moves import ScriptedSeat
         from wargame.scenario import validate_scenario
 
         scenario = validate_scenario(transcript["scenario_data"], "transcript.yaml: scenario_data")
         humans = list(transcript["humans"])
-        moves: dict[str, list[Any]] = {a: [] for a in humans}
-        for d in transcript["decisions"]:
-            if "propose" in d:
-                moves[d["actor"]].append({"propose": d["propose"]})
-            elif "trigger" in d:
-                moves[d["actor"]].append("pass" if d["trigger"] is None else {"trigger": d["trigger"]})
-            else:
-                moves[d["actor"]].append("accept" if d.get("accept") else "reject")
+        moves: dict[str, list[Move]] = {a: [] for a in humans}
+        for data in transcript["decisions"]:
+            decision = Decision.from_json(data)
+            moves[decision.actor].append(decision.move)
         seats = {a: ScriptedSeat(a, moves[a], "transcript.yaml") for a in humans}
         runs = int(transcript.get("reference_runs", REFERENCE_RUNS))
         game = cls.start(scenario, humans, seats, int(transcript["seed"]), reference_runs=runs)
@@ -165,7 +162,7 @@ class Game:
             model.step()
         return game
 
-    def decided(self, decision: dict[str, Any]) -> None:
+    def decided(self, decision: Decision) -> None:
         self.decisions.append(decision)
         if self.on_decision is not None:
             self.on_decision()
@@ -187,7 +184,7 @@ class Game:
         if model is None or model.running:
             return None
         if self._ending is None:  # a finished game never changes: worked out once
-            from wargame.report import verdict
+            from wargame.report_episode import verdict
 
             episode = model.episode()
             cause = None
@@ -213,11 +210,14 @@ class Game:
 
     def opening(self, actor: str) -> dict[str, float] | None:
         """The first package ``actor`` proposed, if it proposed."""
-        return next((d["propose"] for d in self.decisions if d["actor"] == actor and "propose" in d), None)
+        return next(
+            (dict(d.move.package) for d in self.decisions if d.actor == actor and d.move.package is not None),
+            None,
+        )
 
     def triggered_by(self, actor: str) -> list[str]:
         """The events ``actor``'s players chose to trigger, in order."""
-        return [d["trigger"] for d in self.decisions if d["actor"] == actor and d.get("trigger")]
+        return [d.move.event for d in self.decisions if d.actor == actor and d.move.event]
 
 
 class _Recording:
@@ -229,15 +229,16 @@ class _Recording:
     def propose(self, view: SeatView, round_: int) -> np.ndarray:
         package = self.seat.propose(view, round_)
         values = dict(zip(view.scenario.issues, map(float, package), strict=True))
-        self.game.decided({"round": round_, "actor": self.actor, "propose": values})
+        self.game.decided(Decision(round_, self.actor, Move("propose", package=values)))
         return package
 
     def respond(self, view: SeatView, offer: np.ndarray, round_: int) -> bool:
         ok = bool(self.seat.respond(view, offer, round_))
-        self.game.decided({"round": round_, "actor": self.actor, "accept" if ok else "reject": True})
+        self.game.decided(Decision(round_, self.actor, Move("accept" if ok else "reject")))
         return ok
 
     def act(self, view: SeatView, round_: int, events: list[str]) -> str | None:
         choice = self.seat.act(view, round_, events)
-        self.game.decided({"round": round_, "actor": self.actor, "trigger": choice})
+        move = Move("pass") if choice is None else Move("trigger", event=choice)
+        self.game.decided(Decision(round_, self.actor, move))
         return choice

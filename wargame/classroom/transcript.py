@@ -33,7 +33,7 @@ def save(folder: Path, game: Game, status: str, debrief_data: dict[str, Any] | N
         "announcements": [
             {"round": t, "text": text} for t in range(played_rounds) for text in game.announcements(t)
         ],
-        "decisions": game.decisions,
+        "decisions": [d.to_json() for d in game.decisions],
         "rounds": [r.__dict__ for r in model.history],
         "events": [e.to_dict() for e in model.fired],
         "episode": model.episode().to_dict() if not model.running else None,

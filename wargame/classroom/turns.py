@@ -14,17 +14,34 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import numpy as np
 
 from wargame.classroom import REFERENCE_RUNS
 from wargame.classroom.game import Game, classroom_scenario, inject_text
-from wargame.classroom.moves import ScriptedSeat, check_package, move_kind
+from wargame.classroom.moves import WORDS, Move, ScriptedSeat, check_package, move_kind
 from wargame.scenario import Announcement, Inject, Scenario
 
 if TYPE_CHECKING:
     from agents.view import SeatView
+
+AskKind = Literal["propose", "respond", "act"]
+# the moves that answer each kind of decision
+ANSWERS: dict[AskKind, tuple[str, ...]] = {
+    "propose": ("propose",),
+    "respond": ("accept", "reject"),
+    "act": ("trigger", "pass"),
+}
+
+
+class NewsItem(TypedDict):
+    """A piece of news a facilitator may release: its scheduled round, its text, and the event it
+    fires (None: it is only read out)."""
+
+    round: int
+    text: str
+    event: str | None
 
 
 @dataclass(frozen=True)
@@ -33,7 +50,7 @@ class Ask:
     offer to answer (respond) or the events it may trigger (act)."""
 
     actor: str
-    kind: str
+    kind: AskKind
     round: int
     number: int  # decisions people made before this one (a move names it: a replayed one is refused)
     offer: tuple[float, ...] | None = None
@@ -61,11 +78,11 @@ class Waiting(Exception):  # noqa: N818 (a pause, not an error)
 class QueuedSeat(ScriptedSeat):
     """Plays the moves made so far, then raises :class:`Waiting` with the decision asked for."""
 
-    def __init__(self, actor: str, moves: list[Any], made: list[int]):
+    def __init__(self, actor: str, moves: list[Move], made: list[int]):
         super().__init__(actor, moves, "the game")
         self.made = made  # shared by every seat of the game: decisions made so far
 
-    def _ask(self, kind: str, round_: int, **extra: Any) -> None:
+    def _ask(self, kind: AskKind, round_: int, **extra: Any) -> None:
         if self.used >= len(self.moves):
             raise Waiting(Ask(self.actor, kind, round_, self.made[0], **extra))
         self.made[0] += 1
@@ -83,14 +100,14 @@ class QueuedSeat(ScriptedSeat):
         return super().act(view, round_, events)
 
 
-def scheduled_items(scenario: Scenario, humans: Sequence[str]) -> list[dict[str, Any]]:
+def scheduled_items(scenario: Scenario, humans: Sequence[str]) -> list[NewsItem]:
     """The news of the scenario as played, in one list a facilitator releases from: classroom
     announcements and the injects that fire events, each with its scheduled round."""
     played = classroom_scenario(scenario, humans)
     room = played.classroom
     assert room is not None
-    items = [{"round": a.round, "text": a.text, "event": None} for a in room.injects]
-    items += [{"round": i.round, "text": inject_text(i), "event": i.event} for i in played.injects]
+    items = [NewsItem(round=a.round, text=a.text, event=None) for a in room.injects]
+    items += [NewsItem(round=i.round, text=inject_text(i), event=i.event) for i in played.injects]
     return items
 
 
@@ -128,7 +145,7 @@ def play_to_ask(
     scenario: Scenario,
     humans: Sequence[str],
     seed: int,
-    moves: Mapping[str, Sequence[Any]],
+    moves: Mapping[str, Sequence[Move]],
     reference_runs: int = REFERENCE_RUNS,
 ) -> Position:
     """Play ``scenario`` (as played: :func:`as_released`) from ``seed`` with the moves made so far,
@@ -147,29 +164,35 @@ def play_to_ask(
     return Position(game, None)
 
 
-def check_move(position: Position, actor: str, move: Any) -> list[str]:
-    """Why ``move`` (in the moves-file form) cannot be ``actor``'s next decision; empty if it can."""
+def read_move(position: Position, actor: str, value: Any) -> tuple[Move | None, list[str]]:
+    """``value`` (a move in the moves-file form, as a browser sends it) as ``actor``'s next move, or
+    why it cannot be that (empty when it can)."""
     ask = position.ask
     if ask is None:
-        return ["the game is over"]
+        return None, ["the game is over"]
     if ask.actor != actor:
-        return [f"it is {ask.actor}'s turn, not {actor}'s"]
-    kind = move_kind(move)
-    wanted = {"propose": ("propose",), "respond": ("accept", "reject"), "act": ("trigger", "pass")}[ask.kind]
+        return None, [f"it is {ask.actor}'s turn, not {actor}'s"]
+    kind = move_kind(value)
+    wanted = ANSWERS[ask.kind]
     if kind not in wanted:
-        return [f"the game asks {actor} to {ask.kind} ({' or '.join(wanted)})"]
-    if kind in ("accept", "reject", "pass"):
-        return [] if isinstance(move, str) else [f"send '{kind}' on its own"]
-    if kind == "trigger":
-        event = move["trigger"]
+        return None, [f"the game asks {actor} to {ask.kind} ({' or '.join(wanted)})"]
+    if kind in WORDS:
         return (
-            []
-            if event in (ask.events or ())
-            else [f"'{event}' cannot fire now (it may: {', '.join(ask.events or ())})"]
+            (Move.from_wire(value), []) if isinstance(value, str) else (None, [f"send '{kind}' on its own"])
         )
-    values = move["propose"]
+    if not isinstance(value, Mapping):  # "propose" or "trigger" alone
+        return None, [
+            f"'{kind}' on its own says nothing: send {kind} with its "
+            + ("package" if kind == "propose" else "event")
+        ]
+    if kind == "trigger":
+        event = value["trigger"]
+        if event not in (ask.events or ()):
+            return None, [f"'{event}' cannot fire now (it may: {', '.join(ask.events or ())})"]
+        return Move("trigger", event=event), []
+    values = value["propose"]
     if not isinstance(values, dict):
-        return ["a proposal maps each issue to a value"]
+        return None, ["a proposal maps each issue to a value"]
     model = position.game.model
     assert model is not None
     _, problems = check_package(model.scenario, values)
@@ -179,7 +202,12 @@ def check_move(position: Position, actor: str, move: Any) -> list[str]:
         for name, v in settled.items()
         if name in values and not problems and float(values[name]) != v
     ]
-    return problems
+    return (None, problems) if problems else (Move.from_wire(value), [])
+
+
+def check_move(position: Position, actor: str, value: Any) -> list[str]:
+    """Why ``value`` (in the moves-file form) cannot be ``actor``'s next decision; empty if it can."""
+    return read_move(position, actor, value)[1]
 
 
 def worth(position: Position, actor: str, values: Any) -> tuple[float | None, list[str]]:
