@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
+from wargame.comparison import compare
 from wargame.distributions import Distribution, sample_parameters, truncated_normal_ppf
-from wargame.summary import compare, describe, wilson
+from wargame.summary import describe, wilson
 
 ADAPTER = TypeAdapter(Distribution)
 

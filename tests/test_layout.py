@@ -69,6 +69,7 @@ LAYERS = [
         "wargame.executors",
         "wargame.run_options",
         "wargame.summary",
+        "wargame.comparison",
         "wargame.report",
         "wargame.report_episode",
         "wargame.report_summary",

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from wargame import summary
-from wargame.summary import describe, percentile, quantile, quantiles, repeats, shares
+from wargame.comparison import repeats
+from wargame.summary import describe, percentile, quantile, quantiles, shares
 
 from .conftest import SMALL
 

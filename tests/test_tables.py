@@ -166,8 +166,8 @@ def test_episode_tables_of_the_package_fit_whole(package, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_compare_table_fits_whole(runs, width):
+    from wargame.comparison import compare
     from wargame.report_compare import compare_table
-    from wargame.summary import compare
 
     table = compare_table(compare(runs[0].episodes, runs[1].episodes), "small, 1", "small, 2")
     text = assert_drawn_whole(table, width)
@@ -273,8 +273,8 @@ def test_a_csv_row_that_starts_with_a_hash_is_not_a_comment():
 
 
 def test_compare_counts_its_metrics_and_does_not_repeat_identical_ones(runs):
+    from wargame.comparison import compare
     from wargame.report_compare import compare_table
-    from wargame.summary import compare
 
     frame = compare(runs[0].episodes, runs[1].episodes)
     assert (frame.set_index("metric").loc["forecast.tariff", "same_as"]) == "outcome.tariff"
@@ -288,7 +288,7 @@ def test_compare_counts_its_metrics_and_does_not_repeat_identical_ones(runs):
 
 
 def test_compare_keeps_a_metric_that_differs_in_one_run():
-    from wargame.summary import compare
+    from wargame.comparison import compare
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=50)

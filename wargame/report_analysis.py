@@ -236,7 +236,7 @@ def _repeated_columns(records: list[dict[Any, Any]], posterior: pd.DataFrame) ->
     observed value, prior and posterior summaries, and the same values in every accepted episode
     (a column missing from the accepted episodes, when there are some, is compared with none).
     Maps each such column to the one listed first."""
-    from wargame.summary import repeats  # here: importing the tables need not load pandas
+    from wargame.comparison import repeats  # here: importing the tables need not load pandas
 
     def values(r: dict[Any, Any]) -> list[Any] | None:
         numbers = [v for k, v in r.items() if k != "column"]

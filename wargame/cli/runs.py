@@ -150,9 +150,9 @@ def compare(
     """Put two runs side by side: what their configurations differ in, then every metric's
     difference and whether it exceeds the sampling noise."""
     check_format(fmt)
+    from wargame.comparison import compare as compare_runs
     from wargame.report_compare import PROTOCOL_NOTE, compare_table, differences_table
     from wargame.results import load_run
-    from wargame.summary import compare as compare_runs
 
     a, b = load_run(run_a), load_run(run_b)
     frame = compare_runs(a.episodes, b.episodes)
