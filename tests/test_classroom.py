@@ -1,7 +1,9 @@
 """Classroom: role cards, scripted and keyboard games, transcripts and debriefs."""
 
 import os
+import signal
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ from wargame.model import NegotiationModel
 from wargame.parameters import payoffs_of
 
 from .conftest import BILATERAL, PACKAGE, TEACHING, exited
+from .processes import wait_for
 
 runner = CliRunner()
 FAST = ["--reference-runs", "20", "--workers", "1"]
@@ -306,6 +309,11 @@ def test_percentile_on_a_game_whose_answer_is_known(tmp_path):
 # -- the keyboard, through a real pseudo-terminal -----------------------------------------------
 
 
+def _asleep(pid: int) -> bool:
+    """Whether process ``pid`` is asleep (state S in /proc), e.g. blocked reading its terminal."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "S"
+
+
 def test_keyboard_game_in_a_real_terminal(tmp_path):
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(
@@ -314,7 +322,8 @@ def test_keyboard_game_in_a_real_terminal(tmp_path):
         encoding="utf-8",
         timeout=60,
         dimensions=(50, 140),
-        env={**os.environ, "NO_COLOR": "1", "TERM": "dumb"},  # plain text to match against
+        # plain text to match against; a traceback of every thread if the test has to abort it
+        env={**os.environ, "NO_COLOR": "1", "TERM": "dumb", "PYTHONFAULTHANDLER": "1"},
     )
     child.expect(r"Enter\s+=\s+\S+\): ")  # Seoul opens: defence spending first
     child.sendline("lots")
@@ -333,8 +342,16 @@ def test_keyboard_game_in_a_real_terminal(tmp_path):
     child.sendline("perhaps")
     child.expect("answer y or n")
     child.expect(r"\[y/n\]")
+    # Ctrl-C once the game waits at the prompt (asleep reading the terminal), not while it draws it
+    wait_for(lambda: _asleep(child.pid), 20, "the game to wait for an answer")
     child.sendintr()  # Ctrl-C
-    child.expect("the game so far is saved")
+    try:
+        child.expect("the game so far is saved")
+    except pexpect.TIMEOUT:
+        # it failed to stop once in many runs (Ctrl-C echoed, then nothing): show where it hung
+        child.kill(signal.SIGABRT)
+        child.expect(pexpect.EOF, timeout=10)
+        pytest.fail(f"Ctrl-C did not stop the game; its threads when aborted:\n{child.before[-4000:]}")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
