@@ -553,6 +553,9 @@ def _batch_in_the_background(tmp_path, runs=600, options=("--workers", "2"), chu
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # a shell without job control starts background commands with Ctrl-C ignored, and pytest
+        # started that way would pass it on: give the batch the default, as a terminal's shell does
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.glob("small/*/chunks/episodes-*.parquet"))) < chunks:
