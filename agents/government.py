@@ -12,6 +12,7 @@ from agents.human import Human, Seat
 from agents.negotiator import Offer
 from agents.strategies import Strategy, make_strategy
 from agents.view import Table
+from wargame.frontier import Frontier, best_for_others, others_score
 from wargame.payoffs import Payoffs, perceived
 
 if TYPE_CHECKING:
@@ -48,89 +49,80 @@ class GovernmentAgent(mesa.Agent):
         self.aspiration_now = float("nan")
         self.version = 0  # bumped whenever payoffs change, so strategies know to re-plan
         self.turn = model.principal_names.index(actor) if self.role == "principal" else -1
-        # the other principals' rows; which of them its view is stale for
+        # the other principals' rows
         self._others = [model.payoffs.index(a) for a in model.principal_names if a != actor]
-        self._stale_others: set[int] = set()
         self.refresh()
 
     # -- what it knows ------------------------------------------------------------------------
 
     def refresh(self, touched: set[int] | None = None) -> None:
         """Payoffs changed: at the start (``touched`` None) or when an event changed the payoffs of
-        the actors in rows ``touched``. What depends on those rows is marked stale and recomputed
-        when next read (a responder never needs its view of the others, and a view that changes
-        twice before it is read is computed once); :attr:`version` moves only if something the
-        agent knows did."""
+        the actors in rows ``touched``. Its efficient packages are recomputed when next read if those
+        rows include its own or another principal's (a view that changes twice before it is read
+        is computed once); :attr:`version` moves only if something the agent knows did."""
         m = self.table
         mine = touched is None or self.index in touched
         if mine:
             self.reservation = float(m.reservations[self.index])
             self.discount = float(m.payoffs.discount[self.index])
-            self._own: np.ndarray | None = None
+            self._best: float | None = None
         if self.role != "principal":
             self.version += mine
             return
         stale = {k for k, row in enumerate(self._others) if touched is None or row in touched}
-        self._stale_others |= stale
-        self.version += bool(mine or stale)
+        if mine or stale:
+            self._front: Frontier | None = None
+            self.version += 1
+
+    def _see(self) -> Frontier:
+        """The efficient packages for itself and the other principals as it perceives them,
+        computed when first needed after its payoffs or its view of the others changed."""
+        if self._front is None:
+            m = self.table
+            rows = [self.index, *self._others]
+            seen: Payoffs = perceived(
+                m.payoffs, self.noise, self._z_ideal, self._z_salience, self.index, rows
+            )
+            front = self._front = m.frontier(seen)
+            self._others_reservation = seen.reservations(m.no_deal, m.cost_share)[1:]
+            self._others_discount = seen.discount[1:]
+            self._others_score = others_score(front.U[1:], self._others_reservation)
+        return self._front
 
     @property
     def own(self) -> np.ndarray:
-        """Its true utility of every candidate."""
-        if self._own is None:
-            self._own = self.table.utility_row(self.index)
-            self._best_utility = float(self._own.max())
-        return self._own
+        """Its true utility of each efficient package."""
+        return self._see().U[0]
 
     @property
     def best_utility(self) -> float:
-        self.own  # noqa: B018 -- computes it with the row
-        return self._best_utility
+        """The most it can get (a responder asks this without needing the efficient packages)."""
+        if self._best is None:
+            self._best = float(self.table.best_utilities(self.table.payoffs.select([self.index]))[0])
+        return self._best
 
     @property
     def others_utility(self) -> np.ndarray:
-        """What it believes the other principals' utilities of every candidate are: ``(P - 1, B)``."""
-        self._perceive()
-        return self._others_utility
+        """What it believes the other principals' utilities of each efficient package are: ``(P - 1, F)``."""
+        return self._see().U[1:]
 
     @property
     def others_reservation(self) -> np.ndarray:
-        self._perceive()
+        self._see()
         return self._others_reservation
 
     @property
     def others_discount(self) -> np.ndarray:
-        self._perceive()
+        self._see()
         return self._others_discount
 
-    def _perceive(self) -> None:
-        """Bring its belief about the other principals up to date (the stale ones only)."""
-        if not self._stale_others:
-            return
-        m = self.table
-        rows = sorted(self._stale_others)
-        self._stale_others = set()
-        others = [self._others[k] for k in rows]
-        seen: Payoffs = perceived(m.payoffs, self.noise, self._z_ideal, self._z_salience, self.index, others)
-        if len(rows) == len(self._others):
-            self._others_utility = m.grid_utilities(seen)
-            self._others_reservation = seen.reservations(m.no_deal, m.cost_share)
-            self._others_discount = seen.discount
-        else:  # copies: a strategy may hold on to the arrays it planned with
-            self._others_utility = self._others_utility.copy()
-            self._others_reservation = self._others_reservation.copy()
-            self._others_discount = self._others_discount.copy()
-            self._others_utility[rows] = m.grid_utilities(seen)
-            self._others_reservation[rows] = seen.reservations(m.no_deal, m.cost_share)
-            self._others_discount[rows] = seen.discount
-        U, r = self._others_utility, self._others_reservation
-        logs = U - r[:, None]
-        np.log(np.maximum(logs, 1e-6, out=logs), out=logs)
-        # product of the others' perceived gains (as a log sum); their utility breaks ties
-        # among packages that give nobody a gain, so offers still drift toward acceptable ones
-        # (a sum over one row is that row, bit for bit: the usual bilateral case skips it)
-        total = logs[0] if len(logs) == 1 else logs.sum(axis=0)
-        self._others_score = total + 1e-6 * (U[0] if len(U) == 1 else U.sum(axis=0))
+    @property
+    def packages(self) -> np.ndarray:
+        return self._see().packages
+
+    @property
+    def least_liked(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._see().least
 
     @property
     def rounds(self) -> int:
@@ -139,10 +131,6 @@ class GovernmentAgent(mesa.Agent):
     @property
     def round(self) -> int:
         return self.table.round
-
-    @property
-    def candidates(self) -> np.ndarray:
-        return self.table.candidates
 
     @property
     def offers(self) -> Sequence[Offer]:
@@ -176,14 +164,10 @@ class GovernmentAgent(mesa.Agent):
     # -- what it does -------------------------------------------------------------------------
 
     def best_package(self, level: float) -> np.ndarray:
-        """Among packages worth at least ``level`` to itself, the one best for the others."""
-        own = self.own
-        ok = own >= level - 1e-12
-        if not ok.any():
-            return np.array(self.table.candidates[int(np.argmax(own))])
-        self._perceive()
-        score = np.where(ok, self._others_score, -np.inf)
-        return np.array(self.table.candidates[int(np.argmax(score))])
+        """Among packages worth at least ``level`` to itself, the one best for the others (as it
+        sees them); if none is worth that much, its own best. Exact: the answer is efficient."""
+        front = self._see()
+        return np.array(front.packages[best_for_others(front.U[0], self._others_score, level)])
 
     def propose(self, round_: int) -> np.ndarray:
         assert self.strategy is not None, "only principals propose"

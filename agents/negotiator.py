@@ -3,7 +3,8 @@ a state and an interface, never the mechanism itself).
 
 * :class:`NegotiatorView` is all a strategy may read: its own utilities and reservation, its
   discount, the others' payoffs as it perceives them, the offers so far, the number of rounds and
-  the candidate packages. :class:`agents.government.GovernmentAgent` provides it.
+  the efficient packages (exact: :mod:`wargame.frontier`; no strategy sees a sample).
+  :class:`agents.government.GovernmentAgent` provides it.
 * :class:`Party` is a government as a protocol sees it: it proposes, responds and says whether it
   backs an offer.
 
@@ -45,8 +46,10 @@ class NegotiatorView(Protocol):
         ...
 
     @property
-    def candidates(self) -> np.ndarray:
-        """The packages it may offer: ``(B, I)``."""
+    def packages(self) -> np.ndarray:
+        """The efficient packages, for itself and the others as it sees them: ``(F, I)``, sorted by
+        its own utility (ascending). Any package it could offer is beaten or matched by one of them
+        for everybody at once."""
         ...
 
     @property
@@ -56,7 +59,7 @@ class NegotiatorView(Protocol):
 
     @property
     def own(self) -> np.ndarray:
-        """Its own utility of each candidate: ``(B,)``."""
+        """Its own utility of each efficient package: ``(F,)``."""
         ...
 
     @property
@@ -72,7 +75,7 @@ class NegotiatorView(Protocol):
 
     @property
     def others_utility(self) -> np.ndarray:
-        """The other principals' utilities of each candidate as it perceives them: ``(P - 1, B)``."""
+        """The other principals' utilities of each efficient package as it perceives them: ``(P - 1, F)``."""
         ...
 
     @property
@@ -90,8 +93,16 @@ class NegotiatorView(Protocol):
         """Its own utility of one package."""
         ...
 
+    @property
+    def least_liked(self) -> tuple[np.ndarray, np.ndarray]:
+        """The package each principal likes least (itself first, then the others as it sees them),
+        ``(P, I)``, and everybody's utility of each, ``(P, P)`` (column ``k``: principal ``k``'s):
+        an offer a responder refuses whenever it refuses anything."""
+        ...
+
     def best_package(self, level: float) -> np.ndarray:
-        """Among candidates worth at least ``level`` to it, the one best for the others (as it sees them)."""
+        """Among packages worth at least ``level`` to it, the one best for the others (as it sees them):
+        the largest product of their gains over their reservations."""
         ...
 
 

@@ -21,6 +21,7 @@ from agents.negotiator import NegotiatorView, Offer
 
 if TYPE_CHECKING:
     from wargame.episode import RoundRecord
+    from wargame.frontier import Frontier
     from wargame.payoffs import Payoffs
     from wargame.scenario import Scenario
 
@@ -62,7 +63,6 @@ class Table(Protocol):
     rng: np.random.Generator
     scenario: Scenario
     rounds: int
-    candidates: np.ndarray
     offers: list[Offer]
     history: list[RoundRecord]
     standing_offer: np.ndarray
@@ -83,10 +83,10 @@ class Table(Protocol):
         """Issue -> value for the issues of tracks settled so far."""
         ...
 
-    def utility_row(self, row: int) -> np.ndarray:
-        """Principal ``row``'s current utility of every candidate: ``(B,)``."""
+    def best_utilities(self, payoffs: Payoffs) -> np.ndarray:
+        """The most each actor of ``payoffs`` can get from a package: ``(K,)``."""
         ...
 
-    def grid_utilities(self, payoffs: Payoffs) -> np.ndarray:
-        """Utilities of every candidate under ``payoffs`` (any subset of actors): ``(rows, B)``."""
+    def frontier(self, payoffs: Payoffs) -> Frontier:
+        """The efficient packages for the actors of ``payoffs`` (as somebody sees them), exactly."""
         ...

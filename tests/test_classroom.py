@@ -688,7 +688,7 @@ def test_a_breakdown_is_announced_when_it_happens_and_recorded_everywhere(tmp_pa
     why = "A provocation escalates into a crisis that suspends the talks (escalation)."
     # the terminal game says so when it happens: the round, the cause, why
     assert "Round 1: the talks broke down" in text and why in text
-    assert "pyongyang_provocation (fired 1x)" in text
+    assert "pyongyang_provocation (fired 2x)" in text  # the round-0 inject, then a hazard in round 1
     assert "no deal yet; events: pyongyang_provocation" not in text
     assert text.index("Round 1: the talks broke down") < text.index(line) < text.index("Comparing with")
     # and every file of the game records it
@@ -696,7 +696,7 @@ def test_a_breakdown_is_announced_when_it_happens_and_recorded_everywhere(tmp_pa
     assert t["ending"]["breakdown"] == {
         "name": "escalation",
         "description": "a provocation escalates into a crisis that suspends the talks",
-        "events": {"pyongyang_provocation": 1},
+        "events": {"pyongyang_provocation": 2},
     }
     assert t["debrief"]["verdict"] == line and t["debrief"]["why"].startswith(why)
     saved = yaml.safe_load((result.folder / "transcript.yaml").read_text())

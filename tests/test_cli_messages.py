@@ -174,3 +174,21 @@ def test_every_set_on_a_batch_is_noted_and_kept_in_its_config(tmp_path):
 def test_wargame_error_is_raised_for_a_scenario_given_to_run_experiment(tmp_path):
     with pytest.raises(WargameError, match="this is a scenario"):
         run_experiment(TEACHING, out=tmp_path)
+
+
+def test_the_retired_sample_size_says_why_in_a_file_and_on_the_command_line(tmp_path):
+    """Issue 23: ``max_candidates`` is gone (offers are exact); a scenario file, an experiment's
+    ``--set`` or a run's ``--set`` that still names it is refused with the reason, exit 2, and no
+    run directory is made."""
+    bad = ROOT / "tests" / "data" / "bad" / "max_candidates.yaml"
+    bilateral = str(ROOT / "configs" / "scenarios" / "bilateral.yaml")
+    for args in (
+        ["run", str(bad)],
+        ["run", bilateral, "--set", "max_candidates=500"],
+        ["batch", str(SMALL), "--out", str(tmp_path), "--executor", "serial", "--set", "max_candidates=500"],
+    ):
+        result = runner.invoke(app, args)
+        exited(result, 2)
+        assert "no longer a setting: offers are computed exactly" in result.output
+        assert "Traceback" not in result.output
+    assert not run_dirs(tmp_path)

@@ -58,9 +58,12 @@ def test_inject_fires_on_schedule_and_takes_effect(teaching):
     m.step()  # round 1: the Ulchi Freedom Shield inject
     assert [(e.round, e.event, e.cause) for e in m.fired] == [(1, "pyongyang_provocation", "inject")]
     assert m.scenario.actors["seoul"].salience["troop_level"] == pytest.approx(before + 0.10)
-    # agents see the change: Seoul's own utilities were recomputed
+    # agents see the change: Seoul's own utilities of its efficient packages are those of the
+    # payoffs as the inject left them, not those it started with
     seoul = next(a for a in m.agents if a.actor == "seoul")
-    np.testing.assert_array_equal(seoul.own, m.candidate_utility[seoul.index])
+    now = m.payoffs.utilities(seoul.packages)[seoul.index]
+    np.testing.assert_allclose(seoul.own, now, atol=1e-12)
+    assert not np.allclose(seoul.own, m.initial_payoffs.utilities(seoul.packages)[seoul.index])
     assert m.history[1].events == ("pyongyang_provocation",)
 
 
@@ -94,18 +97,19 @@ def test_impossible_hazard_never_fires(teaching):
 
 
 def test_beliefs_are_computed_when_read_and_only_what_an_event_changed(teaching, monkeypatch):
-    """The model computes a principal's utilities over the grid when somebody reads them, and an
-    agent its view of the others when it proposes: a responder never builds one. An event that
-    changes a stakeholder's payoffs leaves the principals' utilities, views and plans alone."""
+    """An agent computes its efficient packages (for itself and the other principal as it sees
+    them) when it first reads them, to propose: a responder never builds them. An event that
+    changes only a stakeholder's payoffs leaves the principals' packages, views and plans alone; one
+    that changes a principal's makes both principals recompute theirs, once, when next read."""
     quiet = {f"events.{e}.trigger.base": 0.0 for e in teaching.events} | {
         f"events.{e}.trigger.slope": 0.0 for e in teaching.events
     }
     m = NegotiationModel(teaching, seed=5, overrides={**quiet, "injects": []})
     calls = []
-    grid = m.grid_utilities
-    monkeypatch.setattr(m, "grid_utilities", lambda p: calls.append(p.actors) or grid(p))
+    frontier = m.frontier
+    monkeypatch.setattr(m, "frontier", lambda p: calls.append(p.actors) or frontier(p))
     m.step()  # round 0: Seoul proposes, Washington responds
-    assert calls == [("seoul", "washington"), ("washington",)]  # both principals; Seoul's view
+    assert calls == [("seoul", "washington")]  # Seoul's view; Washington, responding, built none
     seoul, washington = (next(a for a in m.agents if a.actor == name) for name in ("seoul", "washington"))
     versions = seoul.version, washington.version
     s = m.initial_scenario
@@ -114,8 +118,23 @@ def test_beliefs_are_computed_when_read_and_only_what_an_event_changed(teaching,
         (e, payoff_cell(s, "actors.beijing.salience.tariff"))
         for e in s.events["tokyo_coordination"].effects[:1]
     ]
+    packages = seoul.packages
     m._fire("tokyo_coordination", "test", None)
     assert (seoul.version, washington.version) == versions
     calls.clear()
+    assert seoul.packages is packages and calls == []  # read again: what it computed still stands
     m.step()  # round 1: Washington proposes; nothing of the principals' changed but its view
-    assert calls == [("seoul",)]
+    assert calls == [("washington", "seoul")]
+    # an effect on a principal (Washington's troop-level salience, from Tokyo), twice
+    effect = s.events["tokyo_coordination"].effects[2]
+    assert effect.path == "actors.washington.salience.troop_level"
+    m._effects["tokyo_coordination"] = [(effect, payoff_cell(s, effect.path))]
+    calls.clear()
+    for _ in range(2):
+        m._fire("tokyo_coordination", "test", None)
+    assert calls == []  # nothing is computed until read
+    assert seoul.version > versions[0] and washington.version > versions[1]  # both must re-plan
+    for agent in (seoul, washington, seoul, washington):  # each read twice, under the payoffs as they stand
+        now = m.payoffs.utilities(agent.packages)[agent.index]
+        np.testing.assert_allclose(agent.own, now, atol=1e-12)
+    assert calls == [("seoul", "washington"), ("washington", "seoul")]  # each once, for both changes

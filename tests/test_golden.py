@@ -52,6 +52,8 @@ def test_a_sample_of_the_golden_set_replays():
         old = stored[label, k]
         assert row["deal"] == (old["deal"] == "True") and str(row["deal_round"]) == old["deal_round"]
         for column in old:
+            if old[column] == "" and column not in row:
+                continue  # a column of another case (the package's seven issues, say)
             if column.startswith("outcome."):
                 assert float(old[column]) == row[column], (label, k, column)
             elif column.startswith("utility."):

@@ -32,6 +32,7 @@ LAYERS = [
     ],
     # maths on plain arrays
     [
+        "wargame.frontier",
         "wargame.solutions",
         "wargame.bdm",
         "wargame.actors_csv",

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wargame import space
 from wargame.model import NegotiationModel
 from wargame.parameters import payoffs_of
 
@@ -59,12 +60,43 @@ def test_bilateral_conceders_end_near_nash(bilateral):
         assert e.utility["seoul"] == pytest.approx(e.utility["washington"], abs=0.02)
 
 
-def test_the_seven_issue_baseline_runs_on_sampled_candidates(package):
-    m = NegotiationModel(package, seed=1)
-    assert not m.full_grid and len(m.candidates) >= package.max_candidates
-    e = m.run()
-    assert set(e.outcome) == set(package.issues)
-    assert e.nash is not None
+def _record_proposals(m: NegotiationModel) -> list:
+    """Whenever a principal of ``m`` proposes: (who, its efficient packages then, the terms of the
+    tracks settled then)."""
+    made = []
+    for agent in m.principals:
+
+        def propose(round_, agent=agent, original=agent.propose):
+            offer = original(round_)
+            made.append((agent.actor, agent.packages, m.settled_values()))
+            return offer
+
+        agent.propose = propose
+    return made
+
+
+def test_the_seven_issue_baseline_runs_on_its_exact_frontier(package):
+    """The baseline's grid holds some 17 million packages, never listed: each principal offers among
+    its efficient packages (a few hundred, found exactly). Every offer of an episode is one of the
+    proposer's efficient packages at the moment it made it, and keeps the terms of every track
+    settled by then (seed 2: the economic track settles in round 4 and the talks go on)."""
+    assert space.grid_size(package) > 1e7
+    after_a_track = 0
+    for seed in (1, 2):
+        m = NegotiationModel(package, seed=seed)
+        assert all(0 < len(a.packages) < 5_000 for a in m.principals)
+        made = _record_proposals(m)
+        e = m.run()
+        assert set(e.outcome) == set(package.issues)
+        assert e.nash is not None
+        assert len(made) == len(e.rounds)
+        for (proposer, packages, settled), r in zip(made, e.rounds, strict=True):
+            offer = np.array([r.offer[i] for i in m.issue_names])
+            assert r.proposer == proposer and len(packages) < 5_000
+            assert (packages == offer).all(axis=1).any(), (seed, r.round)
+            assert all(r.offer[i] == v for i, v in settled.items()), (seed, r.round)
+            after_a_track += bool(settled)
+    assert after_a_track  # some offer was made on the table a settled track had shrunk
 
 
 def test_running_flag_and_step_count(teaching):
@@ -189,8 +221,8 @@ def test_an_episode_measures_everything_with_the_payoffs_it_ended_with(teaching)
         assert list(episode.utility.values()) == pytest.approx(list(utility))
         assert list(episode.gain.values()) == pytest.approx(list(utility - reservation))
         rows = [0, 1]
-        U = model.grid_utilities(end.select(rows))
-        nash = Solutions(model.candidates, U, reservation[rows]).nash
+        front = model.frontier(end.select(rows))  # the principals' efficient packages under them
+        nash = Solutions(front.packages, front.U, reservation[rows]).nash
         assert list(episode.nash.values()) == pytest.approx(list(nash))
         assert not np.allclose(start.reservations(model.no_deal), reservation)  # the events mattered
     assert checked >= 20

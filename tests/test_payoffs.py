@@ -8,7 +8,9 @@ from hypothesis.extra.numpy import arrays
 
 from wargame import space
 from wargame.parameters import payoffs_of
-from wargame.payoffs import Payoffs, grid_utilities, perceived, utilities
+from wargame.payoffs import Payoffs, perceived, utilities
+
+from .oracle import block_sums
 
 
 def _packages(p: Payoffs, unit: np.ndarray) -> np.ndarray:
@@ -91,18 +93,13 @@ def test_substitute_linkage_is_the_complement(teaching):
     assert p_sub.utilities(x)[1, 0] < 1.0
 
 
-def test_grid_utilities_match_direct(teaching):
+def test_block_tables_add_up_to_the_utilities(teaching):
+    """Per-block tables (linked issues one block) summed over a package's blocks are its utility."""
     rng = np.random.default_rng(0)
-    for s in (teaching, teaching.with_values({"max_candidates": 500})):  # full grid and sampled
-        for linkage in ("complement", "substitute"):
-            s = s.with_values({"actors.washington.linkages.0.kind": linkage})
-            packages, index = space.candidates(s, rng)
-            p = payoffs_of(s)
-            direct = p.utilities(packages)
-            np.testing.assert_allclose(grid_utilities(p, space.axes(s), index), direct, atol=1e-12)
-            if space.is_full_grid(s):
-                fast = grid_utilities(p, space.axes(s), index, full_grid=True)
-                np.testing.assert_allclose(fast, direct, atol=1e-12)
+    for linkage in ("complement", "substitute"):
+        s = teaching.with_values({"actors.washington.linkages.0.kind": linkage})
+        packages, summed = block_sums(s, rng, 500)
+        np.testing.assert_allclose(summed, payoffs_of(s).utilities(packages), atol=1e-12)
 
 
 def test_perception_noise_leaves_own_payoffs_alone(teaching):
@@ -177,15 +174,11 @@ def test_a_focal_value_is_worth_its_weight_there_and_nothing_a_step_away(teachin
     assert p.utilities(half)[seoul, 0] == pytest.approx(expected, abs=1e-15)
 
 
-def test_grid_utilities_match_direct_on_the_package(package):
-    """Options, focal values, per-issue shapes and a linkage: the table-based evaluation is the
-    package-by-package one."""
-    rng = np.random.default_rng(1)
-    packages, index = space.candidates(package, rng)
-    p = payoffs_of(package)
-    np.testing.assert_allclose(
-        grid_utilities(p, space.axes(package), index), p.utilities(packages), atol=1e-12
-    )
+def test_block_tables_add_up_to_the_utilities_on_the_package(package):
+    """Options, focal values, per-issue shapes and a linkage: the block tables give the
+    package-by-package utilities."""
+    packages, summed = block_sums(package, np.random.default_rng(1), 2000)
+    np.testing.assert_allclose(summed, payoffs_of(package).utilities(packages), atol=1e-12)
 
 
 def test_an_options_issue_offers_its_options_only(package):

@@ -11,6 +11,7 @@ from .conftest import BAD, SCENARIOS
 # file -> (dotted key path, line or None, words the message must contain)
 BAD_FILES = {
     "unknown_key.yaml": ("actors.seoul.salinece", 37, "did you mean 'salience'"),
+    "max_candidates.yaml": ("max_candidates", 12, "no longer a setting: offers are computed exactly"),
     "ideal_out_of_range.yaml": ("actors.seoul.ideal.tariff", 36, "outside"),
     "status_quo_out_of_range.yaml": ("issues.tariff.status_quo", 27, "outside"),
     "lo_not_below_hi.yaml": ("issues.defense_spending.hi", 18, "greater than lo"),

@@ -5,9 +5,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wargame.frontier import nondominated
 from wargame.model import NegotiationModel
 from wargame.scenario import validate_scenario
-from wargame.solutions import accepts, pareto_front, subgame_perfect
+from wargame.solutions import accepts, subgame_perfect
+
+from .oracle import grid
 
 STEP = 1e-4  # grid of the pie; the SPE on a grid is within step / (1 - d) of the continuous one
 
@@ -110,7 +113,7 @@ def test_plan_is_consistent_rational_and_efficient(d1, d2, rounds, r, seed):
     U = np.random.default_rng(seed).random((2, 60))
     d, r = np.array([d1, d2]), np.array(r)
     plan = subgame_perfect(U, r, d, rounds)
-    front = set(pareto_front(U).tolist())
+    front = set(nondominated(U.T).tolist())
     for t in range(rounds):
         p, q = t % 2, 1 - t % 2
         x = plan.proposal[t]
@@ -160,9 +163,15 @@ def test_multi_issue_spe_on_the_bilateral_scenario(bilateral):
     model = NegotiationModel(s, seed=1)
     ep = model.run()
     assert ep.deal and ep.deal_round == 0
-    U = model.candidate_utility[model._principal_rows]
-    chosen = int(np.flatnonzero((model.candidates == np.array(list(ep.outcome.values()))).all(axis=1))[0])
-    assert chosen in set(pareto_front(U).tolist())
+    # the deal is efficient: no package of the whole grid (brute force) is at least as good for both
+    # principals and better for one
+    outcome = np.array(list(ep.outcome.values()))
+    principals = model.payoffs.select(model._principal_rows)
+    U = principals.utilities(grid(model.axes))
+    chosen = principals.utilities(outcome[None, :])
+    dominates = (U >= chosen - 1e-12).all(axis=0) & (U > chosen + 1e-12).any(axis=0)
+    assert not dominates.any()
+    assert (model.efficient.packages == outcome).all(axis=1).any()  # and it is on the exact frontier
     for actor in ("seoul", "washington"):
         assert ep.gain[actor] > 0
 
@@ -198,15 +207,23 @@ def test_spe_replans_when_an_event_changes_the_payoffs(teaching):
     assert seoul.version > version and seoul.strategy._planned_for == seoul.version
     after = seoul.strategy.plan(seoul)
     assert not np.array_equal(before.value, after.value)
+    # Seoul's beliefs now are its own true payoffs as the inject left them
+    np.testing.assert_allclose(seoul.own, model.payoffs.utilities(seoul.packages)[seoul.index], atol=1e-12)
+    # the plan is backward induction over its efficient packages and each side's least liked one,
+    # under those beliefs (Seoul proposes first)
+    least, least_U = seoul.least_liked
+    packages = np.concatenate([seoul.packages, least])
     expected = subgame_perfect(
-        np.stack([seoul.own, seoul.others_utility[0]]),
+        np.stack(
+            [np.concatenate([seoul.own, least_U[0]]), np.concatenate([seoul.others_utility[0], least_U[1]])]
+        ),
         np.array([seoul.reservation, seoul.others_reservation[0]]),
         np.array([seoul.discount, seoul.others_discount[0]]),
         model.rounds,
     )
     np.testing.assert_array_equal(after.proposal, expected.proposal)
     assert model.history[0].offer == dict(
-        zip(model.issue_names, map(float, model.candidates[after.proposal[0]]), strict=True)
+        zip(model.issue_names, map(float, packages[after.proposal[0]]), strict=True)
     )
 
 

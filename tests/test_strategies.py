@@ -23,6 +23,8 @@ from agents.strategies import (
 )
 from wargame.model import NegotiationModel
 
+from .oracle import grid
+
 
 def _agents(scenario, **overrides):
     m = NegotiationModel(scenario, seed=0, overrides=overrides)
@@ -47,6 +49,13 @@ def test_time_dependent_schedule(bilateral):
     assert linear == pytest.approx(r + (best - r) * (1 - mid / T))
 
 
+def _every_package(m):
+    """Every package of the model's grid (brute force: it is small here) and every actor's
+    utility of each: ``(N, I)``, ``(A, N)``."""
+    packages = grid(m.axes)
+    return packages, m.payoffs.utilities(packages)
+
+
 def _time_dependent(e: float) -> TimeDependent:
     cls = Boulware if e < 1 else Linear if e == 1 else Conceder
     return cls(cls.Params(name=cls.name, e=e))
@@ -64,15 +73,19 @@ def test_strategy_params_map_to_registered_classes():
 
 
 def test_proposal_meets_own_aspiration_and_favours_the_other(bilateral):
+    """Each round's offer is worth Seoul's aspiration, and no package of the whole grid worth that
+    much to Seoul gives Washington more (brute force over all 1,275 packages)."""
     m, ag = _agents(bilateral)
     seoul = ag["seoul"]
+    _, U = _every_package(m)
+    mine, w = U[seoul.index], U[m.payoffs.index("washington")]
     for t in range(m.rounds):
         level = seoul.strategy.aspiration(seoul, t)
         offer = seoul.propose(t)
         assert seoul.utility(offer) >= level - 1e-9
+        assert (seoul.packages == offer).all(axis=1).any()  # one of its efficient packages
         # no package Seoul would accept as a proposal gives Washington more (noise is 0 here)
-        ok = seoul.own >= level - 1e-12
-        w = m.candidate_utility[m.payoffs.index("washington")]
+        ok = mine >= level - 1e-12
         assert ag["washington"].utility(offer) == pytest.approx(w[ok].max())
 
 
@@ -81,8 +94,10 @@ def test_responder_accepts_what_it_would_ask_next_round(bilateral):
     w = ag["washington"]
     t = 3
     need = max(w.reservation, w.discount * w.strategy.aspiration(w, t + 1))
-    good = m.candidates[np.argmin(np.abs(m.candidate_utility[w.index] - (need + 0.02)))]
-    bad = m.candidates[np.argmin(np.abs(m.candidate_utility[w.index] - (need - 0.02)))]
+    packages, U = _every_package(m)  # any package of the grid may be offered to it
+    good = packages[np.argmin(np.abs(U[w.index] - (need + 0.02)))]
+    bad = packages[np.argmin(np.abs(U[w.index] - (need - 0.02)))]
+    assert w.utility(bad) < need <= w.utility(good)
     assert w.respond(good, t) is True
     assert w.respond(bad, t) is False
 
@@ -106,9 +121,12 @@ def test_hardliner_never_goes_below_its_level(bilateral):
     assert episode.deal and episode.utility["washington"] >= level - 1e-12
     # the floor is not discounted: an offer a hair below it is refused in any round, though a
     # discounted floor (level x 0.9) would take it; one at the floor is accepted
-    below = np.where(washington.own < level, level - washington.own, np.inf)
-    above = np.where(washington.own >= level, washington.own - level, np.inf)
-    just_below, at_floor = m.candidates[np.argmin(below)], m.candidates[np.argmin(above)]
+    # the packages of the whole grid closest to the floor, from below and from above
+    packages, U = _every_package(m)
+    own = U[washington.index]
+    below = np.where(own < level, level - own, np.inf)
+    above = np.where(own >= level, own - level, np.inf)
+    just_below, at_floor = packages[np.argmin(below)], packages[np.argmin(above)]
     assert (
         washington.discount * level < washington.utility(just_below) < level <= washington.utility(at_floor)
     )

@@ -16,8 +16,9 @@ from wargame import events, measures, space, timeline
 from wargame.breakdowns import Breakdowns
 from wargame.collect import collector
 from wargame.episode import Episode, FiredEvent, RoundRecord, replayable_seed
+from wargame.frontier import Frontier, efficient_packages, group_issues
 from wargame.parameters import payoffs_of
-from wargame.payoffs import Payoffs, failure_share, grid_utilities
+from wargame.payoffs import Payoffs, block_tables, failure_share
 from wargame.protocols import PROTOCOLS
 from wargame.scenario import Scenario, as_scenario
 from wargame.solutions import Solutions
@@ -40,7 +41,7 @@ class NegotiationModel(mesa.Model):
 
     ``running`` turns false at a deal or at the deadline; :meth:`episode` returns the result and
     :meth:`run` plays to the end and returns it. The model is the table: it holds what every
-    protocol shares (payoffs, candidates, offers, the standing offer, events) and shows agents and
+    protocol shares (payoffs, the issue space, offers, the standing offer, events) and shows agents and
     protocols only the narrow interfaces they need (:class:`agents.view.Table`,
     :class:`wargame.protocols.ProtocolTable`).
     """
@@ -77,7 +78,7 @@ class NegotiationModel(mesa.Model):
         self.issue_names = tuple(start.issues)
         self.actor_names = tuple(start.actors)
         layout = space.layout(start)
-        self.axes, self.full_grid = layout.axes, layout.full_grid
+        self.axes = layout.axes
         self.status_quo = layout.status_quo.copy()
 
         self.payoffs = payoffs_of(start)
@@ -91,18 +92,12 @@ class NegotiationModel(mesa.Model):
         # deadline (the last deadline settled what was open) or breakdown
         self.ended = ""
         self.breakdown_cause: str | None = None
-        if layout.full_grid:
-            self.candidates, self.candidate_index = layout.packages, layout.index
-        else:
-            anchors = np.vstack([self.status_quo, self.no_deal, self.payoffs.ideal])
-            self.candidates, self.candidate_index = space.candidates(start, self.rng, anchors=anchors)
+        # issues tied by a linkage (any actor's) are one block of the utilities' sum
+        self._links = [(int(i), int(j)) for i, j in self.payoffs.link_issues]
+        self._open_axes(self.axes)
         self.principal_names = tuple(start.principals)
         self._principal_rows = [self.payoffs.index(a) for a in self.principal_names]
-        # the principals' true utilities of every candidate, by row; stale rows are recomputed
-        # (together, in one call) when next read
-        self._rows: dict[int, np.ndarray] = {}
-        self._stale_rows: set[int] = set()
-        self._payoffs_changed(None)
+        self._payoffs_changed()
 
         self.offers: list[Offer] = []
         self.history: list[RoundRecord] = []
@@ -139,47 +134,42 @@ class NegotiationModel(mesa.Model):
         """The current round, from 0 (Mesa counts steps from 1)."""
         return max(self.steps - 1, 0)
 
-    def _payoffs_changed(self, touched: set[int] | None) -> None:
-        """Bring what the payoffs feed up to date: every actor's reservation now, and the candidate
-        utilities of the principals whose payoffs changed (``touched`` rows; None: all) when read."""
+    def _payoffs_changed(self) -> None:
+        """Bring what the payoffs feed up to date: every actor's reservation now; the efficient
+        packages and the bargaining solutions when next asked for."""
         self._solutions: Solutions | None = None
         self._utility_memo: dict[bytes, np.ndarray] = {}
         self.reservations = self.payoffs.reservations(self.no_deal, self.cost_share)
-        # only principals choose among candidates; stakeholders are scored offer by offer
-        self._stale_rows.update(r for r in self._principal_rows if touched is None or r in touched)
 
-    def utility_row(self, row: int) -> np.ndarray:
-        """Principal ``row``'s true utility of every candidate: ``(B,)``, read-only."""
-        if row in self._stale_rows:
-            rows = sorted(self._stale_rows)
-            self._stale_rows = set()
-            fresh = self.grid_utilities(self.payoffs.select(rows))
-            fresh.setflags(write=False)  # agents and their plans share the rows
-            self._rows.update(zip(rows, fresh, strict=True))
-        return self._rows[row]
+    def frontier(self, payoffs: Payoffs) -> Frontier:
+        """The efficient packages for the actors of ``payoffs`` (any subset, as anybody sees them),
+        with the issues of settled tracks at their terms: exact, over the whole grid."""
+        tables = block_tables(payoffs, self.open_axes, self.blocks)
+        return efficient_packages(tables, self.blocks, self.open_axes)
+
+    def best_utilities(self, payoffs: Payoffs) -> np.ndarray:
+        """The most each actor of ``payoffs`` can get from any package on the table now: ``(K,)``."""
+        return np.sum([t.max(axis=1) for t in block_tables(payoffs, self.open_axes, self.blocks)], axis=0)
+
+    def _open_axes(self, axes: tuple[np.ndarray, ...]) -> None:
+        """What may still be offered on each issue (a settled one: its terms), and the blocks."""
+        self.open_axes = axes
+        self.blocks = group_issues([len(a) for a in axes], self._links)
 
     @property
-    def candidate_utility(self) -> np.ndarray:
-        """Every actor's true utility of every candidate: ``(A, B)``, NaN for stakeholders (who are
-        scored offer by offer)."""
-        full = np.full((len(self.actor_names), len(self.candidates)), np.nan)
-        for row in self._principal_rows:
-            full[row] = self.utility_row(row)
-        return full
+    def efficient(self) -> Frontier:
+        """The efficient packages for the principals under their true payoffs as they stand now."""
+        return self.frontier(self.payoffs.select(self._principal_rows))
 
     @property
     def solutions(self) -> Solutions:
         """The Nash, Kalai-Smorodinsky and utilitarian packages under the payoffs as they stand now
-        (each computed when asked, once per change of payoffs)."""
+        (each computed when asked, once per change of payoffs): exact, since each lies on the
+        principals' frontier."""
         if self._solutions is None:
-            rows = self._principal_rows
-            U = np.stack([self.utility_row(r) for r in rows])
-            self._solutions = Solutions(self.candidates, U, self.reservations[rows])
+            front = self.efficient
+            self._solutions = Solutions(front.packages, front.U, self.reservations[self._principal_rows])
         return self._solutions
-
-    def grid_utilities(self, payoffs: Payoffs) -> np.ndarray:
-        """Utilities of every candidate package under ``payoffs`` (any subset of actors): ``(rows, B)``."""
-        return grid_utilities(payoffs, self.axes, self.candidate_index, self.full_grid)
 
     def utility_of(self, package: np.ndarray) -> np.ndarray:
         """Every actor's current utility of one package: ``(A,)`` (memoized until payoffs change)."""
@@ -247,7 +237,7 @@ class NegotiationModel(mesa.Model):
         self.fired.append(record)
         self._changed.update({c.path: c.new for c in changes})
         self._scenario = None
-        self._payoffs_changed(touched)
+        self._payoffs_changed()
         for agent in self.agents:
             agent.refresh(touched)
         return record
@@ -317,13 +307,9 @@ class NegotiationModel(mesa.Model):
             self.finish(deal=False, outcome=self.no_deal, proposer=None)
             return
         # the table shrinks to packages with the settled terms
-        anchors = self.settle(np.vstack([self.status_quo, self.tracks.base_no_deal, self.payoffs.ideal]))
-        self.candidates, self.candidate_index = space.candidates(
-            self.initial_scenario, self.rng, anchors, self.tracks.settled_columns()
-        )
-        self.full_grid = False
-        self._rows = {}
-        self._payoffs_changed(None)
+        settled = self.tracks.settled_columns()
+        self._open_axes(tuple(np.array([settled[i]]) if i in settled else a for i, a in enumerate(self.axes)))
+        self._payoffs_changed()
         for agent in self.agents:
             agent.refresh(None)
 

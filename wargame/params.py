@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from wargame.schema import parse_yaml
+from wargame.schema import RETIRED, parse_yaml
 
 Key = str | int
 
@@ -73,6 +73,8 @@ def _walk(data: Any, path: str, keys: list[Key]) -> Any:
             node = _step(node, key)
         except (KeyError, IndexError, TypeError):
             prefix = ".".join(str(k) for k in keys[:depth]) or "the top level"
+            if depth == 0 and key in RETIRED:
+                raise PathError(path, f"no longer a setting: {RETIRED[str(key)]}", []) from None
             raise PathError(path, f"no '{key}' under {prefix}", nearest_paths(data, path)) from None
     return node
 

@@ -22,9 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from wargame.frontier import Blocks
 
 FloatArray = np.ndarray
 
@@ -53,6 +57,14 @@ class Payoffs:
     link_targets: FloatArray  # (L, 2)
     link_weight: FloatArray
     link_substitute: np.ndarray  # bool
+
+    @cached_property
+    def focal_table(self) -> FloatArray:
+        """The focal values as one array, ``(I, M)``, each issue's padded with ``inf``."""
+        out = np.full((len(self.focal), max((len(v) for v in self.focal), default=0)), np.inf)
+        for i, values in enumerate(self.focal):
+            out[i, : len(values)] = values
+        return out
 
     @property
     def span(self) -> FloatArray:
@@ -118,22 +130,23 @@ def issue_utilities(
     return 1.0 - distance ** risk[:, None, :]
 
 
-def focal_pull(packages: FloatArray, focal: Sequence[FloatArray], width: FloatArray) -> FloatArray:
-    """``F_i(x_i)``: 1 on a focal value, falling to 0 one ``width`` away: ``(B, I)`` -> ``(B, I)``."""
+def focal_pull(packages: FloatArray, focal: FloatArray, width: FloatArray) -> FloatArray:
+    """``F_i(x_i)``: 1 on a focal value, falling to 0 one ``width`` away: ``(B, I)`` -> ``(B, I)``.
+
+    ``focal`` is ``(I, M)``: each issue's focal values, padded with ``inf`` (:attr:`Payoffs.focal_table`).
+    """
     x = np.atleast_2d(np.asarray(packages, dtype=float))
-    out = np.zeros_like(x)
-    for i, values in enumerate(focal):
-        if len(values):
-            near = np.abs(x[:, i, None] - values[None, :]).min(axis=1) / width[i]
-            out[:, i] = np.clip(1.0 - near, 0.0, 1.0)
-    return out
+    if not focal.shape[1]:
+        return np.zeros_like(x)
+    near = np.abs(x[:, :, None] - focal[None, :, :]).min(axis=2) / width
+    return np.clip(1.0 - near, 0.0, 1.0)
 
 
 def _focal_terms(p: Payoffs, packages: FloatArray) -> FloatArray | None:
     """``f_ai F_i(x_i)`` for every actor and package: ``(A, B, I)``; None when nobody has a focal weight."""
     if not p.focal_weight.any():
         return None
-    return p.focal_weight[:, None, :] * focal_pull(packages, p.focal, p.focal_width)[None, :, :]
+    return p.focal_weight[:, None, :] * focal_pull(packages, p.focal_table, p.focal_width)[None, :, :]
 
 
 def utilities(packages: FloatArray, p: Payoffs) -> FloatArray:
@@ -161,89 +174,51 @@ def utilities(packages: FloatArray, p: Payoffs) -> FloatArray:
     return np.clip(total / weight[:, None], 0.0, 1.0)  # exact bounds despite rounding
 
 
-@lru_cache(maxsize=64)
-def _issue_of(shape: tuple[int, ...]) -> tuple[np.ndarray, tuple[int, ...]]:
-    """For the admissible values of all issues, one after another: the issue of each, and where
-    each issue's values start."""
-    of = np.repeat(np.arange(len(shape)), shape)
-    of.setflags(write=False)
-    return of, tuple(int(a) for a in np.cumsum((0, *shape[:-1])))
+def block_tables(p: Payoffs, axes: Sequence[FloatArray], structure: Blocks) -> list[FloatArray]:
+    """Every actor's utility contribution of every value of every block: ``(A, n_b)`` per block.
 
-
-def grid_utilities(
-    p: Payoffs, axes: Sequence[FloatArray], index: np.ndarray, full_grid: bool = False
-) -> FloatArray:
-    """:func:`utilities` for packages given as indices into each issue's admissible values.
-
-    The same numbers (to about 1e-15), much faster for large candidate sets: the per-issue
-    utilities (and their powers) are computed once per admissible value, ``(A, n_i)``, then
-    combined per package.
-    ``index`` is ``(B, I)`` ints with ``packages[b, i] == axes[i][index[b, i]]``. With
-    ``full_grid`` (``index`` enumerates the whole grid in C order) the weighted sum is an outer
-    sum by broadcasting; otherwise each package gathers its values.
+    An actor's utility of a package is the sum of its contributions from the package's value in
+    each block (:mod:`wargame.frontier`): the per-issue terms of the block's issues and the
+    linkage terms between them, over the actor's total weight. The same numbers as
+    :func:`utilities` before its rounding guard (to about 1e-15).
     """
-    n_actors, n_issues = len(p.actors), len(axes)
-    shape = tuple(len(ax) for ax in axes)
-    columns = None if full_grid else np.ascontiguousarray(index.T)  # np.take wants contiguous
-
-    def spread(values: FloatArray, issues: tuple[int, ...]) -> FloatArray:
-        """``values`` (rows, n_i, n_j, ...) over ``issues`` as an array that broadcasts against the
-        full grid (rows, n_0, ..., n_I-1), or gathered per package without a full grid."""
-        if full_grid:
-            view = [values.shape[0]] + [1] * n_issues
-            for i in issues:
-                view[i + 1] = shape[i]
-            return values.reshape(view)
-        assert columns is not None
-        return values[(slice(None), *(columns[i] for i in issues))]
-
-    # every admissible value of every issue, issue after issue: the per-issue utilities of all of
-    # them for every actor in one call, (A, n_0 + n_1 + ...), then split by issue
-    of, starts = _issue_of(shape)
-    flat = np.concatenate(axes)[None, :]
-    u = issue_utilities(flat, p.ideal[:, of], p.risk[:, of], p.lo[of], p.hi[of])[:, 0, :]
-    # (contiguous pieces: broadcasting strided views would lay the grid out actor-fastest)
+    n_actors = len(p.actors)
+    sizes = [len(ax) for ax in axes]
+    of = np.repeat(np.arange(len(axes)), sizes)
+    starts = np.cumsum([0, *sizes[:-1]])
+    # every admissible value of every issue, issue after issue, for every actor in one call
+    u = issue_utilities(np.concatenate(axes)[None, :], p.ideal[:, of], p.risk[:, of], p.lo[of], p.hi[of])[
+        :, 0
+    ]
     table = p.salience[:, of] * u
     weight = p.salience.sum(axis=1)
     if p.focal_weight.any():
-        pull = np.concatenate(
-            [focal_pull(ax[:, None], (p.focal[i],), p.focal_width[[i]])[:, 0] for i, ax in enumerate(axes)]
-        )
-        table = table + p.focal_weight[:, of] * pull[None, :]
         weight = weight + p.focal_weight.sum(axis=1)
-    weighted = [np.ascontiguousarray(table[:, a : a + n]) for a, n in zip(starts, shape, strict=True)]
-    # the sum over issues is accumulated in issue order, the order the grid evaluation has always
-    # used (the golden set pins its results bit for bit; :func:`utilities`, an einsum, agrees to
-    # about 1e-15); the tables stay small (n_0 x n_1 x ...) until the last issue spreads them
-    total = spread(weighted[0], (0,))
-    for i in range(1, n_issues):
-        total = total + spread(weighted[i], (i,))
-    total = total.reshape(n_actors, -1) if full_grid else np.array(total)
+        if p.focal_table.shape[1]:
+            flat = np.concatenate(axes)
+            near = np.abs(flat[:, None] - p.focal_table[of]).min(axis=1) / p.focal_width[of]
+            table = table + p.focal_weight[:, of] * np.clip(1.0 - near, 0.0, 1.0)[None, :]
     if len(p.link_weight):
         weight = weight + np.bincount(p.link_actor, p.link_weight, minlength=n_actors)
-        for k in range(len(p.link_weight)):
-            a = p.link_actor[k]
-            order = np.argsort(p.link_issues[k])  # the two issues in issue order
-            pair = p.link_issues[k][order]
-            i, j = (int(n) for n in pair)
-            sizes = [shape[i], shape[j]]
-            v = issue_utilities(
-                np.concatenate([axes[i], axes[j]])[None, :],
-                np.repeat(p.link_targets[k][order], sizes)[None, :],
-                np.repeat(p.risk[a, pair], sizes)[None, :],
-                np.repeat(p.lo[pair], sizes),
-                np.repeat(p.hi[pair], sizes),
-            )[0, 0]
-            logv = np.log(np.maximum(v, 1e-300))
-            logs = logv[: sizes[0]], logv[sizes[0] :]
-            # the product as exp of a log-sum, on the (n_i, n_j) table only
-            link = np.exp(logs[0][:, None] + logs[1][None, :])
-            link[link < 1e-250] = 0.0
-            link = p.link_weight[k] * (1.0 - link if p.link_substitute[k] else link)
-            row = total[a].reshape(shape) if full_grid else total[a]
-            row += spread(link[None], (i, j))[0]
-    total /= weight[:, None]
-    return np.clip(total, 0.0, 1.0, out=total)  # exact bounds despite rounding
+    block_of = {i: (b, k) for b, members in enumerate(structure.members) for k, i in enumerate(members)}
+    out = []
+    for members, index in zip(structure.members, structure.index, strict=True):
+        total = np.zeros((n_actors, len(index)))
+        for k, i in enumerate(members):
+            total += table[:, starts[i] + index[:, k]]
+        out.append(total)
+    for k in range(len(p.link_weight)):
+        a = p.link_actor[k]
+        i, j = (int(n) for n in p.link_issues[k])
+        b, ki = block_of[i]
+        _, kj = block_of[j]
+        index = structure.index[b]
+        pair = [i, j]
+        x = np.stack([axes[i][index[:, ki]], axes[j][index[:, kj]]], axis=1)
+        v = issue_utilities(x, p.link_targets[k][None, :], p.risk[[a]][:, pair], p.lo[pair], p.hi[pair])[0]
+        term = v[:, 0] * v[:, 1]
+        out[b][a] += p.link_weight[k] * (1.0 - term if p.link_substitute[k] else term)
+    return [t / weight[:, None] for t in out]
 
 
 def perceived(

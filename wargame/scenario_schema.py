@@ -337,9 +337,6 @@ class ScenarioSpec(Strict):
         default="", description="the protocol's reading where it has several (default: its first)"
     )
     rounds: int = Field(default=12, ge=1, le=1000)
-    max_candidates: int = Field(
-        default=30_000, ge=100, le=2_000_000, description="offer grid size before sampling"
-    )
     issues: dict[Name, Issue] = Field(min_length=1)
     actors: dict[Name, Actor] = Field(min_length=2)
     events: dict[Name, Event] = Field(default_factory=dict)

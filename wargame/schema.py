@@ -289,6 +289,16 @@ def fields_at(model: type[BaseModel], loc: Loc, data: Any = None) -> set[str]:
     return out
 
 
+# keys files once held that mean nothing now, with why (a plain "unknown key" would leave a user
+# of an older file guessing)
+RETIRED = {
+    "max_candidates": (
+        "offers are computed exactly over the whole grid of packages (the efficient ones, "
+        "wargame/frontier.py), so there is no sample of packages and no sample size to set; remove it"
+    ),
+}
+
+
 def pydantic_problems(err: ValidationError, model: type[BaseModel], data: Any) -> list[tuple[Loc, str]]:
     """(key path in the file, friendly message) per pydantic error; an unknown key gets a "did you
     mean" among the keys ``model`` allows at that place."""
@@ -303,6 +313,8 @@ def pydantic_problems(err: ValidationError, model: type[BaseModel], data: Any) -
                 f"the name {e.get('input')!r} must be letters, digits and underscores, "
                 "not starting with a digit (names are parts of dotted paths)"
             )
+        elif kind == "extra_forbidden" and str(loc[-1]) in RETIRED:
+            msg = f"'{loc[-1]}' is no longer a setting: {RETIRED[str(loc[-1])]}"
         elif kind == "extra_forbidden":
             key = str(loc[-1])
             allowed = sorted(fields_at(model, loc, data))

@@ -1,7 +1,8 @@
-"""Bargaining benchmarks over a set of candidate packages.
+"""Bargaining benchmarks over a set of packages: the principals' efficient packages
+(:mod:`wargame.frontier`), on which each benchmark lies, or any other set (a brute-force grid).
 
-Every function takes the principals' utilities of the candidates ``U`` of shape ``(P, B)`` and
-their reservation values ``r`` of shape ``(P,)`` and returns candidate indices, so the same code
+Every function takes the principals' utilities of the packages ``U`` of shape ``(P, B)`` and
+their reservation values ``r`` of shape ``(P,)`` and returns package indices, so the same code
 serves any number of issues and principals. Only individually rational packages (every
 principal at or above its reservation) qualify; ``None`` means there is no such package.
 """
@@ -18,6 +19,16 @@ def _rational(U: np.ndarray, r: np.ndarray) -> np.ndarray:
     return np.all(U >= r[:, None], axis=0)
 
 
+def _argmax(score: np.ndarray, U: np.ndarray) -> int:
+    """The best ``score``; among scores equal to 1e-12, the package best for the first principal,
+    then the next (so the answer does not depend on the order packages come in)."""
+    top = np.flatnonzero(score >= score.max() - 1e-12)
+    if len(top) == 1:
+        return int(top[0])
+    keys = np.round(U[:, top], 9)
+    return int(top[np.lexsort(keys[::-1])[-1]])
+
+
 def nash(U: np.ndarray, r: np.ndarray) -> int | None:
     """Nash bargaining point: maximal product of the principals' gains over reservation."""
     ok = _rational(U, r)
@@ -25,7 +36,7 @@ def nash(U: np.ndarray, r: np.ndarray) -> int | None:
         return None
     # sum of logs, not the product, so many principals do not underflow
     score = np.where(ok, np.sum(np.log(np.maximum(U - r[:, None], 1e-300)), axis=0), -np.inf)
-    return int(np.argmax(score))
+    return _argmax(score, U)
 
 
 def kalai_smorodinsky(U: np.ndarray, r: np.ndarray) -> int | None:
@@ -38,7 +49,7 @@ def kalai_smorodinsky(U: np.ndarray, r: np.ndarray) -> int | None:
     share = np.min((U - r[:, None]) / room[:, None], axis=0)
     # among equally fair packages prefer the one with the larger total gain
     score = np.where(ok, share + 1e-9 * U.sum(axis=0), -np.inf)
-    return int(np.argmax(score))
+    return _argmax(score, U)
 
 
 def utilitarian(U: np.ndarray, r: np.ndarray) -> int | None:
@@ -46,25 +57,7 @@ def utilitarian(U: np.ndarray, r: np.ndarray) -> int | None:
     ok = _rational(U, r)
     if not ok.any():
         return None
-    return int(np.argmax(np.where(ok, U.sum(axis=0), -np.inf)))
-
-
-def pareto_front(U: np.ndarray) -> np.ndarray:
-    """Indices of the candidates no other candidate weakly dominates (strictly in one)."""
-    order = np.lexsort(tuple(-U[::-1]))  # by first principal desc, then the next ones
-    if U.shape[0] == 2:  # sweep: kept iff it beats every earlier second-principal utility
-        second = U[1, order]
-        running = np.maximum.accumulate(np.concatenate([[-np.inf], second[:-1]]))
-        return np.sort(order[second > running])
-    front: list[int] = []
-    kept = np.empty((U.shape[0], 0))
-    for idx in order:
-        u = U[:, idx : idx + 1]
-        if kept.shape[1] and np.any(np.all(kept >= u, axis=0)):
-            continue
-        front.append(int(idx))
-        kept = np.concatenate([kept, u], axis=1)
-    return np.sort(np.array(front, dtype=int))
+    return _argmax(np.where(ok, U.sum(axis=0), -np.inf), U)
 
 
 class Solutions:

@@ -1,9 +1,9 @@
 """The strategy interface and the registry every strategy is looked up in.
 
 A strategy decides *how much* an agent asks for in a round (its aspiration, in its own utility);
-the agent decides *which* package delivers it (:meth:`NegotiatorView.best_package`, scoring every
-candidate in one vectorized call). Responders accept an offer worth at least what they would ask
-for next round, discounted: ``U(offer) >= max(r, discount * aspiration(t + 1))``.
+the agent decides *which* package delivers it (:meth:`NegotiatorView.best_package`: exactly, among
+the efficient packages of :mod:`wargame.frontier`). Responders accept an offer worth at least what
+they would ask for next round, discounted: ``U(offer) >= max(r, discount * aspiration(t + 1))``.
 
 A strategy class carries its YAML parameters as a nested pydantic model, ``Params``, whose
 ``name`` is the strategy's name. :func:`register` adds a class to :data:`STRATEGIES`; the scenario

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 class Spe(Strategy):
     """Plays its part of the subgame-perfect plan of two-party alternating offers.
 
-    The agent solves the finite-horizon game over the candidate packages with its own payoffs and
+    The agent solves the finite-horizon game over the efficient packages (and the package each side
+    likes least, an offer the other refuses whenever it refuses anything) with its own payoffs and
     its (possibly noisy) view of the other principal's, then offers what the plan says and accepts
     an offer worth, discounted to now, at least what waiting for the next round's subgame is worth.
     Against another ``spe`` agent who sees it right, the first offer is accepted at once. The plan
@@ -38,8 +39,11 @@ class Spe(Strategy):
         """The plan for the agent's current beliefs (party 0 proposes first)."""
         if self._plan is None or self._planned_for != view.version:
             me = view.turn
-            mine, theirs = view.own, view.others_utility[0]
+            least, least_U = view.least_liked
+            mine = np.concatenate([view.own, least_U[0]])
+            theirs = np.concatenate([view.others_utility[0], least_U[1]])
             U = np.stack([mine, theirs] if me == 0 else [theirs, mine])
+            self._packages = np.concatenate([view.packages, least])
             r = np.array([view.reservation, view.others_reservation[0]])
             d = np.array([view.discount, view.others_discount[0]])
             if me == 1:
@@ -59,7 +63,8 @@ class Spe(Strategy):
         return float(plan.value[round_, view.turn] / view.discount**round_)
 
     def propose(self, view: NegotiatorView, round_: int) -> np.ndarray:
-        return np.array(view.candidates[self.plan(view).proposal[round_]])
+        proposal = self.plan(view).proposal[round_]
+        return np.array(self._packages[proposal])
 
     def respond(self, view: NegotiatorView, offer: np.ndarray, round_: int) -> bool:
         """The plan's own rule: accept what beats the next round's subgame, discounted to now."""

@@ -5,14 +5,14 @@ Not part of the default test run: speed is measured here, never asserted in a te
 
 import itertools
 
-import numpy as np
 import pytest
 
 from wargame import bdm, space
 from wargame.actors_csv import load_actors_csv
+from wargame.frontier import efficient_packages, group_issues
 from wargame.model import NegotiationModel
 from wargame.parameters import payoffs_of
-from wargame.payoffs import grid_utilities
+from wargame.payoffs import block_tables
 from wargame.scenario import load_scenario
 
 from ..conftest import BILATERAL, PACKAGE, TEACHING
@@ -51,18 +51,12 @@ def test_forecast_ec_ten_rounds(benchmark):
     benchmark(bdm.simulate, t.capability, t.position, t.salience, 10)
 
 
-def test_score_baseline_grid(benchmark):
-    """All actors' utilities of every package on the baseline grid (22,568 packages)."""
-    scenario = load_scenario(TEACHING)
-    packages, index = space.candidates(scenario, np.random.default_rng(0))
+def test_frontier_of_the_package(benchmark):
+    """The principals' efficient packages on the baseline's 17 million (exact, issue by issue)."""
+    scenario = load_scenario(PACKAGE)
     p = payoffs_of(scenario)
-    benchmark(grid_utilities, p, space.axes(scenario), index, True)
-    benchmark.extra_info["packages"] = len(packages)
-
-
-def test_score_packages_direct(benchmark):
-    """The general path (arbitrary packages, no grid): 22,568 packages x 5 actors."""
-    scenario = load_scenario(TEACHING)
-    packages, _ = space.candidates(scenario, np.random.default_rng(0))
-    p = payoffs_of(scenario)
-    benchmark(p.utilities, packages)
+    p = p.select([p.index(a) for a in scenario.principals])
+    axes = space.layout(scenario).axes
+    blocks = group_issues([len(a) for a in axes], [(int(i), int(j)) for i, j in p.link_issues])
+    front = benchmark(lambda: efficient_packages(block_tables(p, axes, blocks), blocks, axes))
+    benchmark.extra_info["efficient_packages"] = len(front)

@@ -1,0 +1,205 @@
+"""The efficient packages, exactly, without enumerating the grid.
+
+Utilities are additive over *blocks*: an issue on its own, or issues tied by linkage terms (a
+linkage couples two issues, so they form one joint axis). :func:`block_tables` in
+:mod:`wargame.payoffs` gives every actor's utility contribution of every value of every block;
+an actor's utility of a package is the sum of its block contributions.
+
+That structure makes the Pareto frontier computable block by block (the multi-objective dynamic
+programme of Nemhauser and Ullmann): a value of a block that another value of the same block
+beats for every actor can never be part of an efficient package, and the efficient packages of
+the first ``k + 1`` blocks are efficient packages of the first ``k`` plus one value of the next.
+So the work grows with the sizes of the blocks' own fronts and of the frontier, not with the
+grid's size (the baseline's seven issues: 17 million packages, a frontier of a few hundred).
+
+Every query a negotiator asks (the best package for the others worth at least ``level`` to me;
+the Nash, Kalai-Smorodinsky and utilitarian points; the subgame-perfect plan) maximizes something
+that never decreases in any actor's utility, subject to lower bounds on utilities, so its answer
+is on the frontier: a scan of a few hundred points replaces a scan of a sample. The brute force
+over the whole grid (``tests/test_frontier.py``) is the oracle these are tested against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+import numpy as np
+
+CHUNK = 256  # points compared at once when filtering in three or more dimensions
+TIE = 1e-12  # utilities closer than this are equal (sums in another order differ in the last bits)
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """The issues grouped into blocks over which utilities add up.
+
+    ``members[b]`` are the issues of block ``b`` (in issue order); ``index[b]`` is ``(n_b,
+    len(members[b]))``: for each joint value of the block, each member's position on its axis
+    (C order over the members).
+    """
+
+    members: tuple[tuple[int, ...], ...]
+    index: tuple[np.ndarray, ...]
+    n_issues: int
+
+    def package_index(self, choice: np.ndarray) -> np.ndarray:
+        """Axis positions ``(F, I)`` of packages given as one value per block ``(F, B)``."""
+        out = np.empty((len(choice), self.n_issues), dtype=int)
+        for b, members in enumerate(self.members):
+            out[:, list(members)] = self.index[b][choice[:, b]]
+        return out
+
+
+def group_issues(sizes: Sequence[int], links: Sequence[tuple[int, int]]) -> Blocks:
+    """Group issues with axes of ``sizes`` into blocks: issues tied by a linkage ``(i, j)``, directly
+    or through others, form one (cached: the structure is the scenario's, not the episode's)."""
+    pairs = tuple(sorted({(min(i, j), max(i, j)) for i, j in links}))
+    return _blocks(tuple(int(n) for n in sizes), pairs)
+
+
+@lru_cache(maxsize=256)
+def _blocks(sizes: tuple[int, ...], pairs: tuple[tuple[int, int], ...]) -> Blocks:
+    parent = list(range(len(sizes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(sizes)):
+        groups.setdefault(root(i), []).append(i)
+    members, index = [], []
+    for group in sorted(groups.values()):
+        grid = np.stack([m.ravel() for m in np.indices([sizes[i] for i in group])], axis=1)
+        grid.setflags(write=False)  # shared between models
+        members.append(tuple(group))
+        index.append(grid)
+    return Blocks(tuple(members), tuple(index), len(sizes))
+
+
+class Frontier:
+    """The efficient packages for some actors (rows): none is beaten, for every row at once, by
+    another package of the grid; of packages with equal utilities, one.
+
+    ``U`` is ``(K, F)``, the rows' utilities of each package, sorted by the first row, then the
+    next (ascending); ``index`` ``(F, I)`` their axis positions, ``packages`` ``(F, I)`` their
+    values. :attr:`least` is the package each row likes least.
+    """
+
+    def __init__(
+        self,
+        U: np.ndarray,
+        index: np.ndarray,
+        tables: Sequence[np.ndarray],
+        structure: Blocks,
+        axes: Sequence[np.ndarray],
+    ) -> None:
+        self.U, self.index = U, index
+        self.packages = _values(index, axes)
+        self._tables, self._structure, self._axes = tables, structure, axes
+
+    def __len__(self) -> int:
+        return int(self.U.shape[1])
+
+    @cached_property
+    def least(self) -> tuple[np.ndarray, np.ndarray]:
+        """The package each row likes least, ``(K, I)`` (a package the others can refuse, whatever
+        they accept), and every row's utility of each, ``(K, K)`` (column ``k``: row ``k``'s)."""
+        tables = self._tables
+        worst = np.array([[int(np.argmin(t[r])) for t in tables] for r in range(len(self.U))])  # (K, B)
+        utility = np.stack([sum(t[:, w] for t, w in zip(tables, row, strict=True)) for row in worst], axis=1)
+        return _values(self._structure.package_index(worst), self._axes), utility
+
+
+def efficient_packages(
+    tables: Sequence[np.ndarray], structure: Blocks, axes: Sequence[np.ndarray]
+) -> Frontier:
+    """The exact :class:`Frontier` of the grid for block tables ``tables`` (each ``(K, n_b)``)."""
+    k = tables[0].shape[0]
+    # a value another value of its own block beats for every row is in no efficient package
+    kept = [nondominated(t.T) for t in tables]
+    order = np.argsort([-len(c) for c in kept], kind="stable")  # large blocks first: fewer merges of big sets
+    sums = np.zeros((1, k))
+    choice = np.zeros((1, len(tables)), dtype=int)
+    for b in order:
+        values = tables[b][:, kept[b]].T  # (n, K)
+        n = len(values)
+        merged = (sums[:, None, :] + values[None, :, :]).reshape(-1, k)
+        # one value, or the first block: nothing can dominate what its own filter kept
+        front = np.arange(len(merged)) if n == 1 or len(sums) == 1 else nondominated(merged)
+        sums = merged[front]
+        picked = choice[front // n]
+        picked[:, b] = kept[b][front % n]
+        choice = picked
+    ranking = np.lexsort(sums.T[::-1])  # by the first row, then the next
+    return Frontier(
+        np.ascontiguousarray(sums[ranking].T),
+        structure.package_index(choice[ranking]),
+        tables,
+        structure,
+        axes,
+    )
+
+
+def _values(index: np.ndarray, axes: Sequence[np.ndarray]) -> np.ndarray:
+    return np.stack([axes[i][index[:, i]] for i in range(index.shape[1])], axis=1)
+
+
+def nondominated(points: np.ndarray) -> np.ndarray:
+    """Indices (ascending) of the rows of ``points`` ``(N, K)`` that no other row dominates (at
+    least as good in every column, better in one); of rows equal to within :data:`TIE` in every
+    column, the one first in order of sum (then of position).
+
+    Utilities summed in another order differ in their last bits; without the tolerance two
+    packages of equal utilities would both stand, each a hair better for somebody.
+    """
+    n, k = points.shape
+    if n <= 1:
+        return np.arange(n)
+    if k == 1:
+        return np.array([int(np.argmax(points[:, 0]))])
+    if k == 2:  # sweep: by the first column (best first), kept iff it beats every earlier second
+        order = np.lexsort((-points[:, 1], -points[:, 0]))
+        second = points[order, 1]
+        best_before = np.maximum.accumulate(np.concatenate([[-np.inf], second[:-1]]))
+        return np.sort(order[second > best_before + TIE])
+    # a dominating row has a larger sum, so it comes earlier in this order; a row can only be
+    # removed by an earlier one
+    order = np.argsort(-points.sum(axis=1), kind="stable")
+    keep: list[np.ndarray] = []
+    kept = np.empty((0, k))
+    for start in range(0, len(order), CHUNK):
+        rows = order[start : start + CHUNK]
+        chunk = points[rows]
+        beaten: np.ndarray = np.any(np.all(kept[None, :, :] >= chunk[:, None, :] - TIE, axis=2), axis=1)
+        # [i, j]: row j at least as good as row i
+        within = (chunk[None, :, :] >= chunk[:, None, :] - TIE).all(axis=2)
+        beaten |= np.tril(within, k=-1).any(axis=1)  # by an earlier row of the chunk
+        keep.append(rows[~beaten])
+        kept = np.concatenate([kept, chunk[~beaten]])
+    return np.sort(np.concatenate(keep))
+
+
+def others_score(U: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """How good each package is for the others: the product of their gains over their reservations
+    (as a sum of logs, floored at 1e-6 so packages that give somebody nothing still compare), plus a
+    sliver of their utilities, so that among packages that give nobody a gain offers still move
+    toward acceptable ones. ``U`` ``(K, F)``, ``r`` ``(K,)`` -> ``(F,)``; increasing in every ``U``."""
+    logs = U - r[:, None]
+    np.log(np.maximum(logs, 1e-6, out=logs), out=logs)
+    return logs.sum(axis=0) + 1e-6 * U.sum(axis=0)
+
+
+def best_for_others(own: np.ndarray, score: np.ndarray, level: float) -> int:
+    """Of packages sorted by ``own`` utility (ascending), the one with the best ``score`` among those
+    worth at least ``level`` to their owner (on ties, the first); the owner's best if none is."""
+    first = int(np.searchsorted(own, level - 1e-12))
+    if first >= len(own):
+        return len(own) - 1
+    return first + int(np.argmax(score[first:]))
