@@ -12,7 +12,7 @@ from agents.human import Human, Seat
 from agents.negotiator import Offer
 from agents.strategies import Strategy, make_strategy
 from agents.view import Table
-from wargame.frontier import Frontier, best_for_others, others_score
+from wargame.frontier import Frontier, NoPackage, balance, best_for_others, combine, others_score
 from wargame.payoffs import Payoffs, perceived
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ class GovernmentAgent(mesa.Agent):
         self._z_ideal = model.rng.standard_normal(shape)
         self._z_salience = model.rng.standard_normal(shape)
         self.aspiration_now = float("nan")
+        self._whole = False  # build even the efficient packages worth less than its reservation
         self.version = 0  # bumped whenever payoffs change, so strategies know to re-plan
         self.turn = model.principal_names.index(actor) if self.role == "principal" else -1
         # the other principals' rows
@@ -76,18 +77,51 @@ class GovernmentAgent(mesa.Agent):
 
     def _see(self) -> Frontier:
         """The efficient packages for itself and the other principals as it perceives them,
-        computed when first needed after its payoffs or its view of the others changed."""
+        computed when first needed after its payoffs or its view of the others changed. Facing one
+        other principal: exact, in two dimensions. Facing several: for itself against their
+        weighted sum (one weight each, starting from each one's gain range: :meth:`best_package`
+        moves the weights), so the frontier stays two-dimensional."""
         if self._front is None:
             m = self.table
             rows = [self.index, *self._others]
-            seen: Payoffs = perceived(
-                m.payoffs, self.noise, self._z_ideal, self._z_salience, self.index, rows
-            )
-            front = self._front = m.frontier(seen)
-            self._others_reservation = seen.reservations(m.no_deal, m.cost_share)[1:]
+            z_ideal, z_salience = self._z_ideal, self._z_salience
+            seen: Payoffs = perceived(m.payoffs, self.noise, z_ideal, z_salience, self.index, rows)
+            tables = self._tables = m.tables(seen)
+            r = self._others_reservation = seen.reservations(m.no_deal, m.cost_share)[1:]
             self._others_discount = seen.discount[1:]
-            self._others_score = others_score(front.U[1:], self._others_reservation)
+            # what it would never offer (worth less than its reservation to it) need not be built
+            whole = self._whole or self.strategy is None or self.strategy.whole_frontier
+            self._floor = -np.inf if whole else self.reservation
+            if len(rows) == 2:
+                front = self._frontier(tables)
+                self._others_U = front.U[1:]
+                self._others_score = others_score(self._others_U, r)
+            else:
+                best = np.sum([t[1:].max(axis=1) for t in tables], axis=0)
+                self._weights = 1.0 / np.maximum(best - r, 1e-6)
+                self._fronts: dict[bytes, Frontier] = {}
+                front = self._weighted(self._weights)
+                self._others_U = front.rows(tables)[1:]
+            self._front = front
         return self._front
+
+    def _weighted(self, weights: np.ndarray) -> Frontier:
+        """Its efficient packages against the others' utilities summed with ``weights`` (kept: the
+        same weights come back round after round)."""
+        key = weights.tobytes()
+        if key not in self._fronts:
+            self._fronts[key] = self._frontier(combine(self._tables, weights))
+        return self._fronts[key]
+
+    def _frontier(self, tables: list[np.ndarray]) -> Frontier:
+        """The efficient packages worth at least :attr:`_floor` to itself (all if none is)."""
+        floor = np.full(len(tables[0]), -np.inf)
+        floor[0] = self._floor
+        try:
+            return self.table.frontier_of(tables, floor if np.isfinite(self._floor) else None)
+        except NoPackage:  # nothing is worth its reservation to it
+            self._floor = -np.inf
+            return self.table.frontier_of(tables)
 
     @property
     def own(self) -> np.ndarray:
@@ -104,7 +138,8 @@ class GovernmentAgent(mesa.Agent):
     @property
     def others_utility(self) -> np.ndarray:
         """What it believes the other principals' utilities of each efficient package are: ``(P - 1, F)``."""
-        return self._see().U[1:]
+        self._see()
+        return self._others_U
 
     @property
     def others_reservation(self) -> np.ndarray:
@@ -165,9 +200,27 @@ class GovernmentAgent(mesa.Agent):
 
     def best_package(self, level: float) -> np.ndarray:
         """Among packages worth at least ``level`` to itself, the one best for the others (as it
-        sees them); if none is worth that much, its own best. Exact: the answer is efficient."""
+        sees them); if none is worth that much, its own best. Facing one other principal: the one it
+        values most, exactly. Facing several: the best weighted sum of their utilities, exactly for
+        the weights, whose weights double for anyone left below its reservation
+        (:func:`wargame.frontier.balance`)."""
         front = self._see()
-        return np.array(front.packages[best_for_others(front.U[0], self._others_score, level)])
+        if level < self._floor - 1e-12:  # asks for less than its reservation: build the rest, from now on
+            self._whole = True
+            self._front = None
+            front = self._see()
+        if len(self._others) == 1:
+            return np.array(front.packages[best_for_others(front.U[0], self._others_score, level)])
+        offer: list[np.ndarray] = []
+
+        def solve(weights: np.ndarray) -> np.ndarray:
+            f = self._weighted(weights)
+            i = best_for_others(f.U[0], f.U[1], level)
+            offer.append(f.packages[i])
+            return f.rows(self._tables, i)[1:]
+
+        balance(solve, self._weights, self._others_reservation)
+        return np.array(offer[-1])
 
     def propose(self, round_: int) -> np.ndarray:
         assert self.strategy is not None, "only principals propose"

@@ -47,9 +47,11 @@ class NegotiatorView(Protocol):
 
     @property
     def packages(self) -> np.ndarray:
-        """The efficient packages, for itself and the others as it sees them: ``(F, I)``, sorted by
-        its own utility (ascending). Any package it could offer is beaten or matched by one of them
-        for everybody at once."""
+        """The efficient packages, for itself and the others as it sees them, worth at least its
+        reservation to it (all of them for a strategy whose ``whole_frontier`` is true): ``(F, I)``,
+        sorted by its own utility (ascending). Any package it would offer is beaten or matched by
+        one of them for everybody at once. Facing several others, they are efficient for itself
+        against a weighted sum of theirs (:meth:`best_package`)."""
         ...
 
     @property

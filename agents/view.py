@@ -87,6 +87,10 @@ class Table(Protocol):
         """The most each actor of ``payoffs`` can get from a package: ``(K,)``."""
         ...
 
-    def frontier(self, payoffs: Payoffs) -> Frontier:
-        """The efficient packages for the actors of ``payoffs`` (as somebody sees them), exactly."""
+    def tables(self, payoffs: Payoffs) -> list[np.ndarray]:
+        """Block tables of ``payoffs`` (as somebody sees them) on the table now (:mod:`wargame.frontier`)."""
+        ...
+
+    def frontier_of(self, tables: list[np.ndarray], floor: np.ndarray | None = None) -> Frontier:
+        """The efficient packages for the rows of ``tables`` (worth at least ``floor`` to each), exactly."""
         ...

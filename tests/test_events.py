@@ -106,8 +106,8 @@ def test_beliefs_are_computed_when_read_and_only_what_an_event_changed(teaching,
     }
     m = NegotiationModel(teaching, seed=5, overrides={**quiet, "injects": []})
     calls = []
-    frontier = m.frontier
-    monkeypatch.setattr(m, "frontier", lambda p: calls.append(p.actors) or frontier(p))
+    tables = m.tables  # where an agent's efficient packages start: the block tables of its view
+    monkeypatch.setattr(m, "tables", lambda p: calls.append(p.actors) or tables(p))
     m.step()  # round 0: Seoul proposes, Washington responds
     assert calls == [("seoul", "washington")]  # Seoul's view; Washington, responding, built none
     seoul, washington = (next(a for a in m.agents if a.actor == name) for name in ("seoul", "washington"))

@@ -12,7 +12,11 @@ from hypothesis import strategies as st
 
 from wargame import space
 from wargame.frontier import (
+    MULTIPLIER_STEPS,
+    NoPackage,
+    balance,
     best_for_others,
+    combine,
     efficient_packages,
     group_issues,
     nondominated,
@@ -120,9 +124,9 @@ def problems(draw: st.DrawFn) -> tuple[Payoffs, tuple[np.ndarray, ...]]:
     return p, tuple(axes)
 
 
-def exact(p: Payoffs, axes: tuple[np.ndarray, ...]):
+def exact(p: Payoffs, axes: tuple[np.ndarray, ...], floor: np.ndarray | None = None):
     blocks = group_issues([len(a) for a in axes], [(int(i), int(j)) for i, j in p.link_issues])
-    return efficient_packages(block_tables(p, axes, blocks), blocks, axes)
+    return efficient_packages(block_tables(p, axes, blocks), blocks, axes, floor)
 
 
 def same_points(a: np.ndarray, b: np.ndarray) -> bool:
@@ -148,6 +152,15 @@ def check_against_brute_force(
     np.testing.assert_allclose(utilities(least, p), least_U, atol=1e-12)
     # a proposer (row 0) asks for `level`; the best package for the others among those worth it
     r = rng.uniform(0, 1, size=len(p.actors))
+    # with a floor: the efficient packages of those worth it to every row (none: NoPackage)
+    floor = r * U.max(axis=1)
+    reach = (U >= floor[:, None] - 1e-12).all(axis=0)
+    if reach.any():
+        want = U[:, reach][:, nondominated(U[:, reach].T)]
+        assert same_points(exact(p, axes, floor).U, want)
+    else:
+        with pytest.raises(NoPackage):
+            exact(p, axes, floor)
     score_front, score_grid = others_score(front.U[1:], r[1:]), others_score(U[1:], r[1:])
     for level in rng.uniform(U[0].min() - 0.05, U[0].max() + 0.02, size=levels):
         got = front.U[:, best_for_others(front.U[0], score_front, level)]
@@ -287,3 +300,35 @@ def test_no_agreement_in_2000_baseline_episodes_is_dominated():
             agreements += 1
             assert not dominated(model, model.outcome), f"episode {k}"
     assert agreements > 1000
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=problems(), seed=st.integers(0, 2**32 - 1))
+def test_an_offer_to_several_principals_is_exact_for_its_weights(problem, seed):
+    """Facing two or more others, a proposer's offer maximizes their weighted sum among packages worth
+    its level, exactly for every weighting the multiplier search tries (against brute force over the
+    grid), and the search lifts everybody to its reservation whenever its last weights allow it."""
+    p, axes = problem
+    if len(p.actors) < 3:
+        return
+    rng = np.random.default_rng(seed)
+    U = utilities(grid(axes), p)
+    blocks = group_issues([len(a) for a in axes], [(int(i), int(j)) for i, j in p.link_issues])
+    tables = block_tables(p, axes, blocks)
+    r = rng.uniform(0, 0.8, size=len(p.actors) - 1)
+    best = np.sum([t[1:].max(axis=1) for t in tables], axis=0)
+    for level in rng.uniform(U[0].min(), U[0].max(), size=4):
+        tried: list[tuple[np.ndarray, float]] = []
+
+        def solve(w: np.ndarray, level: float = level, tried: list = tried) -> np.ndarray:
+            front = efficient_packages(combine(tables, w), blocks, axes, np.array([level, -np.inf]))
+            i = best_for_others(front.U[0], front.U[1], level)
+            tried.append((w, front.U[1, i]))
+            return front.rows(tables, i)[1:]
+
+        _, got = balance(solve, 1.0 / np.maximum(best - r, 1e-6), r)
+        ok = U[0] >= level - 1e-12
+        for weights, score in tried:
+            assert score == pytest.approx((weights @ U[1:])[ok].max(), abs=TOL, rel=1e-9)
+        if (got < r - 1e-12).any():  # somebody is still short: only after the last doubling
+            assert len(tried) == MULTIPLIER_STEPS + 1

@@ -4,7 +4,7 @@ import pytest
 
 from wargame.errors import WargameError
 from wargame.params import PathError, get_path, numeric_paths, parse_assignment, set_path
-from wargame.scenario import load_scenario
+from wargame.scenario import load_scenario, validate_scenario
 
 from .conftest import BAD, SCENARIOS
 
@@ -336,3 +336,34 @@ def test_a_calendar_start_may_be_a_date_or_iso_text(package):
     as_text = package.with_values({"calendar.start": "2025-08-13"})
     assert as_text.calendar.start.isoformat() == "2025-08-13"
     assert as_text.data()["calendar"]["start"] == "2025-08-13"  # and writes back as text
+
+
+def test_a_chain_of_linkages_too_large_to_list_is_refused():
+    """Issue 23: issues tied by linkages form one block the exact search lists whole; five issues of
+    16 values chained by four actors' linkages make about a million joint values, and the scenario
+    says so at the linkage that closes the chain (two of them, 256 values, are fine)."""
+    issues = {
+        f"i{k}": {"unit": "points", "lo": 0.0, "hi": 15.0, "step": 1.0, "status_quo": 0.0, "no_deal": 0.0}
+        for k in range(5)
+    }
+
+    def actor(link: tuple[str, str] | None) -> dict:
+        spec = {
+            "role": "principal",
+            "capability": 1.0,
+            "ideal": dict.fromkeys(issues, 5.0),
+            "salience": dict.fromkeys(issues, 1.0),
+        }
+        if link:
+            spec["linkages"] = [{"targets": dict.fromkeys(link, 5.0), "weight": 0.1, "kind": "complement"}]
+        return spec
+
+    chain = [("i0", "i1"), ("i1", "i2"), ("i2", "i3"), ("i3", "i4")]
+    data = {"name": "chained", "issues": issues, "actors": {f"a{k}": actor(chain[k]) for k in range(4)}}
+    with pytest.raises(WargameError) as info:
+        validate_scenario(data)
+    problem = info.value.problems[0]
+    assert problem.path == "actors.a3.linkages.0"
+    assert "one block of about 1,048,576 joint values" in problem.message
+    data["actors"] = {"a0": actor(chain[0]), "a1": actor(None)}
+    validate_scenario(data)

@@ -21,7 +21,7 @@ over the whole grid (``tests/test_frontier.py``) is the oracle these are tested 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -29,6 +29,10 @@ import numpy as np
 
 CHUNK = 256  # points compared at once when filtering in three or more dimensions
 TIE = 1e-12  # utilities closer than this are equal (sums in another order differ in the last bits)
+
+
+class NoPackage(ValueError):  # noqa: N818 -- reads as what it says: no package
+    """No package of the grid reaches the floor asked for."""
 
 
 @dataclass(frozen=True)
@@ -89,23 +93,29 @@ class Frontier:
 
     ``U`` is ``(K, F)``, the rows' utilities of each package, sorted by the first row, then the
     next (ascending); ``index`` ``(F, I)`` their axis positions, ``packages`` ``(F, I)`` their
-    values. :attr:`least` is the package each row likes least.
+    values; ``choice`` ``(F, B)`` each one's value in every block. :attr:`least` is the package
+    each row likes least.
     """
 
     def __init__(
         self,
         U: np.ndarray,
         index: np.ndarray,
+        choice: np.ndarray,
         tables: Sequence[np.ndarray],
         structure: Blocks,
         axes: Sequence[np.ndarray],
     ) -> None:
-        self.U, self.index = U, index
+        self.U, self.index, self.choice = U, index, choice
         self.packages = _values(index, axes)
         self._tables, self._structure, self._axes = tables, structure, axes
 
     def __len__(self) -> int:
         return int(self.U.shape[1])
+
+    def rows(self, tables: Sequence[np.ndarray], at: np.ndarray | int | slice = slice(None)) -> np.ndarray:
+        """The utilities other block tables (the same blocks) give the packages ``at``: ``(K', ...)``."""
+        return np.sum([t[:, self.choice[at, b]] for b, t in enumerate(tables)], axis=0)
 
     @cached_property
     def least(self) -> tuple[np.ndarray, np.ndarray]:
@@ -118,33 +128,45 @@ class Frontier:
 
 
 def efficient_packages(
-    tables: Sequence[np.ndarray], structure: Blocks, axes: Sequence[np.ndarray]
+    tables: Sequence[np.ndarray],
+    structure: Blocks,
+    axes: Sequence[np.ndarray],
+    floor: np.ndarray | None = None,
 ) -> Frontier:
-    """The exact :class:`Frontier` of the grid for block tables ``tables`` (each ``(K, n_b)``)."""
+    """The exact :class:`Frontier` of the grid for block tables ``tables`` (each ``(K, n_b)``); with
+    ``floor`` ``(K,)``, of the packages worth at least ``floor`` to every row (a partial package
+    that cannot reach it, even with every later block at its best, is dropped on the way)."""
     k = tables[0].shape[0]
     # a value another value of its own block beats for every row is in no efficient package
     kept = [nondominated(t.T) for t in tables]
     order = np.argsort([-len(c) for c in kept], kind="stable")  # large blocks first: fewer merges of big sets
+    # the most the blocks after each position can still add, per row
+    rest = np.zeros((len(order) + 1, k))
+    for pos in range(len(order) - 1, -1, -1):
+        rest[pos] = rest[pos + 1] + tables[order[pos]].max(axis=1)
     sums = np.zeros((1, k))
     choice = np.zeros((1, len(tables)), dtype=int)
-    for b in order:
+    for pos, b in enumerate(order):
         values = tables[b][:, kept[b]].T  # (n, K)
         n = len(values)
         merged = (sums[:, None, :] + values[None, :, :]).reshape(-1, k)
+        reach = np.arange(len(merged))
+        if floor is not None:
+            reach = np.flatnonzero((merged + rest[pos + 1] >= floor - TIE).all(axis=1))
+            if not len(reach):
+                raise NoPackage("no package is worth the floor to every row")
         # one value, or the first block: nothing can dominate what its own filter kept
-        front = np.arange(len(merged)) if n == 1 or len(sums) == 1 else nondominated(merged)
+        if n > 1 and len(sums) > 1:
+            reach = reach[nondominated(merged[reach])]
+        front = reach
         sums = merged[front]
         picked = choice[front // n]
         picked[:, b] = kept[b][front % n]
         choice = picked
     ranking = np.lexsort(sums.T[::-1])  # by the first row, then the next
-    return Frontier(
-        np.ascontiguousarray(sums[ranking].T),
-        structure.package_index(choice[ranking]),
-        tables,
-        structure,
-        axes,
-    )
+    choice = choice[ranking]
+    U = np.ascontiguousarray(sums[ranking].T)
+    return Frontier(U, structure.package_index(choice), choice, tables, structure, axes)
 
 
 def _values(index: np.ndarray, axes: Sequence[np.ndarray]) -> np.ndarray:
@@ -203,3 +225,30 @@ def best_for_others(own: np.ndarray, score: np.ndarray, level: float) -> int:
     if first >= len(own):
         return len(own) - 1
     return first + int(np.argmax(score[first:]))
+
+
+def combine(tables: Sequence[np.ndarray], weights: np.ndarray) -> list[np.ndarray]:
+    """Row 0 of each block table as it is, and the other rows summed with ``weights``: ``(2, n_b)``
+    per block (an owner, and the others as one weighted sum, so the frontier is two-dimensional)."""
+    return [np.vstack([t[0], weights @ t[1:]]) for t in tables]
+
+
+MULTIPLIER_STEPS = 8  # doublings of a weight before the offer stops trying to lift that principal
+
+
+def balance(
+    solve: Callable[[np.ndarray], np.ndarray], weights: np.ndarray, reservations: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The multiplier search for an offer to two or more other principals: ``solve(w)`` gives the
+    others' utilities ``(K,)`` of the best package for the weighted sum ``w @ U`` (exactly); the
+    weight of every principal it leaves below its reservation doubles, up to
+    :data:`MULTIPLIER_STEPS` times, until none is. Returns the final weights and those utilities."""
+    w = np.asarray(weights, dtype=float)
+    u = solve(w)
+    for _ in range(MULTIPLIER_STEPS):
+        short = u < reservations - 1e-12
+        if not short.any():
+            break
+        w = np.where(short, 2.0 * w, w)
+        u = solve(w)
+    return w, u

@@ -16,7 +16,7 @@ from wargame import events, measures, space, timeline
 from wargame.breakdowns import Breakdowns
 from wargame.collect import collector
 from wargame.episode import Episode, FiredEvent, RoundRecord, replayable_seed
-from wargame.frontier import Frontier, efficient_packages, group_issues
+from wargame.frontier import Frontier, NoPackage, efficient_packages, group_issues
 from wargame.parameters import payoffs_of
 from wargame.payoffs import Payoffs, block_tables, failure_share
 from wargame.protocols import PROTOCOLS
@@ -141,11 +141,20 @@ class NegotiationModel(mesa.Model):
         self._utility_memo: dict[bytes, np.ndarray] = {}
         self.reservations = self.payoffs.reservations(self.no_deal, self.cost_share)
 
+    def tables(self, payoffs: Payoffs) -> list[np.ndarray]:
+        """The block tables of ``payoffs`` (any subset of actors, as anybody sees them) on the table
+        now: the issues of settled tracks at their terms."""
+        return block_tables(payoffs, self.open_axes, self.blocks)
+
+    def frontier_of(self, tables: list[np.ndarray], floor: np.ndarray | None = None) -> Frontier:
+        """The efficient packages for the rows of ``tables`` (:meth:`tables`), of those worth at least
+        ``floor`` to each row if given: exact, over the whole grid (:class:`NoPackage` if none is)."""
+        return efficient_packages(tables, self.blocks, self.open_axes, floor)
+
     def frontier(self, payoffs: Payoffs) -> Frontier:
-        """The efficient packages for the actors of ``payoffs`` (any subset, as anybody sees them),
-        with the issues of settled tracks at their terms: exact, over the whole grid."""
-        tables = block_tables(payoffs, self.open_axes, self.blocks)
-        return efficient_packages(tables, self.blocks, self.open_axes)
+        """The efficient packages for the actors of ``payoffs``. Exact, and cheap for two rows; with
+        three or more the efficient set is a surface that grows fast with the issues."""
+        return self.frontier_of(self.tables(payoffs))
 
     def best_utilities(self, payoffs: Payoffs) -> np.ndarray:
         """The most each actor of ``payoffs`` can get from any package on the table now: ``(K,)``."""
@@ -158,7 +167,8 @@ class NegotiationModel(mesa.Model):
 
     @property
     def efficient(self) -> Frontier:
-        """The efficient packages for the principals under their true payoffs as they stand now."""
+        """The efficient packages for the principals under their true payoffs as they stand now
+        (built whole: cheap for two principals, costly for more)."""
         return self.frontier(self.payoffs.select(self._principal_rows))
 
     @property
@@ -167,9 +177,52 @@ class NegotiationModel(mesa.Model):
         (each computed when asked, once per change of payoffs): exact, since each lies on the
         principals' frontier."""
         if self._solutions is None:
-            front = self.efficient
-            self._solutions = Solutions(front.packages, front.U, self.reservations[self._principal_rows])
+            rows = self._principal_rows
+            r = self.reservations[rows]
+            if len(rows) == 2:  # each benchmark is individually rational: the rest need not be built
+                try:
+                    front = self.frontier_of(self.tables(self.payoffs.select(rows)), floor=r)
+                    packages, U = front.packages, front.U
+                except NoPackage:
+                    packages, U = self.status_quo[None, :], np.full((2, 1), -np.inf)
+            else:
+                packages, U = self._supported(rows)
+            self._solutions = Solutions(packages, U, r)
         return self._solutions
+
+    def _supported(self, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """With three or more principals, the packages weighted sums of their utilities pick, each
+        exactly (a block's best value for the weights): every principal's own best, and the steps
+        of the Nash condition's weight iteration (each principal's weight the inverse of its gain
+        over reservation), which ends at the supported package nearest the Nash point. The
+        benchmarks are then taken over these (an unsupported package of a larger Nash product can
+        be missed: the whole efficient surface costs too much to build)."""
+        tables = self.tables(self.payoffs.select(rows))
+        r = self.reservations[rows]
+        best = np.sum([t.max(axis=1) for t in tables], axis=0)
+        picked: dict[tuple[int, ...], np.ndarray] = {}
+
+        def pick(w: np.ndarray) -> np.ndarray:
+            choice = tuple(int(np.argmax(w @ t)) for t in tables)
+            u = picked.setdefault(
+                choice, np.sum([t[:, c] for t, c in zip(tables, choice, strict=True)], axis=0)
+            )
+            return u
+
+        for k in range(len(rows)):
+            pick(np.eye(len(rows))[k])
+        w = 1.0 / np.maximum(best - r, 1e-6)
+        for _ in range(32):
+            nxt = 1.0 / np.maximum(pick(w) - r, 1e-3)
+            nxt /= nxt.sum()
+            if np.allclose(nxt, w / w.sum(), rtol=1e-9, atol=0):
+                break
+            w = nxt
+        choices = np.array(list(picked))
+        packages = np.stack(
+            [self.open_axes[i][idx] for i, idx in enumerate(self.blocks.package_index(choices).T)], axis=1
+        )
+        return packages, np.stack(list(picked.values()), axis=1)
 
     def utility_of(self, package: np.ndarray) -> np.ndarray:
         """Every actor's current utility of one package: ``(A,)`` (memoized until payoffs change)."""

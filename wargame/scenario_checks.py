@@ -8,6 +8,7 @@ all (loading a file); :func:`touched_problems` only those a change of some param
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,6 +37,7 @@ def problems(s: ScenarioSpec, validated_from: Any = None) -> list[tuple[str, str
     for name in s.issues:
         out += issue_value_problems(s, name)
     out += _talks_problems(s)
+    out += _linked_block_problems(s)
 
     for ename, event in s.events.items():
         at = f"events.{ename}"
@@ -244,6 +246,41 @@ def _issue_value_problems(s: ScenarioSpec, name: str, issue: Issue) -> list[tupl
         if not issue.admits(v):
             out.append((path, f"{v:g} is not one of the options of {name} ({issue.allowed()})"))
     return out
+
+
+LARGEST_BLOCK = 1_000_000  # joint values of linked issues the exact search lists whole
+
+
+def _linked_block_problems(s: ScenarioSpec) -> list[tuple[str, str]]:
+    """Issues tied by linkages (any actor's, directly or through others) form one block whose joint
+    values the exact search lists (wargame/frontier.py): refuse a block too large to list."""
+    size: dict[str, int] = {}
+    for name, issue in s.issues.items():
+        if issue.options is not None:
+            size[name] = len(issue.options)
+        elif issue.step > 0 and issue.hi > issue.lo:
+            n = math.floor((issue.hi - issue.lo) / issue.step + 1e-9) + 1
+            size[name] = n + (issue.lo + issue.step * (n - 1) < issue.hi - 1e-9)  # hi is always a value
+    group = {name: {name} for name in size}
+    for aid, actor in s.actors.items():
+        for i, link in enumerate(actor.linkages):
+            names = [n for n in link.targets if n in group]
+            if len(names) != 2 or group[names[0]] is group[names[1]]:
+                continue
+            joined = group[names[0]] | group[names[1]]
+            for n in joined:
+                group[n] = joined
+            packages = math.prod(size[n] for n in joined)
+            if packages > LARGEST_BLOCK:
+                return [
+                    (
+                        f"actors.{aid}.linkages.{i}",
+                        f"linkages tie {', '.join(sorted(joined))} into one block of about {packages:,} "
+                        f"joint values, more than the {LARGEST_BLOCK:,} the exact search lists: link "
+                        "fewer issues together, or give them coarser steps",
+                    )
+                ]
+    return []
 
 
 def _talks_problems(s: ScenarioSpec) -> list[tuple[str, str]]:

@@ -41,6 +41,9 @@ class Strategy:
     Params: ClassVar[type[StrategyParams]]
     # how many principals the strategy can bargain among (None: any number)
     principals: ClassVar[int | None] = None
+    # whether it reads efficient packages worth less than its reservation to it (a plan of the
+    # whole game does; offers and replies at or above the reservation do not)
+    whole_frontier: ClassVar[bool] = False
 
     def __init__(self, params: StrategyParams) -> None:
         self.params = params

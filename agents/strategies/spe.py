@@ -26,6 +26,7 @@ class Spe(Strategy):
 
     name = "spe"
     principals = 2
+    whole_frontier = True
 
     class Params(StrategyParams):
         name: Literal["spe"]

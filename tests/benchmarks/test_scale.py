@@ -1,7 +1,8 @@
 """How an episode's cost grows with the number of issues and principals (issue 23).
 
 Generated scenarios of 3, 7, 15 and 30 issues (11 to 21 values each) with 2, 3 and 4 principals
-playing linear concession over 12 rounds, concave utilities, one linkage per principal and a focal
+playing linear concession over 12 rounds, concave utilities, one linkage per principal (each on its
+own pair of issues) and a focal
 value on every third issue. Offers come from the exact efficient packages, so the cost should grow
 with the sum of the issues' sizes and the size of the frontier, not with the grid's size (at 30
 issues about 10^35 packages). Run: ``pytest tests/benchmarks/test_scale.py --benchmark-only``.
@@ -39,7 +40,9 @@ def generated(n_issues: int, n_principals: int, seed: int = 0) -> dict[str, Any]
     actors: dict[str, Any] = {}
     for a in range(n_principals):
         ideal = {k: float(rng.integers(0, int(v["hi"]) + 1)) for k, v in issues.items()}
-        first, second = list(issues)[a % n_issues], list(issues)[(a + 1) % n_issues]
+        # each principal links its own pair of issues (pairs apart when there are issues enough: a
+        # chain of linkages makes one block as large as the product of its issues)
+        first, second = list(issues)[(2 * a) % n_issues], list(issues)[(2 * a + 1) % n_issues]
         actors[f"gov_{a}"] = {
             "role": "principal",
             "capability": 1.0,
