@@ -144,29 +144,59 @@ def efficient_packages(
     rest = np.zeros((len(order) + 1, k))
     for pos in range(len(order) - 1, -1, -1):
         rest[pos] = rest[pos + 1] + tables[order[pos]].max(axis=1)
+    bounded = [] if floor is None else [j for j in range(k) if np.isfinite(floor[j])]
     sums = np.zeros((1, k))
-    choice = np.zeros((1, len(tables)), dtype=int)
+    steps: list[tuple[np.ndarray, np.ndarray]] = []  # per merge: each state's parent and block value
     for pos, b in enumerate(order):
         values = tables[b][:, kept[b]].T  # (n, K)
         n = len(values)
-        merged = (sums[:, None, :] + values[None, :, :]).reshape(-1, k)
-        reach = np.arange(len(merged))
-        if floor is not None:
-            reach = np.flatnonzero((merged + rest[pos + 1] >= floor - TIE).all(axis=1))
+        # value-major: each value's sums are one run, in the states' order
+        merged = (values[:, None, :] + sums[None, :, :]).reshape(-1, k)
+        reach = None
+        if bounded:
+            assert floor is not None
+            ok = merged[:, bounded[0]] >= floor[bounded[0]] - rest[pos + 1, bounded[0]] - TIE
+            for j in bounded[1:]:
+                ok &= merged[:, j] >= floor[j] - rest[pos + 1, j] - TIE
+            reach = np.flatnonzero(ok)
             if not len(reach):
                 raise NoPackage("no package is worth the floor to every row")
-        # one value, or the first block: nothing can dominate what its own filter kept
-        if n > 1 and len(sums) > 1:
-            reach = reach[nondominated(merged[reach])]
-        front = reach
+        candidates = merged if reach is None else merged[reach]
+        if n == 1 or len(sums) == 1:  # nothing can dominate what the block's own filter kept
+            front = np.arange(len(candidates))
+        elif k == 2:
+            front = _sweep(candidates)
+        else:
+            front = nondominated(candidates)
+        front = front if reach is None else reach[front]
         sums = merged[front]
-        picked = choice[front // n]
-        picked[:, b] = kept[b][front % n]
-        choice = picked
+        m = len(merged) // n
+        steps.append((front % m, kept[b][front // m]))
+    # follow each efficient package back through the merges to its value in every block
     ranking = np.lexsort(sums.T[::-1])  # by the first row, then the next
-    choice = choice[ranking]
+    at = ranking
+    choice = np.empty((len(at), len(tables)), dtype=int)
+    for pos in range(len(order) - 1, -1, -1):
+        parent, value = steps[pos]
+        choice[:, order[pos]] = value[at]
+        at = parent[at]
     U = np.ascontiguousarray(sums[ranking].T)
     return Frontier(U, structure.package_index(choice), choice, tables, structure, axes)
+
+
+def _sweep(points: np.ndarray) -> np.ndarray:
+    """:func:`nondominated` for two columns, in order of the first (best first): a row stands if it
+    beats every earlier second; of rows tied on the first column (to :data:`TIE`) the last, which has
+    the best second, stands. Fastest when the rows come in runs sorted by the first column, as the
+    merges of :func:`efficient_packages` give them (a stable sort merges runs)."""
+    order = np.argsort(-points[:, 0], kind="stable")
+    second = points[order, 1]
+    best_before = np.maximum.accumulate(np.concatenate([[-np.inf], second[:-1]]))
+    kept = order[second > best_before + TIE]
+    first = points[kept, 0]
+    beaten = np.zeros(len(kept), dtype=bool)
+    beaten[:-1] = first[1:] >= first[:-1] - TIE  # the next one is as good on the first, better on the second
+    return kept[~beaten]
 
 
 def _values(index: np.ndarray, axes: Sequence[np.ndarray]) -> np.ndarray:
@@ -186,11 +216,8 @@ def nondominated(points: np.ndarray) -> np.ndarray:
         return np.arange(n)
     if k == 1:
         return np.array([int(np.argmax(points[:, 0]))])
-    if k == 2:  # sweep: by the first column (best first), kept iff it beats every earlier second
-        order = np.lexsort((-points[:, 1], -points[:, 0]))
-        second = points[order, 1]
-        best_before = np.maximum.accumulate(np.concatenate([[-np.inf], second[:-1]]))
-        return np.sort(order[second > best_before + TIE])
+    if k == 2:
+        return np.sort(_sweep(points))
     # a dominating row has a larger sum, so it comes earlier in this order; a row can only be
     # removed by an earlier one
     order = np.argsort(-points.sum(axis=1), kind="stable")

@@ -259,8 +259,8 @@ def _linked_block_problems(s: ScenarioSpec) -> list[tuple[str, str]]:
         if issue.options is not None:
             size[name] = len(issue.options)
         elif issue.step > 0 and issue.hi > issue.lo:
-            n = math.floor((issue.hi - issue.lo) / issue.step + 1e-9) + 1
-            size[name] = n + (issue.lo + issue.step * (n - 1) < issue.hi - 1e-9)  # hi is always a value
+            steps = math.floor((issue.hi - issue.lo) / issue.step + 1e-9) + 1
+            size[name] = steps + (issue.lo + issue.step * (steps - 1) < issue.hi - 1e-9)  # hi is a value
     group = {name: {name} for name in size}
     for aid, actor in s.actors.items():
         for i, link in enumerate(actor.linkages):
