@@ -210,17 +210,17 @@ class GovernmentAgent(mesa.Agent):
             self._front = None
             front = self._see()
         if len(self._others) == 1:
-            return np.array(front.packages[best_for_others(front.U[0], self._others_score, level)])
+            return front.package(best_for_others(front.U[0], self._others_score, level))
         offer: list[np.ndarray] = []
 
         def solve(weights: np.ndarray) -> np.ndarray:
             f = self._weighted(weights)
             i = best_for_others(f.U[0], f.U[1], level)
-            offer.append(f.packages[i])
+            offer.append(f.package(i))
             return f.rows(self._tables, i)[1:]
 
         balance(solve, self._weights, self._others_reservation)
-        return np.array(offer[-1])
+        return offer[-1]
 
     def propose(self, round_: int) -> np.ndarray:
         assert self.strategy is not None, "only principals propose"

@@ -92,26 +92,37 @@ class Frontier:
     another package of the grid; of packages with equal utilities, one.
 
     ``U`` is ``(K, F)``, the rows' utilities of each package, sorted by the first row, then the
-    next (ascending); ``index`` ``(F, I)`` their axis positions, ``packages`` ``(F, I)`` their
-    values; ``choice`` ``(F, B)`` each one's value in every block. :attr:`least` is the package
-    each row likes least.
+    next (ascending); ``choice`` ``(F, B)`` each one's value in every block; :attr:`index` ``(F, I)``
+    their axis positions and :attr:`packages` ``(F, I)`` their values, built when first read (an
+    offer needs one package: :meth:`package`). :attr:`least` is the package each row likes least.
     """
 
     def __init__(
         self,
         U: np.ndarray,
-        index: np.ndarray,
         choice: np.ndarray,
         tables: Sequence[np.ndarray],
         structure: Blocks,
         axes: Sequence[np.ndarray],
     ) -> None:
-        self.U, self.index, self.choice = U, index, choice
-        self.packages = _values(index, axes)
+        self.U, self.choice = U, choice
         self._tables, self._structure, self._axes = tables, structure, axes
 
     def __len__(self) -> int:
         return int(self.U.shape[1])
+
+    @cached_property
+    def index(self) -> np.ndarray:
+        return self._structure.package_index(self.choice)
+
+    @cached_property
+    def packages(self) -> np.ndarray:
+        return _values(self.index, self._axes)
+
+    def package(self, at: int) -> np.ndarray:
+        """Efficient package ``at``: one value per issue (a new array)."""
+        index = self._structure.package_index(self.choice[at : at + 1])
+        return _values(index, self._axes)[0]
 
     def rows(self, tables: Sequence[np.ndarray], at: np.ndarray | int | slice = slice(None)) -> np.ndarray:
         """The utilities other block tables (the same blocks) give the packages ``at``: ``(K', ...)``."""
@@ -180,8 +191,7 @@ def efficient_packages(
         parent, value = steps[pos]
         choice[:, order[pos]] = value[at]
         at = parent[at]
-    U = np.ascontiguousarray(sums[ranking].T)
-    return Frontier(U, structure.package_index(choice), choice, tables, structure, axes)
+    return Frontier(np.ascontiguousarray(sums[ranking].T), choice, tables, structure, axes)
 
 
 def _sweep(points: np.ndarray) -> np.ndarray:
