@@ -61,15 +61,15 @@ def utilitarian(U: np.ndarray, r: np.ndarray) -> int | None:
 
 
 class Solutions:
-    """The benchmark packages over ``candidates`` for the principals' utilities ``U`` (P, B) and
+    """The benchmark packages among ``packages`` for the principals' utilities ``U`` (P, B) and
     reservations ``r`` (P,), each computed when first asked for (``None`` when no deal beats every
     reservation)."""
 
-    def __init__(self, candidates: np.ndarray, U: np.ndarray, r: np.ndarray) -> None:
-        self.candidates, self.U, self.r = candidates, U, r
+    def __init__(self, packages: np.ndarray, U: np.ndarray, r: np.ndarray) -> None:
+        self.packages, self.U, self.r = packages, U, r
 
     def _pick(self, i: int | None) -> np.ndarray | None:
-        return None if i is None else np.array(self.candidates[i], dtype=float)
+        return None if i is None else np.array(self.packages[i], dtype=float)
 
     @cached_property
     def nash(self) -> np.ndarray | None:
@@ -88,12 +88,12 @@ class Solutions:
 class SubgamePerfect:
     """The subgame-perfect plan of two-party alternating offers, round by round.
 
-    ``proposal[t]`` is the candidate the round-``t`` proposer offers, ``accepted[t]`` whether the
+    ``proposal[t]`` is the package the round-``t`` proposer offers, ``accepted[t]`` whether the
     responder takes it, and ``value[t]`` each party's value of the subgame that starts at round
     ``t`` in round-0 utility (``value[rounds]`` is the reservation: failure is not discounted).
     """
 
-    proposal: np.ndarray  # (T,) candidate indices
+    proposal: np.ndarray  # (T,) package indices
     accepted: np.ndarray  # (T,) bool
     value: np.ndarray  # (T + 1, 2)
 
@@ -111,7 +111,7 @@ def subgame_perfect(
 ) -> SubgamePerfect:
     """Backward induction over a finite horizon of alternating offers between two parties.
 
-    ``U`` (2, B): the parties' utilities of the candidates; ``r`` (2,) their reservations (what
+    ``U`` (2, B): the parties' utilities of the packages; ``r`` (2,) their reservations (what
     failure after the last round gives them); ``discount`` (2,) per-round factors; party
     ``first`` proposes in round 0. A deal on ``x`` in round ``t`` is worth ``discount**t * U(x)``.
     The responder accepts exactly the packages worth at least the next round's subgame to it
@@ -146,7 +146,7 @@ def subgame_perfect(
 
 
 def _best_for(mine: np.ndarray, theirs: np.ndarray, ok: np.ndarray) -> int:
-    """Among ``ok`` candidates: the best for ``mine``; among ties, the best for ``theirs``."""
+    """Among ``ok`` packages: the best for ``mine``; among ties, the best for ``theirs``."""
     top = np.max(mine, where=ok, initial=-np.inf)
     tied = ok & (mine >= top - 1e-12)
     return int(np.argmax(np.where(tied, theirs, -np.inf)))
