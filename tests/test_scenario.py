@@ -367,3 +367,22 @@ def test_a_chain_of_linkages_too_large_to_list_is_refused():
     assert "one block of about 1,048,576 joint values" in problem.message
     data["actors"] = {"a0": actor(chain[0]), "a1": actor(None)}
     validate_scenario(data)
+
+
+def test_a_finer_grid_set_on_the_command_line_cannot_make_a_block_too_large():
+    """Issue 23 review: ``--set`` (and a Monte Carlo draw) of an issue's step goes through the same
+    linked-block check as a file."""
+    s = load_scenario(SCENARIOS / "summit_2025_package.yaml")
+    with pytest.raises(WargameError) as info:
+        s.with_values({"issues.defense_spending.step": 0.001, "issues.usfk_contribution.step": 0.001})
+    assert "one block of about 27,012,001 joint values" in str(info.value)
+
+
+def test_the_retired_key_is_explained_at_the_top_level_only():
+    """``max_candidates`` was a top-level setting; under an actor it is an unknown key like any other."""
+    data = load_scenario(SCENARIOS / "bilateral.yaml").data()
+    data["actors"]["seoul"]["max_candidates"] = 1
+    with pytest.raises(WargameError) as info:
+        validate_scenario(data)
+    message = str(info.value)
+    assert "unknown key 'max_candidates'" in message and "no longer a setting" not in message

@@ -143,13 +143,17 @@ def efficient_packages(
     structure: Blocks,
     axes: Sequence[np.ndarray],
     floor: np.ndarray | None = None,
+    dims: int | None = None,
 ) -> Frontier:
     """The exact :class:`Frontier` of the grid for block tables ``tables`` (each ``(K, n_b)``); with
     ``floor`` ``(K,)``, of the packages worth at least ``floor`` to every row (a partial package
-    that cannot reach it, even with every later block at its best, is dropped on the way)."""
+    that cannot reach it, even with every later block at its best, is dropped on the way). With
+    ``dims``, efficient for the first ``dims`` rows only; the others are carried along (give them
+    no floor: a package dropped as dominated on the first rows may be the only one reaching it)."""
     k = tables[0].shape[0]
+    d = k if dims is None else dims
     # a value another value of its own block beats for every row is in no efficient package
-    kept = [nondominated(t.T) for t in tables]
+    kept = [nondominated(t[:d].T) for t in tables]
     order = np.argsort([-len(c) for c in kept], kind="stable")  # large blocks first: fewer merges of big sets
     # the most the blocks after each position can still add, per row
     rest = np.zeros((len(order) + 1, k))
@@ -172,10 +176,10 @@ def efficient_packages(
             reach = np.flatnonzero(ok)
             if not len(reach):
                 raise NoPackage("no package is worth the floor to every row")
-        candidates = merged if reach is None else merged[reach]
+        candidates = merged[:, :d] if reach is None else merged[reach, :d]
         if n == 1 or len(sums) == 1:  # nothing can dominate what the block's own filter kept
             front = np.arange(len(candidates))
-        elif k == 2:
+        elif d == 2:
             front = _sweep(candidates)
         else:
             front = nondominated(candidates)
@@ -184,7 +188,7 @@ def efficient_packages(
         m = len(merged) // n
         steps.append((front % m, kept[b][front // m]))
     # follow each efficient package back through the merges to its value in every block
-    ranking = np.lexsort(sums.T[::-1])  # by the first row, then the next
+    ranking = np.lexsort(sums.T[:d][::-1])  # by the first row, then the next
     at = ranking
     choice = np.empty((len(at), len(tables)), dtype=int)
     for pos in range(len(order) - 1, -1, -1):

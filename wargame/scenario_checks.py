@@ -201,6 +201,8 @@ def touched_problems(s: ScenarioSpec, changed: Iterable[Parameter]) -> list[tupl
         out += actor_problems(s, aid)
     for name in issues:
         out += issue_value_problems(s, name)
+    if any(p.section == "issue" and p.key in ("lo", "hi", "step") for p in changed):
+        out += _linked_block_problems(s)  # a finer grid can make a linked block too large to list
     return out
 
 

@@ -289,8 +289,8 @@ def fields_at(model: type[BaseModel], loc: Loc, data: Any = None) -> set[str]:
     return out
 
 
-# keys files once held that mean nothing now, with why (a plain "unknown key" would leave a user
-# of an older file guessing)
+# top-level keys scenario files once held that mean nothing now, with why (a plain "unknown key"
+# would leave a user of an older file guessing)
 RETIRED = {
     "max_candidates": (
         "offers are computed exactly over the whole grid of packages (the efficient ones, "
@@ -313,7 +313,12 @@ def pydantic_problems(err: ValidationError, model: type[BaseModel], data: Any) -
                 f"the name {e.get('input')!r} must be letters, digits and underscores, "
                 "not starting with a digit (names are parts of dotted paths)"
             )
-        elif kind == "extra_forbidden" and str(loc[-1]) in RETIRED:
+        elif (
+            kind == "extra_forbidden"
+            and len(loc) == 1
+            and str(loc[0]) in RETIRED
+            and "issues" in model.model_fields
+        ):
             msg = f"'{loc[-1]}' is no longer a setting: {RETIRED[str(loc[-1])]}"
         elif kind == "extra_forbidden":
             key = str(loc[-1])
