@@ -12,7 +12,7 @@ from agents.human import Human, Seat
 from agents.negotiator import Offer
 from agents.strategies import Strategy, make_strategy
 from agents.view import Table
-from wargame.frontier import Frontier, NoPackage, balance, best_for_others, combine, others_score
+from wargame.frontier import Frontier, NoPackage, balance, best_for_others, best_of, combine, others_score
 from wargame.payoffs import Payoffs, perceived
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class GovernmentAgent(mesa.Agent):
         self._z_salience = model.rng.standard_normal(shape)
         self.aspiration_now = float("nan")
         self._whole = False  # build even the efficient packages worth less than its reservation
+        self._front: Frontier | None = None
         self.version = 0  # bumped whenever payoffs change, so strategies know to re-plan
         self.turn = model.principal_names.index(actor) if self.role == "principal" else -1
         # the other principals' rows
@@ -72,7 +73,7 @@ class GovernmentAgent(mesa.Agent):
             return
         stale = {k for k, row in enumerate(self._others) if touched is None or row in touched}
         if mine or stale:
-            self._front: Frontier | None = None
+            self._front = None
             self.version += 1
 
     def _see(self) -> Frontier:
@@ -97,7 +98,7 @@ class GovernmentAgent(mesa.Agent):
                 self._others_U = front.U[1:]
                 self._others_score = others_score(self._others_U, r)
             else:
-                best = np.sum([t[1:].max(axis=1) for t in tables], axis=0)
+                best = best_of([t[1:] for t in tables])
                 self._weights = 1.0 / np.maximum(best - r, 1e-6)
                 self._fronts: dict[bytes, Frontier] = {}
                 front = self._weighted(self._weights)
@@ -132,7 +133,10 @@ class GovernmentAgent(mesa.Agent):
     def best_utility(self) -> float:
         """The most it can get (a responder asks this without needing the efficient packages)."""
         if self._best is None:
-            self._best = float(self.table.best_utilities(self.table.payoffs.select([self.index]))[0])
+            if self._front is not None:  # its view's tables are current; their first row is its own
+                self._best = float(best_of([t[:1] for t in self._tables])[0])
+            else:
+                self._best = float(self.table.best_utilities(self.table.payoffs.select([self.index]))[0])
         return self._best
 
     @property

@@ -32,6 +32,7 @@ LAYERS = [
     ],
     # maths on plain arrays
     [
+        "wargame.axis",
         "wargame.frontier",
         "wargame.solutions",
         "wargame.bdm",

@@ -55,6 +55,11 @@ class Blocks:
             out[:, list(members)] = self.index[b][choice[:, b]]
         return out
 
+    def packages(self, choice: np.ndarray, axes: Sequence[np.ndarray]) -> np.ndarray:
+        """The values ``(F, I)`` of packages given as one value per block ``(F, B)``."""
+        index = self.package_index(choice)
+        return np.stack([axes[i][index[:, i]] for i in range(self.n_issues)], axis=1)
+
 
 def group_issues(sizes: Sequence[int], links: Sequence[tuple[int, int]]) -> Blocks:
     """Group issues with axes of ``sizes`` into blocks: issues tied by a linkage ``(i, j)``, directly
@@ -117,12 +122,11 @@ class Frontier:
 
     @cached_property
     def packages(self) -> np.ndarray:
-        return _values(self.index, self._axes)
+        return np.stack([ax[self.index[:, i]] for i, ax in enumerate(self._axes)], axis=1)
 
     def package(self, at: int) -> np.ndarray:
         """Efficient package ``at``: one value per issue (a new array)."""
-        index = self._structure.package_index(self.choice[at : at + 1])
-        return _values(index, self._axes)[0]
+        return self._structure.packages(self.choice[at : at + 1], self._axes)[0]
 
     def rows(self, tables: Sequence[np.ndarray], at: np.ndarray | int | slice = slice(None)) -> np.ndarray:
         """The utilities other block tables (the same blocks) give the packages ``at``: ``(K', ...)``."""
@@ -135,7 +139,7 @@ class Frontier:
         tables = self._tables
         worst = np.array([[int(np.argmin(t[r])) for t in tables] for r in range(len(self.U))])  # (K, B)
         utility = np.stack([sum(t[:, w] for t, w in zip(tables, row, strict=True)) for row in worst], axis=1)
-        return _values(self._structure.package_index(worst), self._axes), utility
+        return self._structure.packages(worst, self._axes), utility
 
 
 def efficient_packages(
@@ -213,10 +217,6 @@ def _sweep(points: np.ndarray) -> np.ndarray:
     return kept[~beaten]
 
 
-def _values(index: np.ndarray, axes: Sequence[np.ndarray]) -> np.ndarray:
-    return np.stack([axes[i][index[:, i]] for i in range(index.shape[1])], axis=1)
-
-
 def nondominated(points: np.ndarray) -> np.ndarray:
     """Indices (ascending) of the rows of ``points`` ``(N, K)`` that no other row dominates (at
     least as good in every column, better in one); of rows equal to within :data:`TIE` in every
@@ -247,6 +247,11 @@ def nondominated(points: np.ndarray) -> np.ndarray:
         keep.append(rows[~beaten])
         kept = np.concatenate([kept, chunk[~beaten]])
     return np.sort(np.concatenate(keep))
+
+
+def best_of(tables: Sequence[np.ndarray]) -> np.ndarray:
+    """The most each row can get from any package: its best value in every block, summed: ``(K,)``."""
+    return np.sum([t.max(axis=1) for t in tables], axis=0)
 
 
 def others_score(U: np.ndarray, r: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from wargame.episode import Episode, FiredEvent, RoundRecord, replayable_seed
 from wargame.frontier import (
     Frontier,
     NoPackage,
+    best_of,
     efficient_packages,
     group_issues,
 )
@@ -169,7 +170,7 @@ class NegotiationModel(mesa.Model):
 
     def best_utilities(self, payoffs: Payoffs) -> np.ndarray:
         """The most each actor of ``payoffs`` can get from any package on the table now: ``(K,)``."""
-        return np.sum([t.max(axis=1) for t in block_tables(payoffs, self.open_axes, self.blocks)], axis=0)
+        return best_of(block_tables(payoffs, self.open_axes, self.blocks))
 
     def _open_axes(self, axes: tuple[np.ndarray, ...]) -> None:
         """What may still be offered on each issue (a settled one: its terms), and the blocks."""
@@ -231,9 +232,7 @@ class NegotiationModel(mesa.Model):
             return self.status_quo[None, :], np.full((len(r), 1), -np.inf)
         choice, first = np.unique(np.concatenate(choices), axis=0, return_index=True)
         U = np.concatenate(utility, axis=1)[:, first]
-        index = self.blocks.package_index(choice)
-        packages = np.stack([self.open_axes[i][index[:, i]] for i in range(index.shape[1])], axis=1)
-        return packages, U
+        return self.blocks.packages(choice, self.open_axes), U
 
     def utility_of(self, package: np.ndarray) -> np.ndarray:
         """Every actor's current utility of one package: ``(A,)`` (memoized until payoffs change)."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from agents.strategies import STRATEGIES
 from wargame import parameters, params, timeline
+from wargame.axis import axis
 from wargame.parameters import Parameter
 from wargame.scenario_schema import MAX_LEVELS, Issue, ScenarioSpec
 from wargame.schema import unknown_name
@@ -256,13 +257,13 @@ LARGEST_BLOCK = 1_000_000  # joint values of linked issues the exact search list
 def _linked_block_problems(s: ScenarioSpec) -> list[tuple[str, str]]:
     """Issues tied by linkages (any actor's, directly or through others) form one block whose joint
     values the exact search lists (wargame/frontier.py): refuse a block too large to list."""
-    size: dict[str, int] = {}
-    for name, issue in s.issues.items():
-        if issue.options is not None:
-            size[name] = len(issue.options)
-        elif issue.step > 0 and issue.hi > issue.lo:
-            steps = math.floor((issue.hi - issue.lo) / issue.step + 1e-9) + 1
-            size[name] = steps + (issue.lo + issue.step * (steps - 1) < issue.hi - 1e-9)  # hi is a value
+    # (an issue whose range or step is wrong on its own is reported elsewhere)
+    size = {
+        name: len(axis(issue.lo, issue.hi, issue.step, tuple(issue.values or ())))
+        for name, issue in s.issues.items()
+        if issue.options is not None
+        or (0 < issue.step <= issue.span and issue.span / issue.step < MAX_LEVELS)
+    }
     group = {name: {name} for name in size}
     for aid, actor in s.actors.items():
         for i, link in enumerate(actor.linkages):

@@ -9,18 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from wargame.axis import axis
+
 if TYPE_CHECKING:
     from wargame.scenario import Scenario
-
-
-def _axis(lo: float, hi: float, step: float, options: tuple[float, ...] = ()) -> np.ndarray:
-    if options:  # an issue decided among named options
-        return np.array(sorted(options), dtype=float)
-    n = int(np.floor((hi - lo) / step + 1e-9))
-    values = lo + step * np.arange(n + 1)
-    if values[-1] < hi - 1e-9:
-        values = np.append(values, hi)
-    return np.round(values, 10)
 
 
 def axes(scenario: Scenario) -> list[np.ndarray]:
@@ -48,7 +40,7 @@ def layout(scenario: Scenario) -> Layout:
 
 @lru_cache(maxsize=64)
 def _layout(issues: tuple[tuple[Any, ...], ...]) -> Layout:
-    ax = tuple(_axis(lo, hi, step, options) for lo, hi, step, _, _, options in issues)
+    ax = tuple(axis(lo, hi, step, options) for lo, hi, step, _, _, options in issues)
     status_quo = np.array([issue[3] for issue in issues])
     no_deal = np.array([issue[4] for issue in issues])
     for array in (*ax, status_quo, no_deal):
