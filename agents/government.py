@@ -12,8 +12,10 @@ from agents.human import Human, Seat
 from agents.negotiator import Offer
 from agents.strategies import Strategy, make_strategy
 from agents.view import Table
+from wargame.beliefs import Belief, last_offer
 from wargame.frontier import Frontier, NoPackage, balance, best_for_others, best_of, combine, others_score
 from wargame.payoffs import Payoffs, perceived
+from wargame.solutions import nash
 
 if TYPE_CHECKING:
     from wargame.episode import RoundRecord
@@ -42,17 +44,30 @@ class GovernmentAgent(mesa.Agent):
         if self.role == "principal":
             self.strategy = Human(seat, self) if seat is not None else make_strategy(spec.strategy)
         self.noise = spec.perception_noise
+        self.firmness = spec.firmness
+        self._least: float | None = None  # its floor (:attr:`floor`), when computed
         shape = model.payoffs.ideal.shape
-        # drawn even when noise is 0, so adding noise to one actor does not reshuffle the others
-        self._z_ideal = model.rng.standard_normal(shape)
-        self._z_salience = model.rng.standard_normal(shape)
+        # drawn even when noise is 0, so adding noise to one actor does not reshuffle the others;
+        # drawn with the actors sorted by name, then put in the payoff rows' order, so an actor's
+        # errors about another do not depend on where either stands in the file
+        names = model.payoffs.actors
+        rows = np.argsort(np.argsort(names))  # each payoff row's place among the sorted names
+        self._z_ideal = model.rng.standard_normal(shape)[rows]
+        self._z_salience = model.rng.standard_normal(shape)[rows]
         self.aspiration_now = float("nan")
         self._whole = False  # build even the efficient packages worth less than its reservation
         self._front: Frontier | None = None
         self.version = 0  # bumped whenever payoffs change, so strategies know to re-plan
-        self.turn = model.principal_names.index(actor) if self.role == "principal" else -1
+        self.turn = -1  # its place in the proposing order: the model sets it for a principal
         # the other principals' rows
-        self._others = [model.payoffs.index(a) for a in model.principal_names if a != actor]
+        others = [a for a in model.principal_names if a != actor]
+        self._others = [model.payoffs.index(a) for a in others]
+        # what it believes about the others whose no-deal cost is private (kept through events)
+        self.beliefs: dict[int, Belief] = {}
+        for k, other in enumerate(others):
+            private = model.scenario.actors[other].private
+            if private is not None and self.role == "principal":
+                self.beliefs[k] = Belief(private.no_deal_cost, private.weights, private.bluff)
         self.refresh()
 
     # -- what it knows ------------------------------------------------------------------------
@@ -74,6 +89,7 @@ class GovernmentAgent(mesa.Agent):
         stale = {k for k, row in enumerate(self._others) if touched is None or row in touched}
         if mine or stale:
             self._front = None
+            self._least = None
             self.version += 1
 
     def _see(self) -> Frontier:
@@ -88,7 +104,11 @@ class GovernmentAgent(mesa.Agent):
             z_ideal, z_salience = self._z_ideal, self._z_salience
             seen: Payoffs = perceived(m.payoffs, self.noise, z_ideal, z_salience, self.index, rows)
             tables = self._tables = m.tables(seen)
-            r = self._others_reservation = seen.reservations(m.no_deal, m.cost_share)[1:]
+            self._seen = seen
+            self._no_deal_utility = seen.utilities(m.no_deal[None, :])[1:, 0]
+            self._share = m.cost_share
+            self._known_reservation = seen.reservations(m.no_deal, m.cost_share)[1:]
+            r = self._others_reservation = self._believed_reservation()
             self._others_discount = seen.discount[1:]
             # what it would never offer (worth less than its reservation to it) need not be built
             whole = self._whole or self.strategy is None or self.strategy.whole_frontier
@@ -105,6 +125,51 @@ class GovernmentAgent(mesa.Agent):
                 self._others_U = front.rows(tables)[1:]
             self._front = front
         return self._front
+
+    def _believed_reservation(self) -> np.ndarray:
+        """The others' reservations as it sees them: the expected one under its belief for those
+        whose no-deal cost is private, the one it sees otherwise."""
+        r = self._known_reservation.copy()
+        for k, belief in self.beliefs.items():
+            r[k] = belief.mean_reservation(self._no_deal_utility[k], self._share)
+        return r
+
+    def _acceptance(self, others_U: np.ndarray) -> np.ndarray:
+        """The chance, as it believes, that every other principal accepts each package in the last
+        round (``others_U``: their utilities as it sees them, ``(P - 1, F)``)."""
+        p = np.ones(others_U.shape[1])
+        for k, U in enumerate(others_U):
+            belief = self.beliefs.get(k)
+            if belief is None:
+                p *= U >= self._known_reservation[k] - 1e-12
+            else:
+                p *= belief.accept_probability(U, self._no_deal_utility[k], self._share)
+        return p
+
+    def observe(self, offer: np.ndarray, responses: dict[str, bool]) -> None:
+        """Learn from the answers to ``offer``: each refusal by a principal whose no-deal cost is
+        private moves its belief towards tougher types (:class:`wargame.beliefs.Belief`)."""
+        if not self.beliefs or self.role != "principal":
+            return
+        front = self._see()
+        utility: np.ndarray | None = None
+        names = [a for a in self.table.principal_names if a != self.actor]
+        changed = False
+        for k, belief in self.beliefs.items():
+            if responses.get(names[k], True):
+                continue
+            if utility is None:
+                utility = self._seen.utilities(np.asarray(offer, dtype=float)[None, :])[1:, 0]
+            changed |= belief.refused(float(utility[k]), self._no_deal_utility[k], self._share)
+        if not changed:
+            return
+        self._least = None
+        r = self._others_reservation = self._believed_reservation()
+        if len(self._others) == 1:
+            self._others_score = others_score(front.U[1:], r)
+        else:  # the weights of its view follow the others' gains: build it again
+            self._front = None
+        self.version += 1
 
     def _weighted(self, weights: np.ndarray) -> Frontier:
         """Its efficient packages against the others' utilities summed with ``weights`` (kept: the
@@ -123,6 +188,25 @@ class GovernmentAgent(mesa.Agent):
         except NoPackage:  # nothing is worth its reservation to it
             self._floor = -np.inf
             return self.table.frontier_of(tables)
+
+    @property
+    def floor(self) -> float:
+        """The least it will settle for: its reservation, raised by ``firmness`` times its gain at
+        the Nash point of the packages as it sees them (the others' reservations as it believes
+        them). Believing the others weaker than they are raises it; refusals bring it down."""
+        if self._least is None:
+            self._least = r = self.reservation
+            if self.firmness > 0 and self.role == "principal":
+                front = self._see()
+                if len(self._others) == 1:
+                    U = front.U
+                else:
+                    view = self._weighted(self._weights)
+                    U = np.vstack([view.U[0], view.rows(self._tables)[1:]])
+                i = nash(U, np.concatenate([[r], self._others_reservation]))
+                if i is not None:
+                    self._least = float(r + self.firmness * (U[0, i] - r))
+        return self._least
 
     @property
     def own(self) -> np.ndarray:
@@ -225,6 +309,21 @@ class GovernmentAgent(mesa.Agent):
 
         balance(solve, self._weights, self._others_reservation)
         return offer[-1]
+
+    def last_offer(self, level: float) -> np.ndarray:
+        """The package it offers when nobody can wait for a better one: among packages worth at
+        least ``level`` to it, the one worth the most in expectation under its beliefs about the
+        others' types (:func:`wargame.beliefs.last_offer`); knowing every other's type, the same
+        as :meth:`best_package`."""
+        if not self.beliefs:
+            return self.best_package(level)
+        front = self._see()
+        if len(self._others) == 1:
+            own, others_U = front.U[0], front.U[1:]
+        else:
+            front = self._weighted(self._weights)
+            own, others_U = front.U[0], front.rows(self._tables)[1:]
+        return front.package(last_offer(own, self._acceptance(others_U), self.reservation, level))
 
     def propose(self, round_: int) -> np.ndarray:
         assert self.strategy is not None, "only principals propose"

@@ -73,6 +73,12 @@ class NegotiatorView(Protocol):
         ...
 
     @property
+    def floor(self) -> float:
+        """The least it will settle for: its reservation, or more when it is firm and believes it
+        can get more (``firmness`` of its believed gain at the Nash point)."""
+        ...
+
+    @property
     def discount(self) -> float: ...
 
     @property
@@ -81,7 +87,10 @@ class NegotiatorView(Protocol):
         ...
 
     @property
-    def others_reservation(self) -> np.ndarray: ...
+    def others_reservation(self) -> np.ndarray:
+        """The other principals' reservations as it sees them: for one whose no-deal cost is
+        private, the one its belief expects (it moves as refusals teach it)."""
+        ...
 
     @property
     def others_discount(self) -> np.ndarray: ...
@@ -105,6 +114,12 @@ class NegotiatorView(Protocol):
     def best_package(self, level: float) -> np.ndarray:
         """Among packages worth at least ``level`` to it, the one best for the others (as it sees them):
         the largest product of their gains over their reservations."""
+        ...
+
+    def last_offer(self, level: float) -> np.ndarray:
+        """The offer for the last round, when nobody can wait: among packages worth at least
+        ``level`` to it, the one worth the most in expectation under its beliefs about the others'
+        private types (:mod:`wargame.beliefs`); :meth:`best_package` when it knows them all."""
         ...
 
 
@@ -134,4 +149,8 @@ class Party(Protocol):
 
     def supports(self, offer: np.ndarray) -> bool:
         """Whether it prefers ``offer`` to the talks failing."""
+        ...
+
+    def observe(self, offer: np.ndarray, responses: dict[str, bool]) -> None:
+        """Learn from the principals' answers to ``offer`` (actor -> accepted)."""
         ...

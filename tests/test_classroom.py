@@ -273,7 +273,7 @@ def test_percentile_on_a_game_whose_answer_is_known(tmp_path):
     is below them all (0%)."""
     from wargame.scenario import load_scenario
 
-    scenario = load_scenario(BILATERAL)
+    scenario = load_scenario(BILATERAL).with_values({"first_proposer": "seoul"})  # the last script opens
     agent = NegotiationModel(scenario, seed=0).run()
     script = []
     for r in agent.rounds:
@@ -602,8 +602,13 @@ def test_a_scripted_game_of_the_package_settles_the_economic_track_at_the_summit
         "investment_terms": 1,
         "energy_purchases": 120,
     }
-    # Seoul proposes in even rounds and answers in odd ones (copies: YAML aliases are refused)
-    script = [{"propose": dict(offer)} if k % 2 == 0 else "reject" for k in range(12)]
+    # who opens is drawn from the seed (0, play's default): Seoul proposes in its turns and answers
+    # in the others (copies: YAML aliases are refused)
+    from wargame.model import proposing_order
+    from wargame.scenario import load_scenario
+
+    opens = proposing_order(load_scenario(PACKAGE), 0)[0] == "seoul"
+    script = [{"propose": dict(offer)} if (k % 2 == 0) == opens else "reject" for k in range(12)]
     moves = _moves(tmp_path, {"seoul": script})
     package = str(PACKAGE)
     result = runner.invoke(

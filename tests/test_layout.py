@@ -34,6 +34,7 @@ LAYERS = [
     [
         "wargame.axis",
         "wargame.frontier",
+        "wargame.beliefs",
         "wargame.solutions",
         "wargame.bdm",
         "wargame.actors_csv",

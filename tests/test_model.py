@@ -130,7 +130,7 @@ def test_datacollector_frames(teaching):
     assert list(model_df["offer.tariff"]) == [teaching.issues["tariff"].status_quo] + [
         r.offer["tariff"] for r in m.history
     ]
-    seoul = agent_df.xs(1, level="AgentID")
+    seoul = agent_df[agent_df["actor"] == "seoul"]
     assert list(seoul["utility"].iloc[1:]) == pytest.approx([r.utility["seoul"] for r in m.history])
     assert set(agent_df["actor"]) == set(teaching.actors)
     assert agent_df["utility"].between(0, 1).all()

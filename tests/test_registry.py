@@ -137,7 +137,7 @@ def test_registering_checks_the_class():
 
 
 def test_a_toy_protocol_added_through_the_registry_plays(toy_protocol, bilateral, tmp_path):
-    s = bilateral.with_values({"protocol": "toy_take_it_or_leave_it"})
+    s = bilateral.with_values({"protocol": "toy_take_it_or_leave_it", "first_proposer": "seoul"})
     model = NegotiationModel(s, seed=0)
     episode = model.run()
     assert episode.protocol == "toy_take_it_or_leave_it" and episode.rounds_played == 1

@@ -12,6 +12,9 @@ from .conftest import BAD, SCENARIOS
 BAD_FILES = {
     "unknown_key.yaml": ("actors.seoul.salinece", 37, "did you mean 'salience'"),
     "max_candidates.yaml": ("max_candidates", 12, "no longer a setting: offers are computed exactly"),
+    "private_weights_mismatch.yaml": ("actors.seoul.private.weights", 41, "one weight per type (3 types, 2"),
+    "private_types_out_of_range.yaml": ("actors.seoul.private.no_deal_cost.1", 41, "less than or equal to 1"),
+    "first_proposer_unknown.yaml": ("first_proposer", 12, "unknown principal 'soeul'; did you mean 'seoul'"),
     "ideal_out_of_range.yaml": ("actors.seoul.ideal.tariff", 36, "outside"),
     "status_quo_out_of_range.yaml": ("issues.tariff.status_quo", 27, "outside"),
     "lo_not_below_hi.yaml": ("issues.defense_spending.hi", 18, "greater than lo"),

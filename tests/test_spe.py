@@ -20,6 +20,7 @@ def pie(d1: float, d2: float, rounds: int, step: float = STEP) -> dict:
     return {
         "name": "pie",
         "rounds": rounds,
+        "first_proposer": "first",
         "issues": {
             "share": {"unit": "share", "lo": 0.0, "hi": 1.0, "status_quo": 0.5, "no_deal": 0.0, "step": step}
         },

@@ -146,7 +146,10 @@ def test_two_hardliners_deadlock(bilateral):
 
 def test_tit_for_tat_mirrors_concessions(bilateral):
     s = bilateral.with_values(
-        {"actors.seoul.strategy": {"name": "tit_for_tat", "reciprocity": 1.0, "opening": 0.05}}
+        {
+            "actors.seoul.strategy": {"name": "tit_for_tat", "reciprocity": 1.0, "opening": 0.05},
+            "first_proposer": "seoul",
+        }
     )
     m = NegotiationModel(s, seed=0)
     seoul = next(a for a in m.agents if a.actor == "seoul")

@@ -26,9 +26,12 @@ def test_the_calendar_puts_the_summit_on_25_august(package):
     assert timeline.phases_in(short) == ["pre_summit"]
 
 
-def test_every_episode_settles_the_economic_track_by_the_summit(package):
+def test_the_economic_track_is_settled_by_the_summit_or_its_deadline_slips(package):
     rows = _play(package, range(40))
-    assert (rows["settled_round.economic"] <= 4).all()
+    slipped = rows["slips.economic"] > 0
+    assert (rows.loc[~slipped, "settled_round.economic"] <= 4).all()
+    later = rows.loc[slipped]
+    assert ((later["settled_round.economic"] > 4) | (later["ended"] == "breakdown")).all()
     assert set(rows["ended"]) <= {"agreement", "deadline", "breakdown"}
     dealt = rows[rows["deal"]]
     assert dealt["agreed.economic"].all() and dealt["agreed.security"].all()
@@ -51,26 +54,49 @@ def _deadlocked(package):
     )
 
 
-def test_a_track_closes_at_its_deadline_on_terms_both_prefer_to_its_failure(package):
+def _gains_over_failing(m, package, track):
+    """Each principal's gain, by its true payoffs at the end, from ``track`` settled on ``package``'s
+    terms rather than failing (the track's share of the no-deal cost spared)."""
+    cols = [m.issue_names.index(i) for i in m.initial_scenario.tracks[track].issues]
+    failing = np.array(package, dtype=float)
+    failing[cols] = m.tracks.base_no_deal[cols]
+    rows = m._principal_rows
+    share = 1 / len(m.tracks.columns)
+    return m.utility_of(package)[rows] - m.utility_of(failing)[rows] + share * m.payoffs.no_deal_cost[rows]
+
+
+def test_a_deadline_settles_only_terms_every_principal_accepts_else_it_slips(package):
+    """Hardliners never agree on the whole package. At the summit the round's offer is put to them
+    for the economic track alone: agreed when both prefer its terms to the track failing; otherwise
+    nothing is imposed and the deadline slips to the talks' last round, where the vote is held again."""
     scenario = _deadlocked(package)
-    m = NegotiationModel(scenario, seed=3, collect=False)
-    episode = m.run()
-    assert episode.deal_round == scenario.rounds - 1  # never the whole package: track by track
-    agreed, at = episode.tracks["economic"]
-    assert at == 4
-    economic = [i for i in scenario.tracks["economic"].issues]
-    if agreed:
-        # the terms are one of the principals' latest offers at the deadline
-        offers = {o.proposer: o.package for o in m.offers if o.round <= 4}
-        columns = [m.issue_names.index(i) for i in economic]
-        got = np.array([episode.outcome[i] for i in economic])
-        assert any(np.allclose(p[columns], got) for p in offers.values())
-    else:
-        assert all(episode.outcome[i] == scenario.issues[i].no_deal for i in economic)
-    # after the deadline every offer keeps the settled terms
-    for offer in m.offers:
-        if offer.round > 4:
-            assert all(offer.package[m.issue_names.index(i)] == episode.outcome[i] for i in economic)
+    agreed_at_summit = slipped = 0
+    for seed in range(12):
+        m = NegotiationModel(scenario, seed=seed, collect=False)
+        episode = m.run()
+        assert episode.deal_round in (None, scenario.rounds - 1)  # never the whole package early
+        agreed, at = episode.tracks["economic"]
+        economic = scenario.tracks["economic"].issues
+        voted = 4 if episode.slips["economic"] == 0 else scenario.rounds - 1
+        assert at == voted
+        offer = next(o.package for o in m.offers if o.round == voted)
+        if agreed:
+            columns = [m.issue_names.index(i) for i in economic]
+            got = np.array([episode.outcome[i] for i in economic])
+            np.testing.assert_allclose(offer[columns], got)  # the voted offer's terms, nobody else's
+            assert (_gains_over_failing(m, offer, "economic") >= -1e-12).all()
+        else:
+            assert all(episode.outcome[i] == scenario.issues[i].no_deal for i in economic)
+        if episode.slips["economic"]:
+            slipped += 1
+            assert (_gains_over_failing(m, m.offers[4].package, "economic") < -1e-12).any()
+        else:
+            agreed_at_summit += 1
+        # after the track is settled every offer keeps its terms
+        for o in m.offers:
+            if o.round > at:
+                assert all(o.package[m.issue_names.index(i)] == episode.outcome[i] for i in economic)
+    assert agreed_at_summit and slipped  # both happen: the vote decides, not a rule
 
 
 def test_a_partial_agreement_costs_part_of_the_failure(package):
@@ -163,6 +189,8 @@ def test_an_actor_with_no_say_on_an_issue_draws_nobody_to_it():
 
 
 def test_without_its_hazards_the_baseline_always_agrees(package):
-    """The zone of agreement is open in the baseline: its failures are the breakdowns'."""
+    """At the file's point values the zone of agreement is open and what each side learns brings
+    their floors together: without hazards every seed agrees. Failures without hazards come from
+    the true types a Monte Carlo draws (tests/test_beliefs.py)."""
     rows = _play(package.with_values({"breakdown": {}}), range(60))
     assert rows["deal"].all() and (rows["ended"] == "agreement").all()

@@ -98,6 +98,10 @@ class Episode:
     end_phase: str = ""
     # per track: (agreed, the round it was settled)
     tracks: dict[str, tuple[bool, int]] = field(default_factory=dict)
+    # per track: how many times its deadline slipped (a deadline vote failed and the talks went on)
+    slips: dict[str, int] = field(default_factory=dict)
+    # the principal who proposed first (drawn from the seed unless the scenario names one)
+    first_proposer: str = ""
     # measures against the payoffs the talks started with: each actor's salience-weighted distance
     # of the outcome from its ideal (0-1), each issue's move from the status quo (share of range)
     concession: dict[str, float] = field(default_factory=dict)
@@ -118,10 +122,12 @@ class Episode:
             "deal_day": math.nan if self.deal_day is None else self.deal_day,
             "end_day": self.end_day,
             "end_phase": self.end_phase,
+            "first_proposer": self.first_proposer,
         }
         for name, (agreed, at) in self.tracks.items():
             row[f"agreed.{name}"] = agreed
             row[f"settled_round.{name}"] = at
+            row[f"slips.{name}"] = self.slips.get(name, 0)
         row.update({f"concession.{k}": v for k, v in self.concession.items()})
         row.update({f"movement.{k}": v for k, v in self.movement.items()})
         row.update({f"outcome.{k}": v for k, v in self.outcome.items()})

@@ -37,6 +37,17 @@ from wargame.tracks import Tracks
 STEPS = 4
 
 
+def proposing_order(scenario: Scenario, seed: int) -> list[str]:
+    """The order in which the principals propose: ``first_proposer`` first if the scenario names
+    one, the rest by name; drawn from the seed otherwise (its own stream, over the names sorted, so
+    the order of the actors in the file never decides who moves first)."""
+    names = sorted(scenario.principals)
+    if scenario.first_proposer != "drawn":
+        return [scenario.first_proposer, *(n for n in names if n != scenario.first_proposer)]
+    rng = np.random.default_rng(np.random.SeedSequence([abs(seed), int(seed < 0), 0x0DE5]))
+    return [names[i] for i in rng.permutation(len(names))]
+
+
 class NegotiationModel(mesa.Model):
     """One negotiation episode.
 
@@ -121,10 +132,12 @@ class NegotiationModel(mesa.Model):
         self.deal_round: int | None = None
         self.deal_proposer: str | None = None
 
-        for actor in self.actor_names:
+        for actor in sorted(self.actor_names):  # by name: the file's order never draws anybody's luck
             GovernmentAgent(self, actor, seat=self.humans.get(actor))
         by_name = {a.actor: a for a in self.agents}
-        self.principals = [by_name[a] for a in start.principals]
+        self.principals = [by_name[a] for a in proposing_order(start, seed)]  # in proposing order
+        for turn, agent in enumerate(self.principals):
+            agent.turn = turn
         self.stakeholders = [by_name[a] for a in start.stakeholders]
         self.protocol = PROTOCOLS[start.protocol](self)
 
@@ -343,15 +356,6 @@ class NegotiationModel(mesa.Model):
         """Issue -> value, for the issues of every track settled so far (agreed or failed)."""
         return {self.issue_names[i]: v for i, v in self.tracks.settled_columns().items()}
 
-    def _on_the_table(self) -> list[np.ndarray]:
-        """The packages on the table at a deadline: each principal's latest offer (under a protocol
-        without offers, the standing one), with the settled tracks' terms."""
-        latest: dict[str, np.ndarray] = {}
-        for offer in reversed(self.offers):
-            latest.setdefault(offer.proposer, offer.package)
-        packages = list(latest.values()) or [self.standing_offer]
-        return [self.settle(p) for p in packages]
-
     def _settle_due(self, round_: int, final: bool = False) -> None:
         """Settle every open track whose deadline is ``round_`` (all open ones when ``final``) by
         the rule of :mod:`wargame.tracks`. When every track is settled, the talks end."""
@@ -363,12 +367,15 @@ class NegotiationModel(mesa.Model):
         def gains(offer: np.ndarray, failing: np.ndarray) -> np.ndarray:
             return self.utility_of(offer)[rows] - self.utility_of(failing)[rows]
 
-        self.tracks.decide(due, round_, self._on_the_table(), gains, self.payoffs.no_deal_cost[rows])
+        offer = self.settle(self.standing_offer)  # the round's offer (the forecast, without offers)
+        self.tracks.decide(due, round_, offer, gains, self.payoffs.no_deal_cost[rows], final)
         if final:
             return
         if self.tracks.all_settled:  # settled at deadlines, nothing left open
             self.finish(deal=False, outcome=self.no_deal, proposer=None)
             return
+        if not any(name in self.tracks.result for name in due):
+            return  # every due deadline slipped: the table is as it was
         # the table shrinks to packages with the settled terms
         settled = self.tracks.settled_columns()
         self._open_axes(tuple(np.array([settled[i]]) if i in settled else a for i, a in enumerate(self.axes)))
@@ -473,6 +480,8 @@ class NegotiationModel(mesa.Model):
             end_day=float(self.schedule.end_day[last]) if last >= 0 else 0.0,
             end_phase=self.schedule.phase[last] if last >= 0 else "",
             tracks=dict(self.track_result),
+            slips=dict(self.tracks.slips) if self.tracks else {},
+            first_proposer=self.principals[0].actor,
             concession=self.by_actor(
                 measures.concession(self.outcome, start.ideal, start.salience, start.lo, start.hi)
             ),

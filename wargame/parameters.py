@@ -26,14 +26,14 @@ from pydantic import BaseModel
 
 from wargame import params
 from wargame.payoffs import Payoffs
-from wargame.scenario_schema import Actor, Breakdown, Issue, Linkage, ScenarioSpec, Trigger
+from wargame.scenario_schema import Actor, Breakdown, Issue, Linkage, Private, ScenarioSpec, Trigger
 from wargame.schema import MAX_MAGNITUDE, MIN_MAGNITUDE
 
-Section = Literal["actor", "strategy", "linkage", "issue", "trigger", "breakdown"]
+Section = Literal["actor", "private", "strategy", "linkage", "issue", "trigger", "breakdown"]
 
 PER_ISSUE = ("ideal", "salience", "focal_weight")  # always issue -> number
 ONE_OR_PER_ISSUE = ("risk", "capability")  # one number, or issue -> number
-ONE = ("discount", "no_deal_cost", "perception_noise")
+ONE = ("discount", "no_deal_cost", "perception_noise", "firmness")
 # what an event may change: what payoffs are computed from (the model recomputes those after it)
 EVENT_KEYS = ("ideal", "salience", "focal_weight", "risk", "capability", "discount", "no_deal_cost")
 # the payoff array (wargame.payoffs.Payoffs) each actor field lives in
@@ -146,6 +146,16 @@ def parameter(s: ScenarioSpec, path: str) -> Parameter | None:
                 return _of_field(path, "actor", a, Actor, key)
             if key == "strategy":  # the whole strategy, drawn among mappings
                 return Parameter(path, "strategy", a, key)
+        case ["actors", str(a), "private", "bluff"] if a in s.actors and s.actors[a].private is not None:
+            return _of_field(path, "private", a, Private, "bluff")
+        case ["actors", str(a), "private", "no_deal_cost" | "weights" as key, int(n)] if (
+            a in s.actors
+            and (private := s.actors[a].private) is not None
+            and n < len(getattr(private, key) or ())
+        ):
+            # one type's cost (inside [-1, 1], as an actor's no_deal_cost), or its prior weight (>= 0)
+            lo, hi = (-1.0, 1.0) if key == "no_deal_cost" else (0.0, MAX_MAGNITUDE)
+            return Parameter(path, "private", a, key, entry=str(n), lo=lo, hi=hi)
         case ["actors", str(a), "strategy", str(key)] if (
             a in s.actors
             and (strategy := s.actors[a].strategy) is not None
@@ -315,6 +325,14 @@ def write(s: S, values: Mapping[Parameter, Any]) -> S:
                 assert actor.strategy is not None
                 value = _assign(actor.strategy, p.key, value)
             actors[p.owner] = _assign(actor, "strategy", value)
+        elif p.section == "private":
+            actor = actors[p.owner]
+            assert actor.private is not None
+            if p.entry is not None:  # one entry of the types or their weights
+                entries = list(getattr(actor.private, p.key))
+                entries[int(p.entry)] = value
+                value = entries
+            actors[p.owner] = _assign(actor, "private", _assign(actor.private, p.key, value))
         elif p.section == "actor":
             actor = actors[p.owner]
             if p.issue is not None:

@@ -34,6 +34,9 @@ def problems(s: ScenarioSpec, validated_from: Any = None) -> list[tuple[str, str
 
     for aid in s.actors:
         out += actor_problems(s, aid)
+    if s.first_proposer != "drawn" and s.first_proposer not in s.principals:
+        known = {"drawn", *s.principals}
+        out.append(("first_proposer", unknown_name("principal", s.first_proposer, known)))
 
     for name in s.issues:
         out += issue_value_problems(s, name)
@@ -144,6 +147,21 @@ def actor_problems(s: ScenarioSpec, aid: str) -> list[tuple[str, str]]:
     out += _per_issue_problems(s, aid)
     if actor.salience and all(w == 0 for w in actor.salience.values()) and not actor.linkages:
         out.append((f"{at}.salience", "all saliences are zero: the actor would care about nothing"))
+    if actor.private is not None:
+        private = actor.private
+        if actor.role != "principal":
+            out.append((f"{at}.private", "only a principal's no-deal cost can be private (it bargains)"))
+        if private.weights is not None:
+            if len(private.weights) != len(private.no_deal_cost):
+                out.append(
+                    (
+                        f"{at}.private.weights",
+                        f"give one weight per type ({len(private.no_deal_cost)} types, "
+                        f"{len(private.weights)} weights)",
+                    )
+                )
+            elif sum(private.weights) <= 0:
+                out.append((f"{at}.private.weights", "the weights are all 0: some type must be possible"))
     if actor.role == "principal" and actor.strategy is not None:
         wanted = STRATEGIES[actor.strategy.name].principals
         if wanted is not None and len(s.principals) != wanted:
@@ -189,7 +207,7 @@ def touched_problems(s: ScenarioSpec, changed: Iterable[Parameter]) -> list[tupl
         if p.section == "issue":
             issues.add(p.owner)
             actors.update(s.actors)  # every ideal and target on the issue must stay inside it
-        elif p.section in ("actor", "strategy", "linkage"):
+        elif p.section in ("actor", "private", "strategy", "linkage"):
             actors.add(p.owner)
             if p.key == "capability":
                 issues.update(s.issues)  # somebody must keep a say on every issue

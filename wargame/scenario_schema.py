@@ -157,6 +157,26 @@ class Linkage(Strict):
 RISK_RANGE = (0.25, 10.0)  # utility exponents: below 1 convex (steep near the ideal), above concave
 
 
+class Private(Strict):
+    """What a principal's no-deal cost is worth is known to it alone: the others hold a prior over
+    its types (:mod:`wargame.beliefs`) and learn from its refusals. The actor's own
+    ``no_deal_cost`` is its true type (a Monte Carlo experiment draws it). One weight per type,
+    not all 0, is a check across fields (:mod:`wargame.scenario_checks`)."""
+
+    no_deal_cost: list[Annotated[Number, Field(ge=-1, le=1)]] = Field(
+        min_length=2, description="the types the others consider possible (each in [-1, 1])"
+    )
+    weights: list[Annotated[Number, Field(ge=0)]] | None = Field(
+        default=None, description="their prior probabilities (default: equally likely)"
+    )
+    bluff: Number = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="the chance, as the others see it, that it refuses an offer it would take at the end",
+    )
+
+
 class Actor(Strict):
     """A government at (or around) the table.
 
@@ -192,8 +212,18 @@ class Actor(Strict):
     perception_noise: Number = Field(
         default=0.0, ge=0, le=1, description="sd of its errors about others' ideals and saliences"
     )
+    firmness: Number = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="the share of its gain at the Nash point, as it believes it to be, that it concedes "
+        "to and no further (0: down to its reservation)",
+    )
     strategy: StrategyField | None = None
     linkages: list[Linkage] = Field(default_factory=list)
+    private: Private | None = Field(
+        default=None, description="its no-deal cost is private: the others' prior over its types"
+    )
 
     @field_validator("risk")
     @classmethod
@@ -337,6 +367,11 @@ class ScenarioSpec(Strict):
         default="", description="the protocol's reading where it has several (default: its first)"
     )
     rounds: int = Field(default=12, ge=1, le=1000)
+    first_proposer: str = Field(
+        default="drawn",
+        description="the principal who proposes first, or 'drawn': drawn from the seed (the order of "
+        "the actors in the file never decides)",
+    )
     issues: dict[Name, Issue] = Field(min_length=1)
     actors: dict[Name, Actor] = Field(min_length=2)
     events: dict[Name, Event] = Field(default_factory=dict)

@@ -75,3 +75,10 @@ def deadline(scenario: Scenario, track: str) -> int:
     """The round by which a track must close (its ``deadline``: a round, or a phase's last round)."""
     when = scenario.tracks[track].deadline
     return schedule(scenario).last_round(when) if isinstance(when, str) else when
+
+
+def next_deadline(schedule: Schedule, round_: int) -> int:
+    """Where a deadline missed in ``round_`` slips to: the last round of the next calendar phase
+    (the talks' last round if there is none)."""
+    later = [p for p in dict.fromkeys(schedule.phase[round_ + 1 :]) if p != schedule.phase[round_]]
+    return schedule.last_round(later[0]) if later else len(schedule.phase) - 1

@@ -1,11 +1,13 @@
 """Tracks and their deadlines: issues agreed apart from the rest, one component of the model.
 
-A track's issues are settled at its deadline if the whole package was not agreed by then: they
-take the terms of the principals' latest offer that every principal prefers to the track failing
-(its issues at their no-deal values), of several such the one with the largest product of the
-principals' gains over that failure (who happened to propose last does not decide); none: the track
-fails. A settled track's terms are what failing leaves there from then on, and its part of
-``no_deal_cost`` is paid or spared (:func:`wargame.payoffs.failure_share`).
+When a track's deadline comes and the whole package was not agreed, the deadline round's offer
+(refused as a whole) is put to the principals for that track alone: each accepts its terms if it
+prefers them to the track failing (its issues at their no-deal values), by its own payoffs, which
+only it knows. If every principal accepts, the track is agreed on those terms; if one refuses,
+nothing is imposed and the deadline slips to the end of the next calendar phase (the talks' last
+round at most), where the same vote is held on that round's offer. At the talks' last round a
+refused track fails. A settled track's terms are what failing leaves there from then on, and its
+part of ``no_deal_cost`` is paid or spared (:func:`wargame.payoffs.failure_share`).
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ class Tracks:
 
     def __init__(self, scenario: Scenario, no_deal: np.ndarray) -> None:
         issues = list(scenario.issues)
-        # track -> (its issues' columns, its deadline round)
+        # track -> (its issues' columns, its deadline round: moved when it slips)
         self.columns = {
             name: (np.array([issues.index(i) for i in track.issues]), timeline.deadline(scenario, name))
             for name, track in scenario.tracks.items()
         }
+        self.schedule = timeline.schedule(scenario)
         self.result: dict[str, tuple[bool, int]] = {}  # track -> (agreed, round settled)
+        self.slips: dict[str, int] = dict.fromkeys(self.columns, 0)  # deadlines missed
         self.base_no_deal = no_deal.copy()  # what the talks failing outright leaves
         self.no_deal = no_deal.copy()  # what failing now leaves: settled tracks keep their terms
 
@@ -83,29 +87,34 @@ class Tracks:
         self,
         due: Sequence[str],
         round_: int,
-        table: Sequence[np.ndarray],
+        offer: np.ndarray,
         gains_over_failure: Callable[[np.ndarray, np.ndarray], np.ndarray],
         cost: np.ndarray,
+        final: bool = False,
     ) -> None:
-        """Settle the ``due`` tracks on the packages on the ``table`` (the principals' latest offers).
+        """Put the ``due`` tracks' terms of ``offer`` (the round's offer, with settled tracks' terms)
+        to the principals: agreed if every one prefers them to the track failing, else the deadline
+        slips (or, when ``final``, at the talks' last round, the track fails).
 
         ``gains_over_failure(package, failing)``: each principal's utility of ``package`` minus that
         of ``failing``; ``cost``: the principals' ``no_deal_cost`` (a failed track costs its share).
         """
         share = failure_share(1, len(self.columns))
+        last = len(self.schedule.phase) - 1
         no_deal = self.no_deal.copy()
         for name in due:
             cols = self.columns[name][0]
-            best, best_score = None, -np.inf
-            for offer in table:
-                failing = offer.copy()
-                failing[cols] = self.base_no_deal[cols]
-                gains = gains_over_failure(offer, failing) + share * cost
-                score = float(np.prod(np.maximum(gains, 0.0)))
-                if np.all(gains >= -1e-12) and score > best_score:
-                    best, best_score = offer, score
-            self.result[name] = (best is not None, round_)
-            no_deal[cols] = self.base_no_deal[cols] if best is None else best[cols]
+            failing = offer.copy()
+            failing[cols] = self.base_no_deal[cols]
+            accepted = bool(np.all(gains_over_failure(offer, failing) + share * cost >= -1e-12))
+            if accepted:
+                self.result[name] = (True, round_)
+                no_deal[cols] = offer[cols]
+            elif final or round_ >= last:
+                self.result[name] = (False, round_)
+            else:
+                self.slips[name] += 1
+                self.columns[name] = (cols, timeline.next_deadline(self.schedule, round_))
         self.no_deal = no_deal
 
     def close(self, agreed: bool, round_: int) -> None:

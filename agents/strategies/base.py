@@ -2,8 +2,10 @@
 
 A strategy decides *how much* an agent asks for in a round (its aspiration, in its own utility);
 the agent decides *which* package delivers it (:meth:`NegotiatorView.best_package`: exactly, among
-the efficient packages of :mod:`wargame.frontier`). Responders accept an offer worth at least what
-they would ask for next round, discounted: ``U(offer) >= max(r, discount * aspiration(t + 1))``.
+the efficient packages of :mod:`wargame.frontier`; in the last round, the offer worth the most in
+expectation when the others' types are private: :mod:`wargame.beliefs`). Responders accept an
+offer worth at least what they would ask for next round, discounted:
+``U(offer) >= max(r, discount * aspiration(t + 1))``.
 
 A strategy class carries its YAML parameters as a nested pydantic model, ``Params``, whose
 ``name`` is the strategy's name. :func:`register` adds a class to :data:`STRATEGIES`; the scenario
@@ -52,8 +54,12 @@ class Strategy:
         raise NotImplementedError
 
     def propose(self, view: NegotiatorView, round_: int) -> np.ndarray:
-        """The package this agent offers in ``round_``."""
-        return view.best_package(self.aspiration(view, round_))
+        """The package this agent offers in ``round_``: in the last round, the one worth the most
+        in expectation under its beliefs about the others' private types."""
+        level = self.aspiration(view, round_)
+        if round_ >= view.rounds - 1:
+            return view.last_offer(level)
+        return view.best_package(level)
 
     def respond(self, view: NegotiatorView, offer: np.ndarray, round_: int) -> bool:
         """Accept ``offer`` (made in ``round_``) or not."""

@@ -26,7 +26,7 @@ class Hardliner(Strategy):
     params: Params
 
     def aspiration(self, view: NegotiatorView, round_: int) -> float:
-        return float(min(view.best_utility, max(view.reservation, self.params.level)))
+        return float(min(view.best_utility, max(view.floor, self.params.level)))
 
     def respond(self, view: NegotiatorView, offer: np.ndarray, round_: int) -> bool:
         # no discounting: the level is a floor, not an opening position

@@ -1,7 +1,8 @@
 """Time-dependent concession (Faratin, Sierra & Jennings 1998): Boulware, Linear and Conceder.
 
-``a(t) = r + (best - r) * (1 - (t / T) ** (1 / e))``: ``T`` is the last round, ``best`` the
-agent's best attainable utility, ``r`` its reservation. ``e < 1`` holds firm and concedes at the
+``a(t) = f + (best - f) * (1 - (t / T) ** (1 / e))``: ``T`` is the last round, ``best`` the
+agent's best attainable utility, ``f`` its floor (its reservation, or more for a firm agent:
+:attr:`agents.negotiator.NegotiatorView.floor`). ``e < 1`` holds firm and concedes at the
 deadline (Boulware), ``e = 1`` concedes evenly (Linear), ``e > 1`` concedes early (Conceder).
 """
 
@@ -35,15 +36,16 @@ class ExponentParams(StrategyParams):
 
 
 class TimeDependent(Strategy):
-    """Concede along ``a(t) = r + (best - r) * (1 - (t / T) ** (1 / e))``."""
+    """Concede along ``a(t) = f + (best - f) * (1 - (t / T) ** (1 / e))``."""
 
     params: ExponentParams
 
     def aspiration(self, view: NegotiatorView, round_: int) -> float:
         horizon = max(view.rounds - 1, 1)
         progress = min(max(round_, 0) / horizon, 1.0)
-        r, best = view.reservation, view.best_utility
-        return float(r + (best - r) * (1.0 - progress ** (1.0 / self.params.e)))
+        f, best = view.floor, view.best_utility
+        f = min(f, best)
+        return float(f + (best - f) * (1.0 - progress ** (1.0 / self.params.e)))
 
 
 class Boulware(TimeDependent):

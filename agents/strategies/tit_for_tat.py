@@ -29,7 +29,7 @@ class TitForTat(Strategy):
     params: Params
 
     def aspiration(self, view: NegotiatorView, round_: int) -> float:
-        best, r = view.best_utility, view.reservation
+        best, r = view.best_utility, min(view.floor, view.best_utility)
         if round_ <= 0:
             return best
         theirs = [o.package for o in view.offers if o.proposer != view.actor and o.round < round_]

@@ -1,8 +1,10 @@
 """Alternating offers among the principals; one :meth:`~AlternatingOffers.play_round` is one round.
 
 1. stakeholders react to the standing offer (hazard events) and scheduled injects fire;
-2. the proposer (principals in the scenario's order, in turn) offers a package from its strategy;
-3. every other principal accepts or rejects; stakeholders state support or opposition;
+2. the proposer (principals in turn, in the order the model drew: never the file's order) offers a
+   package from its strategy;
+3. every other principal accepts or rejects; stakeholders state support or opposition; a refusal
+   teaches the others about the refuser's private type (:mod:`wargame.beliefs`);
 4. all principals accept -> deal and the episode ends; after the last round -> no deal, and
    every issue takes its ``no_deal`` value.
 """
@@ -34,6 +36,9 @@ class AlternatingOffers(NegotiationProtocol):
         table.standing_offer = offer
         table.standing_utility = utility = table.utility_of(offer)
         deal = all(responses.values())
+        if not deal:
+            for principal in principals:  # refusals teach each side about the others' types
+                principal.observe(offer, responses)
 
         table.record(
             RoundRecord(
