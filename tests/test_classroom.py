@@ -583,9 +583,16 @@ def test_the_packages_role_card_names_options_tracks_and_hazards(package):
     assert '"reaffirm the 2006 understanding on strategic flexibility"' in text  # an option by its label
     assert "## How the talks run" in text
     assert "- summit: round 4, ending 2025-08-25." in text
+    flat = " ".join(text.split())
     assert (
-        "The economic track (Tariff, Terms of the $350bn pledge, US energy purchases) must close by round 4"
-        in text
+        "The economic track (Tariff, Terms of the $350bn pledge, US energy purchases) is due by round 4"
+        in flat
+    )
+    assert "if not, the deadline slips to the end of the next phase" in flat
+    # the role card says what is private: Seoul's cost of failure, as Washington's prior bounds it
+    assert "What a failure costs you is private: the others only know it lies between -0.05 and 0.25" in flat
+    assert "private" not in " ".join(classroom.brief(package, "tokyo").split()).replace(
+        "Your briefing (private)", ""
     )
     assert "Values everyone knows: 15 (the July rate, the one Japan got too)" in text
     for other in ("beijing", "tokyo", "pyongyang", "washington"):

@@ -37,9 +37,10 @@ def _talks(scenario: Scenario, h2: str, bullet: str) -> list[str]:
         issues = ", ".join(scenario.issues[i].label or i for i in track.issues)
         last = timeline.deadline(scenario, name)
         lines.append(
-            f"{bullet}The {name} track ({issues}) must close by round {last}: then the terms on the "
-            "table that both sides prefer to its failure are adopted, or its issues take their "
-            "no-deal values."
+            f"{bullet}The {name} track ({issues}) is due by round {last}: then that round's offer "
+            "is put to both sides for this track alone. Its terms are adopted if both prefer them "
+            "to the track failing; if not, the deadline slips to the end of the next phase (at "
+            "the last round the track fails and its issues take their no-deal values)."
         )
     for name, cause in scenario.breakdown.items():
         what = " ".join(cause.description.split()) or name
@@ -177,6 +178,12 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
     if spec.discount < 1:
         lines.append(
             f"Delay costs you: every round a deal is worth {100 * (1 - spec.discount):.0f}% less to you."
+        )
+    if spec.private is not None:
+        low, high = min(spec.private.no_deal_cost), max(spec.private.no_deal_cost)
+        lines.append(
+            f"What a failure costs you is private: the others only know it lies between {low:g} and "
+            f"{high:g}, and read each offer you refuse as a sign that failing costs you little."
         )
     lines.append("")
 
