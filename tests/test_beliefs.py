@@ -180,7 +180,7 @@ def test_knowing_the_others_type_never_raises_failures_and_firmness_never_lowers
 
 # the parameters a failure may be explained by for issue 24: mechanisms (private types and how
 # they are read, firmness, what failing leaves), not tactics or the payoff shapes
-MECHANISMS = ("no_deal_cost", "firmness", "private.", "issues.")
+MECHANISMS = ("no_deal_cost", "firmness", "private.", "issues.", "ratification.")
 
 
 @pytest.mark.slow

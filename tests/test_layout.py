@@ -33,8 +33,10 @@ LAYERS = [
     # maths on plain arrays
     [
         "wargame.axis",
+        "wargame.baselines",
         "wargame.frontier",
         "wargame.beliefs",
+        "wargame.ratification",
         "wargame.solutions",
         "wargame.bdm",
         "wargame.actors_csv",

@@ -117,3 +117,13 @@ def test_the_teaching_scenario_plays_as_it_did_before_tracks_and_breakdowns():
     assert not any(c.startswith("agreed.") for c in rows.columns)
     dealt = rows[rows["deal"]]
     np.testing.assert_array_equal(dealt["deal_day"], dealt["deal_round"] + 1)
+
+
+@slow
+@pytest.mark.parametrize("actor", ["seoul", "washington"])
+def test_a_more_patient_side_never_concedes_more(package, actor):
+    """Issue 24: patience (the per-round discount factor rising to 1) never moves the outcome away
+    from the side's ideals in expectation: it holds out for more, whatever waiting risks."""
+    tables = play(package, f"actors.{actor}.discount", [0.9, 0.95, 0.98, 1.0], SEEDS)
+    r = relation(tables, lambda d: d[f"concession.{actor}"], -1)
+    assert r.holds() and r.strict(), str(r)

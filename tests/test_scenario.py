@@ -14,6 +14,7 @@ BAD_FILES = {
     "max_candidates.yaml": ("max_candidates", 12, "no longer a setting: offers are computed exactly"),
     "private_weights_mismatch.yaml": ("actors.seoul.private.weights", 41, "one weight per type (3 types, 2"),
     "private_types_out_of_range.yaml": ("actors.seoul.private.no_deal_cost.1", 41, "less than or equal to 1"),
+    "ratification_unknown_issue.yaml": ("ratification.congress.ranges.tarif", 16, "did you mean 'tariff'"),
     "first_proposer_unknown.yaml": ("first_proposer", 12, "unknown principal 'soeul'; did you mean 'seoul'"),
     "ideal_out_of_range.yaml": ("actors.seoul.ideal.tariff", 36, "outside"),
     "status_quo_out_of_range.yaml": ("issues.tariff.status_quo", 27, "outside"),

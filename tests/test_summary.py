@@ -136,6 +136,7 @@ KEYS = [
     "episodes",
     "deal_rate",
     "issues",
+    "baselines",
     "actors",
     "events",
     "rounds_to_deal",
@@ -167,6 +168,8 @@ def test_summary_json_of_a_small_run_keeps_its_keys(small_run):
     assert list(written["deal_rate"]) == ["rate", "low", "high", "deals"]
     issue = ["unit", "status_quo", "no_deal", "nash_p50", *STATS, "at_no_deal"]
     assert all(list(i) == issue for i in written["issues"].values())
+    assert all(list(b) == ["status_quo", "split", "compromise"] for b in written["baselines"].values())
+    assert all(list(s) == STATS for b in written["baselines"].values() for s in b.values())
     assert all(list(a) == ["role", "utility", "gain"] for a in written["actors"].values())
     assert all(list(a["utility"]) == STATS == list(a["gain"]) for a in written["actors"].values())
     assert all(list(e) == ["actor", "mean", "share"] for e in written["events"].values())
@@ -180,6 +183,7 @@ def test_summary_json_of_a_small_run_keeps_its_keys(small_run):
     assert _typed_keys(summary.Summary) == [*KEYS[:-1], "warnings", "forecasts"]
     assert set(_typed_keys(summary.IssueSummary)) == {*issue, "options"}
     assert set(_typed_keys(summary.RoundsToDeal)) == {*STATS, "by_round"}
+    assert _typed_keys(summary.BaselineSummary) == list(written["baselines"]["tariff"])
     assert _typed_keys(summary.Share) == SHARE and _typed_keys(summary.Stats) == STATS
 
 

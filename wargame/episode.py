@@ -50,6 +50,7 @@ class RoundRecord:
     mean: dict[str, float] = field(default_factory=dict)
     positions: dict[str, dict[str, float]] = field(default_factory=dict)
     moves: tuple[dict[str, Any], ...] = ()
+    vetoed_by: tuple[str, ...] = ()  # ratifiers that refused an offer every principal accepted
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class Episode:
             "end_day": self.end_day,
             "end_phase": self.end_phase,
             "first_proposer": self.first_proposer,
+            "vetoes": sum(bool(r.vetoed_by) for r in self.rounds),
         }
         for name, (agreed, at) in self.tracks.items():
             row[f"agreed.{name}"] = agreed
@@ -152,6 +154,7 @@ class Episode:
             row["accepted_by"] = ",".join(a for a, ok in r.responses.items() if ok)
             row["backed_by"] = ",".join(a for a, ok in r.support.items() if ok)
             row["events"] = ",".join(r.events)
+            row["vetoed_by"] = ",".join(r.vetoed_by)
             row.update({f"mean.{k}": v for k, v in r.mean.items()})
             row.update({f"position.{a}.{k}": v for a, by in r.positions.items() for k, v in by.items()})
             if r.positions:

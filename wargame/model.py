@@ -13,7 +13,8 @@ import numpy as np
 from agents.government import GovernmentAgent
 from agents.human import Seat
 from agents.negotiator import Offer
-from wargame import events, measures, space, timeline
+from wargame import events, measures, ratification, space, timeline
+from wargame.axis import nearest
 from wargame.breakdowns import Breakdowns
 from wargame.collect import collector
 from wargame.episode import Episode, FiredEvent, RoundRecord, replayable_seed
@@ -101,7 +102,14 @@ class NegotiationModel(mesa.Model):
         self.issue_names = tuple(start.issues)
         self.actor_names = tuple(start.actors)
         layout = space.layout(start)
-        self.axes = layout.axes
+        columns = {name: k for k, name in enumerate(self.issue_names)}
+        # ratifier -> issue column -> (low, high): public, so the table holds only what they approve
+        self.ranges = {
+            name: {columns[i]: (b.low, b.high) for i, b in body.ranges.items()}
+            for name, body in start.ratification.items()
+        }
+        self.grid = layout.axes  # every admissible value, ratifiable or not (what a person may offer)
+        self.axes = ratification.restrict(layout.axes, list(self.ranges.values()))
         self.status_quo = layout.status_quo.copy()
 
         self.payoffs = payoffs_of(start)
@@ -344,8 +352,14 @@ class NegotiationModel(mesa.Model):
             return package
         out = np.array(package, dtype=float)
         for i in self._options:
-            out[i] = self.axes[i][int(np.argmin(np.abs(self.axes[i] - out[i])))]
+            out[i] = self.grid[i][nearest(self.grid[i], out[i])]
         return out
+
+    def vetoes(self, package: np.ndarray, columns: np.ndarray | None = None) -> list[str]:
+        """The ratifiers that would veto ``package`` (only its ``columns``, when given)."""
+        if not self.ranges:
+            return []
+        return ratification.vetoes(package, self.ranges, None if columns is None else list(columns))
 
     @property
     def cost_share(self) -> float:
@@ -368,7 +382,15 @@ class NegotiationModel(mesa.Model):
             return self.utility_of(offer)[rows] - self.utility_of(failing)[rows]
 
         offer = self.settle(self.standing_offer)  # the round's offer (the forecast, without offers)
-        self.tracks.decide(due, round_, offer, gains, self.payoffs.no_deal_cost[rows], final)
+        self.tracks.decide(
+            due,
+            round_,
+            offer,
+            gains,
+            self.payoffs.no_deal_cost[rows],
+            final,
+            lambda o, c: bool(self.vetoes(o, c)),
+        )
         if final:
             return
         if self.tracks.all_settled:  # settled at deadlines, nothing left open

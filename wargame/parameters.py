@@ -29,7 +29,7 @@ from wargame.payoffs import Payoffs
 from wargame.scenario_schema import Actor, Breakdown, Issue, Linkage, Private, ScenarioSpec, Trigger
 from wargame.schema import MAX_MAGNITUDE, MIN_MAGNITUDE
 
-Section = Literal["actor", "private", "strategy", "linkage", "issue", "trigger", "breakdown"]
+Section = Literal["actor", "private", "strategy", "linkage", "issue", "trigger", "breakdown", "ratification"]
 
 PER_ISSUE = ("ideal", "salience", "focal_weight")  # always issue -> number
 ONE_OR_PER_ISSUE = ("risk", "capability")  # one number, or issue -> number
@@ -186,6 +186,12 @@ def parameter(s: ScenarioSpec, path: str) -> Parameter | None:
             e in s.events and s.events[e].trigger is not None and key in ("base", "slope")
         ):
             return _of_field(path, "trigger", e, Trigger, key)
+        case ["ratification", str(r), "ranges", str(issue), "low" | "high" as key] if (
+            r in s.ratification and issue in s.ratification[r].ranges and issue in s.issues
+        ):
+            # a bound on the issue's own scale (one that leaves no value is a check across fields)
+            spec = s.issues[issue]
+            return Parameter(path, "ratification", r, key, issue, lo=spec.lo, hi=spec.hi)
         case ["breakdown", str(b), "hazard"] if b in s.breakdown:
             return _of_field(path, "breakdown", b, Breakdown, "hazard")
         case ["breakdown", str(b), "per_fire", str(e)] if b in s.breakdown and e in s.breakdown[b].per_fire:
@@ -318,8 +324,14 @@ def write(s: S, values: Mapping[Parameter, Any]) -> S:
     for a value its field refuses. Only the objects on the way to a value are copied.
     """
     actors, issues, events, breakdown = dict(s.actors), dict(s.issues), dict(s.events), dict(s.breakdown)
+    ratification = dict(s.ratification)
     for p, value in values.items():
-        if p.section == "strategy":
+        if p.section == "ratification":
+            body = ratification[p.owner]
+            ranges = dict(body.ranges)
+            ranges[str(p.issue)] = _assign(ranges[str(p.issue)], p.key, value)
+            ratification[p.owner] = body.model_copy(update={"ranges": ranges})
+        elif p.section == "strategy":
             actor = actors[p.owner]
             if p.key != "strategy":
                 assert actor.strategy is not None
@@ -361,7 +373,15 @@ def write(s: S, values: Mapping[Parameter, Any]) -> S:
                 breakdown[p.owner] = _assign(cause, "hazard", value)
             else:
                 breakdown[p.owner] = _assign(cause, "per_fire", {**cause.per_fire, str(p.entry): value})
-    return s.model_copy(update={"actors": actors, "issues": issues, "events": events, "breakdown": breakdown})
+    return s.model_copy(
+        update={
+            "actors": actors,
+            "issues": issues,
+            "events": events,
+            "breakdown": breakdown,
+            "ratification": ratification,
+        }
+    )
 
 
 def is_number(value: Any) -> bool:

@@ -71,7 +71,7 @@ def summary_tables(s: Summary) -> list[Table]:
             gain(g["mean"]),
             *[num(g[k]) for k in ("p5", "p50", "p95")],
         )
-    tables = [head, issues]
+    tables = [head, issues, *_baseline_tables(s)]
     if s.get("forecasts"):
         fc = Table(
             "Expected utility forecast (weighted median, whether or not the principals accept it)",
@@ -114,6 +114,30 @@ def summary_tables(s: Summary) -> list[Table]:
         rounds.add_row(*[rate(v) for v in by_round.values()])
         tables.append(rounds)
     return tables
+
+
+def _baseline_tables(s: Summary) -> list[Table]:
+    """The model's median outcome per issue beside the naive forecasts' medians (none for a run
+    made before the episodes recorded them)."""
+    if not s.get("baselines"):
+        return []
+    table = Table(
+        "Forecast beside naive baselines (medians over the episodes)",
+        # no unit: the table above gives it, and without it the table fits 80 columns as it is
+        ["issue", "model", "Nash point", "status quo", "split the difference", "weighted compromise"],
+        caption="split the difference: the principals' mean ideal; weighted compromise: every actor's "
+        "ideal weighted by capability x salience (Thomson et al., The European Union Decides, 2006); "
+        "each from an episode's parameters as its talks started, on the issue's grid",
+    )
+    for name, b in s["baselines"].items():
+        i = s["issues"][name]
+        table.add_row(
+            name,
+            bold(num(i["p50"], 2)),
+            num(i["nash_p50"], 2),
+            *[num(b[k]["p50"], 2) for k in ("status_quo", "split", "compromise")],
+        )
+    return [table]
 
 
 def _talks_tables(s: Summary) -> list[Table]:

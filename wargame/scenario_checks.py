@@ -16,6 +16,7 @@ from agents.strategies import STRATEGIES
 from wargame import parameters, params, timeline
 from wargame.axis import axis
 from wargame.parameters import Parameter
+from wargame.ratification import inside
 from wargame.scenario_schema import MAX_LEVELS, Issue, ScenarioSpec
 from wargame.schema import unknown_name
 
@@ -42,6 +43,7 @@ def problems(s: ScenarioSpec, validated_from: Any = None) -> list[tuple[str, str
         out += issue_value_problems(s, name)
     out += _talks_problems(s)
     out += _linked_block_problems(s)
+    out += ratification_problems(s)
 
     for ename, event in s.events.items():
         at = f"events.{ename}"
@@ -222,6 +224,8 @@ def touched_problems(s: ScenarioSpec, changed: Iterable[Parameter]) -> list[tupl
         out += issue_value_problems(s, name)
     if any(p.section == "issue" and p.key in ("lo", "hi", "step") for p in changed):
         out += _linked_block_problems(s)  # a finer grid can make a linked block too large to list
+    if s.ratification and any(p.section in ("issue", "ratification") for p in changed):
+        out += ratification_problems(s)  # a range, or the grid it must hold a value of
     return out
 
 
@@ -266,6 +270,44 @@ def _issue_value_problems(s: ScenarioSpec, name: str, issue: Issue) -> list[tupl
     for path, v in placed.items():
         if not issue.admits(v):
             out.append((path, f"{v:g} is not one of the options of {name} ({issue.allowed()})"))
+    return out
+
+
+def ratification_problems(s: ScenarioSpec) -> list[tuple[str, str]]:
+    """Ratifiers approve a principal's agreements on known issues, each range holding at least one
+    of the issue's values, and all ratifiers together leaving one on every issue."""
+    out: list[tuple[str, str]] = []
+    kept: dict[str, Any] = {}
+    for rname, spec in s.ratification.items():
+        at = f"ratification.{rname}"
+        if spec.principal not in s.principals:
+            out.append((f"{at}.principal", unknown_name("principal", spec.principal, set(s.principals))))
+        for name, bound in spec.ranges.items():
+            where = f"{at}.ranges.{name}"
+            issue = s.issues.get(name)
+            if issue is None:
+                out.append((where, unknown_name("issue", name, set(s.issues))))
+                continue
+            if bound.low is None and bound.high is None:
+                out.append((where, "give low, high or both (the values it approves)"))
+                continue
+            if bound.low is not None and bound.high is not None and bound.low > bound.high:
+                out.append((where, f"low {bound.low:g} is above high {bound.high:g}"))
+                continue
+            if issue.options is None and not (
+                0 < issue.step <= issue.span and issue.span / issue.step < MAX_LEVELS
+            ):
+                continue  # the issue's own grid is reported elsewhere
+            values = kept.get(name)
+            if values is None:
+                values = axis(issue.lo, issue.hi, issue.step, tuple(issue.values or ()))
+            ok = inside(values, bound.low, bound.high)
+            if not ok.any():
+                shown = f"[{'' if bound.low is None else f'{bound.low:g}'}, "
+                shown += f"{'' if bound.high is None else f'{bound.high:g}'}]"
+                out.append((where, f"none of {name}'s values lies in {shown}: nothing could be ratified"))
+                continue
+            kept[name] = values[ok]
     return out
 
 

@@ -344,6 +344,24 @@ class Track(Strict):
     description: str = ""
 
 
+class Bound(Strict):
+    """The values of one issue a ratifier approves: ``[low, high]``, either side open."""
+
+    low: Number | None = None
+    high: Number | None = None
+
+
+class Ratifier(Strict):
+    """A body whose approval a principal's agreement needs (a legislature): what it approves, issue
+    by issue. Its ranges are public, so the principals bargain inside them
+    (:mod:`wargame.ratification`)."""
+
+    name: str = ""
+    principal: str = Field(description="the principal whose agreement it must approve")
+    description: str = ""
+    ranges: dict[str, Bound] = Field(min_length=1, description="issue -> {low, high} it approves")
+
+
 class Source(Strict):
     publisher: str
     title: str
@@ -378,6 +396,9 @@ class ScenarioSpec(Strict):
     injects: list[Inject] = Field(default_factory=list)
     breakdown: dict[Name, Breakdown] = Field(
         default_factory=dict, description="reasons the talks may collapse in any round"
+    )
+    ratification: dict[Name, Ratifier] = Field(
+        default_factory=dict, description="bodies whose approval a principal's agreement needs"
     )
     calendar: Calendar | None = Field(default=None, description="rounds as dates (default: a round is a day)")
     tracks: dict[Name, Track] = Field(

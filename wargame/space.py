@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from wargame.axis import axis
+from wargame.axis import axis, nearest
+from wargame.axis import snap as snap_to
 
 if TYPE_CHECKING:
     from wargame.scenario import Scenario
@@ -56,19 +57,12 @@ def grid_size(scenario: Scenario) -> int:
 def snap_index(packages: np.ndarray, ax: list[np.ndarray]) -> np.ndarray:
     """Index of each value's nearest admissible value: ``(B, I)`` floats -> ``(B, I)`` ints."""
     x = np.atleast_2d(np.asarray(packages, dtype=float))
-    out = np.empty(x.shape, dtype=int)
-    for i, a in enumerate(ax):
-        idx = np.clip(np.searchsorted(a, x[:, i]), 1, max(len(a) - 1, 1))
-        left = np.abs(x[:, i] - a[idx - 1]) <= np.abs(a[np.minimum(idx, len(a) - 1)] - x[:, i])
-        out[:, i] = np.where(left, idx - 1, np.minimum(idx, len(a) - 1))
-    return out
+    return np.stack([nearest(a, x[:, i]) for i, a in enumerate(ax)], axis=1)
 
 
 def snap(packages: np.ndarray, scenario: Scenario) -> np.ndarray:
     """Round each value to its issue's nearest admissible value: ``(B, I)`` -> ``(B, I)``."""
-    ax = axes(scenario)
-    index = snap_index(packages, ax)
-    return np.stack([a[index[:, i]] for i, a in enumerate(ax)], axis=1)
+    return snap_to(np.atleast_2d(np.asarray(packages, dtype=float)), layout(scenario).axes)
 
 
 def distance(a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

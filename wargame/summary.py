@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from wargame import timeline
+from wargame.baselines import NAMES as BASELINES
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -77,6 +78,15 @@ class IssueSummary(Stats):
     options: NotRequired[dict[str, float | None]]  # decided among options: the share on each label
 
 
+class BaselineSummary(TypedDict):
+    """An issue's naive forecasts (:mod:`wargame.baselines`), each over the episodes' parameters as
+    their talks started."""
+
+    status_quo: Stats
+    split: Stats
+    compromise: Stats
+
+
 class ActorSummary(TypedDict):
     role: str
     utility: Stats
@@ -116,8 +126,9 @@ class Summary(TypedDict):
     """A run's summary, as ``summary.json`` holds it (keys in this order).
 
     ``endings``, ``tracks`` and ``timing`` are missing for runs made before the episodes table had
-    an ``ended`` column (``wargame report`` still reads them); ``forecasts`` is there only under
-    the expected_utility protocol.
+    an ``ended`` column, ``baselines`` (per issue) for runs made before it had ``baseline.*``
+    columns (``wargame report`` still reads them); ``forecasts`` is there only under the
+    expected_utility protocol.
     """
 
     experiment: str
@@ -125,6 +136,7 @@ class Summary(TypedDict):
     episodes: int
     deal_rate: DealRate
     issues: dict[str, IssueSummary]
+    baselines: NotRequired[dict[str, BaselineSummary]]
     actors: dict[str, ActorSummary]
     events: dict[str, EventSummary]
     rounds_to_deal: RoundsToDeal
@@ -275,6 +287,7 @@ def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> Summary:
             "deals": deals,
         },
         "issues": issues,
+        **_baselines(df, scenario),
         "actors": actors,
         "events": events,
         "rounds_to_deal": {  # how many rounds it took: a deal in round 0 took 1
@@ -307,6 +320,23 @@ def summarize(df: pd.DataFrame, scenario: Scenario, name: str = "") -> Summary:
             for issue in scenario.issues
         }
     return out
+
+
+class _Baselines(TypedDict, total=False):
+    """The part of :class:`Summary` that runs made before the ``baseline.*`` columns lack."""
+
+    baselines: dict[str, BaselineSummary]
+
+
+def _baselines(df: pd.DataFrame, scenario: Scenario) -> _Baselines:
+    """Each issue's naive forecasts (an issue decided among options: percentiles are options)."""
+    if not all(f"baseline.{b}.{i}" in df for b in BASELINES for i in scenario.issues):
+        return {}  # a run made before these columns existed
+    out: dict[str, BaselineSummary] = {}
+    for issue, spec in scenario.issues.items():
+        d = {b: describe(df[f"baseline.{b}.{issue}"], spec.options is not None) for b in BASELINES}
+        out[issue] = {"status_quo": d["status_quo"], "split": d["split"], "compromise": d["compromise"]}
+    return {"baselines": out}
 
 
 def _share(hits: int, n: int) -> Share:

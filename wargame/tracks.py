@@ -91,13 +91,15 @@ class Tracks:
         gains_over_failure: Callable[[np.ndarray, np.ndarray], np.ndarray],
         cost: np.ndarray,
         final: bool = False,
+        vetoed: Callable[[np.ndarray, np.ndarray], bool] | None = None,
     ) -> None:
         """Put the ``due`` tracks' terms of ``offer`` (the round's offer, with settled tracks' terms)
         to the principals: agreed if every one prefers them to the track failing, else the deadline
         slips (or, when ``final``, at the talks' last round, the track fails).
 
         ``gains_over_failure(package, failing)``: each principal's utility of ``package`` minus that
-        of ``failing``; ``cost``: the principals' ``no_deal_cost`` (a failed track costs its share).
+        of ``failing``; ``cost``: the principals' ``no_deal_cost`` (a failed track costs its share);
+        ``vetoed(package, columns)``: whether a ratifier refuses those terms (a refused vote too).
         """
         share = failure_share(1, len(self.columns))
         last = len(self.schedule.phase) - 1
@@ -107,6 +109,7 @@ class Tracks:
             failing = offer.copy()
             failing[cols] = self.base_no_deal[cols]
             accepted = bool(np.all(gains_over_failure(offer, failing) + share * cost >= -1e-12))
+            accepted = accepted and not (vetoed is not None and vetoed(offer, cols))
             if accepted:
                 self.result[name] = (True, round_)
                 no_deal[cols] = offer[cols]

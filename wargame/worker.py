@@ -17,13 +17,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wargame import memory
+from wargame import memory, space
+from wargame.baselines import NAMES, baselines
 from wargame.design import Design, sensitivity_design, sweep_design
 from wargame.distributions import Choice, Distribution, is_number, latin_hypercube, sample_parameters
 from wargame.episode import Episode
 from wargame.errors import Problem, WargameError
 from wargame.experiment import Experiment
 from wargame.model import NegotiationModel
+from wargame.parameters import payoffs_of
+from wargame.payoffs import Payoffs
 from wargame.scenario import Scenario, validate_scenario
 
 # --------------------------------------------------------------------------- one episode
@@ -107,13 +110,30 @@ def play_episode(
     rng, model_seed = episode_seeds(seed, draw)
     u = None if hypercube is None else hypercube[k]
     scenario, values, redraws = sample_scenario(base, uncertain, fixed, rng, f"episode {k}", u)
-    episode: Episode = NegotiationModel(scenario, seed=model_seed, collect=False).run()
+    model = NegotiationModel(scenario, seed=model_seed, collect=False)
+    episode: Episode = model.run()
     row: dict[str, Any] = {**head, "seed": model_seed, "redraws": redraws}
     row.update({f"param.{path}": v for path, v in fixed.items()})
     row.update({f"param.{path}": _cell(v, uncertain[path]) for path, v in values.items()})
     row.update(episode.to_row())
+    row.update(baseline_columns(scenario, model.initial_payoffs))
     rounds = [{"episode": k, **r} for r in episode.round_rows()] if trace else []
     return row, rounds
+
+
+def baseline_columns(scenario: Scenario, payoffs: Payoffs | None = None) -> dict[str, float]:
+    """The naive forecasts of ``scenario`` as the talks start (:mod:`wargame.baselines`), as the
+    columns ``baseline.<name>.<issue>``. ``payoffs`` is ``payoffs_of(scenario)``, passed when the
+    model has compiled it already: compiling it again would cost more than the forecasts."""
+    grid = space.layout(scenario)
+    forecasts = baselines(
+        payoffs_of(scenario) if payoffs is None else payoffs, grid.axes, grid.status_quo, scenario.principals
+    )
+    return {
+        f"baseline.{name}.{issue}": value
+        for name, values in zip(NAMES, forecasts, strict=True)
+        for issue, value in zip(scenario.issues, values.tolist(), strict=True)
+    }
 
 
 # --------------------------------------------------------------------------- one chunk

@@ -5,8 +5,8 @@
    package from its strategy;
 3. every other principal accepts or rejects; stakeholders state support or opposition; a refusal
    teaches the others about the refuser's private type (:mod:`wargame.beliefs`);
-4. all principals accept -> deal and the episode ends; after the last round -> no deal, and
-   every issue takes its ``no_deal`` value.
+4. all principals accept, and no ratifier vetoes it -> deal and the episode ends; after the last
+   round -> no deal, and every issue takes its ``no_deal`` value.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ class AlternatingOffers(NegotiationProtocol):
         table.standing_offer = offer
         table.standing_utility = utility = table.utility_of(offer)
         deal = all(responses.values())
+        vetoed = tuple(table.vetoes(offer)) if deal else ()  # a ratifier can still refuse it
+        deal = deal and not vetoed
         if not deal:
             for principal in principals:  # refusals teach each side about the others' types
                 principal.observe(offer, responses)
@@ -51,6 +53,7 @@ class AlternatingOffers(NegotiationProtocol):
                 aspiration={a.actor: float(a.aspiration_now) for a in principals},
                 events=tuple(e.event for e in fired),
                 deal=deal,
+                vetoed_by=vetoed,
             )
         )
         if deal:

@@ -84,6 +84,8 @@ class ExpectedUtility(NegotiationProtocol):
         support = {s.actor: s.supports(forecast) for s in table.stakeholders}
         last = t >= table.rounds - 1
         deal = last and all(responses.values())
+        vetoed = tuple(table.vetoes(forecast)) if deal else ()  # the forecast is not anticipated
+        deal = deal and not vetoed
         table.record(
             RoundRecord(
                 round=t,
@@ -98,6 +100,7 @@ class ExpectedUtility(NegotiationProtocol):
                 mean=table.by_issue(self.mean),
                 positions={a: table.by_issue(self.positions[k]) for k, a in enumerate(table.actor_names)},
                 moves=moves,
+                vetoed_by=vetoed,
             )
         )
         if last:
