@@ -571,7 +571,10 @@ def test_an_interrupted_batch_stops_at_once_and_can_be_resumed(tmp_path, how):
     stops before its end, its workers with it, the manifest says "interrupted", the message names
     the command and run directory to resume, and the exit status says which signal (130, 143). How
     fast it stops is not asserted here: a wall clock on a busy machine is not a property."""
-    proc, run_dir = _batch_in_the_background(tmp_path)
+    # long enough that the signal lands before the end on a loaded machine, where the test itself
+    # may wait seconds for the processor (600 episodes once finished first under load)
+    runs = 6000
+    proc, run_dir = _batch_in_the_background(tmp_path, runs=runs)
     workers = descendants(proc.pid)
     assert workers, "the pool's workers are running"
     if how == "ctrl-c":
@@ -585,9 +588,9 @@ def test_an_interrupted_batch_stops_at_once_and_can_be_resumed(tmp_path, how):
     left = wait_gone(workers, 5)
     assert not left, f"workers left behind: {left}"
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert manifest["status"] == "interrupted" and 0 < manifest["episodes_done"] < 600
+    assert manifest["status"] == "interrupted" and 0 < manifest["episodes_done"] < runs
     resumed = run_experiment(None, resume=run_dir, executor="process", workers=2)
-    assert list(resumed.episodes["episode"]) == list(range(600))
+    assert list(resumed.episodes["episode"]) == list(range(runs))
 
 
 SCRIPT = """

@@ -44,8 +44,9 @@ def _deadlocked(package):
     """Two hardliners who never agree on the whole package, no events or breakdowns."""
     return package.with_values(
         {
-            "actors.seoul.strategy": {"name": "hardliner", "level": 0.97},
-            "actors.washington.strategy": {"name": "hardliner", "level": 0.97},
+            # firm enough never to agree the whole package, not so firm that no track vote passes
+            "actors.seoul.strategy": {"name": "hardliner", "level": 0.93},
+            "actors.washington.strategy": {"name": "hardliner", "level": 0.93},
             "breakdown": {},
             "injects": [],
             "events": {},
