@@ -313,9 +313,9 @@ class GovernmentAgent(mesa.Agent):
     def last_offer(self, level: float) -> np.ndarray:
         """The package it offers when nobody can wait for a better one: among packages worth at
         least ``level`` to it, the one worth the most in expectation under its beliefs about the
-        others' types (:func:`wargame.beliefs.last_offer`); knowing every other's type, the same
-        as :meth:`best_package`."""
-        if not self.beliefs:
+        others' types (:func:`wargame.beliefs.last_offer`); knowing every other's type (no private
+        block, or a belief left with one type), :meth:`best_package`."""
+        if all(belief.known for belief in self.beliefs.values()):  # no private type left to screen
             return self.best_package(level)
         front = self._see()
         if len(self._others) == 1:

@@ -45,6 +45,18 @@ def test_reversing_the_actors_in_the_file_changes_no_episode(package, protocol, 
     assert differ == []
 
 
+def test_with_three_principals_the_file_order_decides_nothing_either(teaching):
+    """Beijing at the table too: the Nash point of three principals is built from views around the
+    first principal by name, not by the file's order, so every column agrees."""
+    three = teaching.with_values(
+        {"actors.beijing.role": "principal", "actors.beijing.strategy": {"name": "linear"}}
+    )
+    backward = _reversed(three)
+    for seed in range(20):
+        forward_row = NegotiationModel(three, seed=seed, collect=False).run().to_row()
+        assert _same(forward_row, NegotiationModel(backward, seed=seed, collect=False).run().to_row()), seed
+
+
 def test_who_opens_is_drawn_evenly_and_a_named_opener_is_kept(package):
     opens = [proposing_order(package, seed)[0] for seed in range(400)]
     assert 160 <= opens.count("seoul") <= 240  # a fair coin: 4.5 standard deviations either side

@@ -126,3 +126,25 @@ def test_ranges_that_leave_nothing_to_ratify_are_refused(package):
         package.with_values({"ratification.congress.ranges.troop_level.low": 28.6})
     with pytest.raises(WargameError, match="unknown principal 'tokyo'"):
         package.with_values({"ratification.congress.principal": "tokyo"})
+
+
+def test_an_open_bound_set_from_the_command_line_is_checked_not_called_unknown(package):
+    """Congress's range has no ``high``: setting one is a parameter like any other, and a high below
+    its low is refused for that reason, not as an unknown path."""
+    with pytest.raises(WargameError, match="low 28.5 is above high 20"):
+        package.with_values({"ratification.congress.ranges.troop_level.high": 20})
+    closed = package.with_values({"ratification.congress.ranges.troop_level.high": 28.5})
+    assert closed.ratification["congress"].ranges["troop_level"].high == 28.5
+
+
+def test_under_expected_utility_a_vetoed_forecast_is_no_deal(package):
+    """The expected utility model puts its forecast to the principals once, at the end: a forecast
+    a ratifier refuses is no deal, and the round says who refused it."""
+    vetoed = 0
+    for seed in range(10):
+        episode = NegotiationModel(package.with_values({"protocol": "expected_utility"}), seed=seed).run()
+        last = episode.rounds[-1]
+        if last.vetoed_by:
+            vetoed += 1
+            assert not episode.deal and all(last.responses.values())
+    assert vetoed

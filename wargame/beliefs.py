@@ -11,12 +11,14 @@ for the others (a type that would take ``u`` at the end may still hold out befor
 refusal moves the observer's weight towards tougher types, as much as ``bluff`` is small: holding
 out is how a side makes the other believe it is tough (Fearon's incentive to misrepresent).
 
-The last offer: in the talks' last round nobody waits for a better one, so a type accepts exactly
-what is worth its reservation. A proposer who does not know the other's type chooses the package
-that maximizes its expected utility ``P(accepted) * U + (1 - P(accepted)) * r`` (the monopoly
-screening offer): it may rationally risk a refusal, so talks with room for a deal can fail
-(bargaining failure from private information, not from a hazard). With the other's type known, the
-rule offers the best package the other accepts, as before.
+The last offer: in the talks' last round nobody waits for a better one. A proposer who does not
+know the other's type models it as accepting what is worth its reservation, and chooses the
+package that maximizes its expected utility ``P(accepted) * U + (1 - P(accepted)) * r`` (the
+monopoly screening offer): it may rationally risk a refusal, so talks with room for a deal can fail
+(bargaining failure from private information, not from a hazard). The model is the proposer's, and
+can be wrong: a firm responder holds out for its floor even then (a commitment the proposer does
+not see). With every other's type known (no ``private:`` block, or a belief left with one type),
+the proposer offers what its concession schedule says, as under complete information.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ class Belief:
         w = np.ones(len(self.types)) if weights is None else np.asarray(weights, dtype=float)
         self.p = w / w.sum()
         self.bluff = float(bluff)
+
+    @property
+    def known(self) -> bool:
+        """Whether the belief leaves one type possible (then the other's type is known)."""
+        return len(np.unique(self.types[self.p > 0])) == 1
 
     def reservations(self, no_deal_utility: float, share: float) -> np.ndarray:
         """Each type's reservation: ``(T,)``."""

@@ -126,7 +126,8 @@ class NegotiationModel(mesa.Model):
         # issues tied by a linkage (any actor's) are one block of the utilities' sum
         self._links = [(int(i), int(j)) for i, j in self.payoffs.link_issues]
         self._open_axes(self.axes)
-        self.principal_names = tuple(start.principals)
+        # by name, like every order the episode draws luck or views in: never the file's order
+        self.principal_names = tuple(sorted(start.principals))
         self._principal_rows = [self.payoffs.index(a) for a in self.principal_names]
         self._payoffs_changed()
 

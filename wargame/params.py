@@ -133,6 +133,22 @@ def with_values(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str,
     return out
 
 
+def with_key(data: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """:func:`with_values` for one path whose last key may be missing from its parent mapping (a
+    key a dump leaves out because it is unset, such as a ratifier's open bound): the key is added.
+    Only for paths something else has already named as valid; a missing parent still fails."""
+    try:
+        get_path(data, path)
+    except PathError:
+        keys = split_path(path)
+        parent_path = path[: -len(str(keys[-1])) - 1]
+        parent = get_path(data, parent_path) if len(keys) > 1 else None
+        if not isinstance(parent, Mapping):
+            raise
+        return with_values(data, {parent_path: {**parent, str(keys[-1]): value}})
+    return with_values(data, {path: value})
+
+
 def iter_leaves(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
     """Every (dotted path, value) of a scalar leaf, depth first in document order."""
     if isinstance(data, Mapping):

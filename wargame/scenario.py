@@ -88,13 +88,19 @@ class Scenario(ScenarioSpec):
             else:
                 if not scenario_checks.touched_problems(changed, [p for p in found.values() if p]):
                     return changed
-        return self._revalidated(values, source)
+        return self._revalidated(values, source, {path for path, p in found.items() if p is not None})
 
-    def _revalidated(self, values: Mapping[str, Any], source: str) -> Scenario:
+    def _revalidated(self, values: Mapping[str, Any], source: str, named: set[str] | None = None) -> Scenario:
+        """Full validation of the scenario with ``values`` written in; ``named``: paths the parameter
+        grammar knows, which may name a key the dump leaves out because it is unset (a ratifier's
+        open bound), so they are added rather than refused as unknown."""
         data, problems = self.plain(), []
         for path, value in values.items():
             try:
-                data = params.with_values(data, {path: value})  # copies only the path's containers
+                if path in (named or set()):  # a key the dump may leave out: add it
+                    data = params.with_key(data, path, value)
+                else:
+                    data = params.with_values(data, {path: value})  # copies only the path's containers
             except params.PathError as err:
                 problems.append(Problem(source, path, str(err)))
         if problems:

@@ -149,10 +149,23 @@ def actor_problems(s: ScenarioSpec, aid: str) -> list[tuple[str, str]]:
     out += _per_issue_problems(s, aid)
     if actor.salience and all(w == 0 for w in actor.salience.values()) and not actor.linkages:
         out.append((f"{at}.salience", "all saliences are zero: the actor would care about nothing"))
+    if actor.firmness and actor.role != "principal":
+        out.append(
+            (f"{at}.firmness", "only a principal can be firm (it bargains); a stakeholder's is unused")
+        )
     if actor.private is not None:
         private = actor.private
         if actor.role != "principal":
             out.append((f"{at}.private", "only a principal's no-deal cost can be private (it bargains)"))
+        low, high = min(private.no_deal_cost), max(private.no_deal_cost)
+        if not low - 1e-12 <= actor.no_deal_cost <= high + 1e-12:
+            out.append(
+                (
+                    f"{at}.no_deal_cost",
+                    f"{actor.no_deal_cost:g} is outside the types the others consider ({low:g} to "
+                    f"{high:g}, private.no_deal_cost): a truth the prior rules out can never be learned",
+                )
+            )
         if private.weights is not None:
             if len(private.weights) != len(private.no_deal_cost):
                 out.append(

@@ -24,7 +24,7 @@ def _value(scenario: Scenario, issue: str, value: float) -> str:
 
 def _talks(scenario: Scenario, h2: str, bullet: str) -> list[str]:
     """The calendar, the tracks and their deadlines, and what can end the talks (public knowledge)."""
-    if not (scenario.calendar or scenario.tracks or scenario.breakdown):
+    if not (scenario.calendar or scenario.tracks or scenario.breakdown or scenario.ratification):
         return []
     plan = timeline.schedule(scenario)
     lines = [f"{h2}How the talks run", ""]
@@ -42,6 +42,20 @@ def _talks(scenario: Scenario, h2: str, bullet: str) -> list[str]:
             "to the track failing; if not, the deadline slips to the end of the next phase (at "
             "the last round the track fails and its issues take their no-deal values)."
         )
+    for name, body in scenario.ratification.items():
+        who = body.name or name
+        principal = scenario.actors[body.principal].name or body.principal
+        for issue, bound in body.ranges.items():
+            label = scenario.issues[issue].label or issue
+            span = " and ".join(
+                f"{word} {_value(scenario, issue, v)}"
+                for word, v in (("at least", bound.low), ("at most", bound.high))
+                if v is not None
+            )
+            lines.append(
+                f"{bullet}{who} must approve what {principal} agrees: {label} {span}. An agreement "
+                "outside that is vetoed and the talks go on."
+            )
     for name, cause in scenario.breakdown.items():
         what = " ".join(cause.description.split()) or name
         lines.append(f"{bullet}The talks can break down at any round: {what}.")

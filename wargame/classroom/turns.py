@@ -234,7 +234,9 @@ def table_for(position: Position, actor: str) -> dict[str, Any]:
     settled = model.settled_values()
     issues = []
     for i, (name, issue) in enumerate(scenario.issues.items()):
-        values = [round(float(v), 10) for v in model.axes[i]]  # the grid, or the options
+        # the whole grid, or the options: a person may offer what a ratifier would veto (and learn
+        # that it does), as the moves the server accepts allow
+        values = [round(float(v), 10) for v in model.grid[i]]
         issues.append(
             {
                 "name": name,

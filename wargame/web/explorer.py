@@ -80,6 +80,12 @@ def knobs(scenario: Scenario) -> list[dict[str, Any]]:
                     "value": ideal,
                 }
             )
+        # a private cost stays among the types the others consider (a truth outside them is refused)
+        low, high = (
+            (-0.5, 0.5)
+            if spec.private is None
+            else (min(spec.private.no_deal_cost), max(spec.private.no_deal_cost))
+        )
         out.append(
             {
                 "path": f"actors.{actor}.no_deal_cost",
@@ -87,8 +93,8 @@ def knobs(scenario: Scenario) -> list[dict[str, Any]]:
                 "who": who,
                 "label": "cost of the talks failing",
                 "kind": "number",
-                "min": -0.5,
-                "max": 0.5,
+                "min": low,
+                "max": high,
                 "step": 0.01,
                 "value": float(spec.no_deal_cost),
             }
