@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
-
+from wargame.episode import substream
 from wargame.scenario import Scenario
 
 
@@ -20,7 +19,7 @@ class Breakdowns:
 
     def __init__(self, scenario: Scenario, seed: int) -> None:
         self.causes = [(name, b.hazard, b.per_fire) for name, b in scenario.breakdown.items()]
-        self.rng = np.random.default_rng(np.random.SeedSequence([abs(seed), int(seed < 0), 0xB4EA]))
+        self.rng = substream(seed, 0xB4EA)
 
     def __bool__(self) -> bool:
         return bool(self.causes)

@@ -163,6 +163,12 @@ class Episode:
         return rows
 
 
+def substream(seed: int, tag: int) -> np.random.Generator:
+    """A generator of its own for one part of an episode (its breakdown dice, who opens), seeded
+    from the episode's seed and ``tag``: drawing from it moves no other draw."""
+    return np.random.default_rng(np.random.SeedSequence([abs(seed), int(seed < 0), tag]))
+
+
 def replayable_seed(seed: int | None, rng: np.random.Generator | np.random.SeedSequence | int | None) -> int:
     """The one seed an episode runs from, whatever it was given, so that ``Episode.seed`` replays it:
     a seed as it is; an int ``rng`` as that seed; a Generator or SeedSequence gives one draw; neither

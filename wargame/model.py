@@ -17,7 +17,7 @@ from wargame import events, measures, ratification, space, timeline
 from wargame.axis import nearest
 from wargame.breakdowns import Breakdowns
 from wargame.collect import collector
-from wargame.episode import Episode, FiredEvent, RoundRecord, replayable_seed
+from wargame.episode import Episode, FiredEvent, RoundRecord, replayable_seed, substream
 from wargame.frontier import (
     Frontier,
     NoPackage,
@@ -45,8 +45,7 @@ def proposing_order(scenario: Scenario, seed: int) -> list[str]:
     names = sorted(scenario.principals)
     if scenario.first_proposer != "drawn":
         return [scenario.first_proposer, *(n for n in names if n != scenario.first_proposer)]
-    rng = np.random.default_rng(np.random.SeedSequence([abs(seed), int(seed < 0), 0x0DE5]))
-    return [names[i] for i in rng.permutation(len(names))]
+    return [names[i] for i in substream(seed, 0x0DE5).permutation(len(names))]
 
 
 class NegotiationModel(mesa.Model):

@@ -307,13 +307,11 @@ def ratification_problems(s: ScenarioSpec) -> list[tuple[str, str]]:
             if bound.low is not None and bound.high is not None and bound.low > bound.high:
                 out.append((where, f"low {bound.low:g} is above high {bound.high:g}"))
                 continue
-            if issue.options is None and not (
-                0 < issue.step <= issue.span and issue.span / issue.step < MAX_LEVELS
-            ):
-                continue  # the issue's own grid is reported elsewhere
             values = kept.get(name)
             if values is None:
-                values = axis(issue.lo, issue.hi, issue.step, tuple(issue.values or ()))
+                values = _grid(issue)
+                if values is None:
+                    continue  # the issue's own grid is reported elsewhere
             ok = inside(values, bound.low, bound.high)
             if not ok.any():
                 shown = f"[{'' if bound.low is None else f'{bound.low:g}'}, "
@@ -327,16 +325,22 @@ def ratification_problems(s: ScenarioSpec) -> list[tuple[str, str]]:
 LARGEST_BLOCK = 1_000_000  # joint values of linked issues the exact search lists whole
 
 
+def _grid(issue: Issue) -> Any:
+    """The issue's admissible values (:func:`wargame.axis.axis`), or None where its range or step
+    is wrong (:func:`_issue_range_problems` reports that): the one test of a usable grid here."""
+    if issue.options is None and not (
+        0 < issue.step <= issue.span and issue.span / issue.step + 1 <= MAX_LEVELS
+    ):
+        return None
+    return axis(issue.lo, issue.hi, issue.step, tuple(issue.values or ()))
+
+
 def _linked_block_problems(s: ScenarioSpec) -> list[tuple[str, str]]:
     """Issues tied by linkages (any actor's, directly or through others) form one block whose joint
     values the exact search lists (wargame/frontier.py): refuse a block too large to list."""
     # (an issue whose range or step is wrong on its own is reported elsewhere)
-    size = {
-        name: len(axis(issue.lo, issue.hi, issue.step, tuple(issue.values or ())))
-        for name, issue in s.issues.items()
-        if issue.options is not None
-        or (0 < issue.step <= issue.span and issue.span / issue.step < MAX_LEVELS)
-    }
+    grids = {name: _grid(issue) for name, issue in s.issues.items()}
+    size = {name: len(grid) for name, grid in grids.items() if grid is not None}
     group = {name: {name} for name in size}
     for aid, actor in s.actors.items():
         for i, link in enumerate(actor.linkages):
