@@ -27,6 +27,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from wargame.payoffs import reservation
+
 TIE = 1e-12  # utilities this close are equal (wargame.frontier's tolerance)
 
 
@@ -46,7 +48,7 @@ class Belief:
 
     def reservations(self, no_deal_utility: float, share: float) -> np.ndarray:
         """Each type's reservation: ``(T,)``."""
-        return no_deal_utility - share * self.types
+        return reservation(no_deal_utility, share, self.types)
 
     def mean_reservation(self, no_deal_utility: float, share: float) -> float:
         """The reservation it expects the other to have."""

@@ -103,9 +103,15 @@ class Payoffs:
         """``r_a = U_a(no_deal) - cost_share * no_deal_cost_a`` for every actor: ``(A,)``.
         ``cost_share`` is the part of the talks still open (tracks not yet settled): all of it
         unless some track has closed."""
-        return (
-            self.utilities(np.asarray(no_deal, dtype=float)[None, :])[:, 0] - cost_share * self.no_deal_cost
+        return reservation(
+            self.utilities(np.asarray(no_deal, dtype=float)[None, :])[:, 0], cost_share, self.no_deal_cost
         )
+
+
+def reservation(no_deal_utility: FloatArray | float, cost_share: float, cost: FloatArray) -> FloatArray:
+    """What walking away is worth: the no-deal outcome's utility less the part of ``cost`` a failure
+    now costs (the one reservation rule; :mod:`wargame.beliefs` applies it to each private type)."""
+    return np.asarray(no_deal_utility - cost_share * np.asarray(cost, dtype=float), dtype=float)
 
 
 def failure_share(failed: float | np.ndarray, tracks: int) -> float | np.ndarray:
