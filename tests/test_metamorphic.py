@@ -33,7 +33,10 @@ def test_a_higher_defence_demand_never_lowers_the_expected_defence_outcome(packa
 @slow
 @pytest.mark.parametrize("actor", ["seoul", "washington"])
 def test_a_costlier_failure_never_improves_an_actors_expected_concession(package, actor):
-    tables = play(package, f"actors.{actor}.no_deal_cost", [0.0, 0.04, 0.08, 0.15, 0.25], SEEDS)
+    # up to the toughest type the other side considers (a truth outside its prior is refused)
+    top = max(package.actors[actor].private.no_deal_cost)
+    values = [v for v in (0.0, 0.04, 0.08, 0.15, 0.25) if v < top] + [top]
+    tables = play(package, f"actors.{actor}.no_deal_cost", values, SEEDS)
     r = relation(tables, lambda d: d[f"concession.{actor}"], +1)
     if actor == "seoul":  # Seoul's fallback is what its concessions are made of
         assert r.holds() and r.strict(), str(r)
