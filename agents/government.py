@@ -60,11 +60,11 @@ class GovernmentAgent(mesa.Agent):
         self.version = 0  # bumped whenever payoffs change, so strategies know to re-plan
         self.turn = -1  # its place in the proposing order: the model sets it for a principal
         # the other principals' rows
-        others = [a for a in model.principal_names if a != actor]
-        self._others = [model.payoffs.index(a) for a in others]
+        self._other_names = [a for a in model.principal_names if a != actor]
+        self._others = [model.payoffs.index(a) for a in self._other_names]
         # what it believes about the others whose no-deal cost is private (kept through events)
         self.beliefs: dict[int, Belief] = {}
-        for k, other in enumerate(others):
+        for k, other in enumerate(self._other_names):
             private = model.scenario.actors[other].private
             if private is not None and self.role == "principal":
                 self.beliefs[k] = Belief(private.no_deal_cost, private.weights, private.bluff)
@@ -149,18 +149,14 @@ class GovernmentAgent(mesa.Agent):
     def observe(self, offer: np.ndarray, responses: dict[str, bool]) -> None:
         """Learn from the answers to ``offer``: each refusal by a principal whose no-deal cost is
         private moves its belief towards tougher types (:class:`wargame.beliefs.Belief`)."""
-        if not self.beliefs or self.role != "principal":
+        refused = [k for k in self.beliefs if not responses.get(self._other_names[k], True)]
+        if not refused:  # nothing to learn (its own refusal, or a known type's): build nothing
             return
         front = self._see()
-        utility: np.ndarray | None = None
-        names = [a for a in self.table.principal_names if a != self.actor]
+        utility = self._seen.utilities(np.asarray(offer, dtype=float)[None, :])[1:, 0]
         changed = False
-        for k, belief in self.beliefs.items():
-            if responses.get(names[k], True):
-                continue
-            if utility is None:
-                utility = self._seen.utilities(np.asarray(offer, dtype=float)[None, :])[1:, 0]
-            changed |= belief.refused(float(utility[k]), self._no_deal_utility[k], self._share)
+        for k in refused:
+            changed |= self.beliefs[k].refused(float(utility[k]), self._no_deal_utility[k], self._share)
         if not changed:
             return
         self._least = None
@@ -170,6 +166,16 @@ class GovernmentAgent(mesa.Agent):
         else:  # the weights of its view follow the others' gains: build it again
             self._front = None
         self.version += 1
+
+    def _view(self) -> tuple[Frontier, np.ndarray]:
+        """Its efficient packages as it offers from them now, and everybody's utility of each
+        (itself first, the others as it sees them): ``(P, F)``. Facing several others, the view of
+        its current weights."""
+        front = self._see()
+        if len(self._others) == 1:
+            return front, front.U
+        view = self._weighted(self._weights)
+        return view, np.vstack([view.U[0], view.rows(self._tables)[1:]])
 
     def _weighted(self, weights: np.ndarray) -> Frontier:
         """Its efficient packages against the others' utilities summed with ``weights`` (kept: the
@@ -197,12 +203,7 @@ class GovernmentAgent(mesa.Agent):
         if self._least is None:
             self._least = r = self.reservation
             if self.firmness > 0 and self.role == "principal":
-                front = self._see()
-                if len(self._others) == 1:
-                    U = front.U
-                else:
-                    view = self._weighted(self._weights)
-                    U = np.vstack([view.U[0], view.rows(self._tables)[1:]])
+                _, U = self._view()
                 i = nash(U, np.concatenate([[r], self._others_reservation]))
                 if i is not None:
                     self._least = float(r + self.firmness * (U[0, i] - r))
@@ -317,13 +318,8 @@ class GovernmentAgent(mesa.Agent):
         block, or a belief left with one type), :meth:`best_package`."""
         if all(belief.known for belief in self.beliefs.values()):  # no private type left to screen
             return self.best_package(level)
-        front = self._see()
-        if len(self._others) == 1:
-            own, others_U = front.U[0], front.U[1:]
-        else:
-            front = self._weighted(self._weights)
-            own, others_U = front.U[0], front.rows(self._tables)[1:]
-        return front.package(last_offer(own, self._acceptance(others_U), self.reservation, level))
+        front, U = self._view()
+        return front.package(last_offer(U[0], self._acceptance(U[1:]), self.reservation, level))
 
     def propose(self, round_: int) -> np.ndarray:
         assert self.strategy is not None, "only principals propose"
