@@ -148,3 +148,18 @@ def test_under_expected_utility_a_vetoed_forecast_is_no_deal(package):
             vetoed += 1
             assert not episode.deal and all(last.responses.values())
     assert vetoed
+
+
+def test_the_round_table_says_who_vetoed_an_accepted_offer(package):
+    """A report must not show a bare "yes" for an offer a ratifier refused."""
+    from wargame.report_episode import transcript_table
+    from wargame.tables import document
+
+    episode = NegotiationModel(package.with_values({"protocol": "expected_utility"}), seed=0).run()
+    for seed in range(1, 10):
+        if episode.rounds[-1].vetoed_by:
+            break
+        episode = NegotiationModel(package.with_values({"protocol": "expected_utility"}), seed=seed).run()
+    assert episode.rounds[-1].vetoed_by
+    text = document([transcript_table(episode, package)], "md")
+    assert f"vetoed by {', '.join(episode.rounds[-1].vetoed_by)}" in text

@@ -42,12 +42,18 @@ def transcript_table(episode: Episode, scenario: Scenario) -> Table:
     table = Table(f"{scenario.name}: round by round", columns, align)
     table.caption = "units: " + "; ".join(f"{i.label or n} {i.unit}" for n, i in scenario.issues.items())
     for r in episode.rounds:
+        answer = tick(next(iter(r.responses.values()))) if one_answer else _answers(r.responses)
+        if r.vetoed_by:  # accepted at the table, refused by a ratifier: say so, or "yes" misleads
+            answer = (
+                *(answer if isinstance(answer, tuple) else (answer,)),
+                f" (vetoed by {', '.join(r.vetoed_by)})",
+            )
         table.add_row(
             str(r.round),
             r.proposer,
             *[num(r.offer[name], 2) for name in scenario.issues],
             *([str(len(r.moves))] if with_positions else []),
-            tick(next(iter(r.responses.values()))) if one_answer else _answers(r.responses),
+            answer,
             ", ".join(a for a, ok in r.support.items() if ok) or "-",
         )
     return table
