@@ -43,6 +43,10 @@ def baselines(
     """
     split = p.ideal[[p.index(a) for a in principals]].mean(axis=0)
     weight = p.capability * p.salience
+    # scaled by each issue's largest weight first: weights near the smallest float would otherwise
+    # round the mean outside the ideals (hypothesis found one at 1e-323)
+    top = weight.max(axis=0)
+    weight = np.divide(weight, top, out=np.zeros_like(weight), where=top > 0)
     total = weight.sum(axis=0)
     compromise = np.divide((weight * p.ideal).sum(axis=0), total, out=split.copy(), where=total > 0)
     return Baselines(*snap(np.stack([status_quo, split, compromise]), axes))
