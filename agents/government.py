@@ -12,6 +12,7 @@ from agents.human import Human, Seat
 from agents.negotiator import Offer
 from agents.strategies import Strategy, make_strategy
 from agents.view import Table
+from wargame import decisions
 from wargame.beliefs import Belief, last_offer
 from wargame.frontier import Frontier, NoPackage, balance, best_for_others, best_of, combine, others_score
 from wargame.payoffs import Payoffs, perceived
@@ -62,7 +63,9 @@ class GovernmentAgent(mesa.Agent):
         # the other principals' rows
         self._other_names = [a for a in model.principal_names if a != actor]
         self._others = [model.payoffs.index(a) for a in self._other_names]
-        # what it believes about the others whose no-deal cost is private (kept through events)
+        # what it believes about the others whose no-deal cost is private (kept through events, which
+        # move every type's cost by what they add to the other's: events are public)
+        self._cost_at_start = model.payoffs.no_deal_cost[self._others].copy()
         self.beliefs: dict[int, Belief] = {}
         for k, other in enumerate(self._other_names):
             private = model.scenario.actors[other].private
@@ -87,6 +90,8 @@ class GovernmentAgent(mesa.Agent):
             self.version += mine
             return
         stale = {k for k, row in enumerate(self._others) if touched is None or row in touched}
+        for k in stale & set(self.beliefs):
+            self.beliefs[k].shift = float(m.payoffs.no_deal_cost[self._others[k]] - self._cost_at_start[k])
         if mine or stale:
             self._front = None
             self._least = None
@@ -332,9 +337,22 @@ class GovernmentAgent(mesa.Agent):
         return self.strategy.respond(self, offer, round_)
 
     def act(self, round_: int, events: list[str]) -> str | None:
-        """A person's stakeholder: which of ``events`` to trigger now (None: pass)."""
+        """A person's government: which of its ``events`` to trigger now (None: pass)."""
         assert self.seat is not None, "only a government a person plays chooses its events"
         return self.seat.act(self, round_, events)
+
+    def chance_to_act(self, event: str, cost: float, noise: float) -> float:
+        """The chance it fires ``event`` (one it chooses) this round: a logit of what acting adds to
+        its expected utility, the agreement the table predicts with and without the event's effects
+        and the breakdown risk it adds weighed by its own payoffs (:mod:`wargame.decisions`)."""
+        m = self.table
+        failure = float(m.reservations[self.index])
+
+        def worth(agreement: np.ndarray | None) -> float:
+            return failure if agreement is None else self.utility(agreement)
+
+        now, after = worth(m.outlook(None)), worth(m.outlook(event))
+        return decisions.probability(decisions.gain(now, after, failure, m.action_risk(event), cost), noise)
 
     def supports(self, offer: np.ndarray) -> bool:
         """A stakeholder backs an offer it prefers to the talks failing."""

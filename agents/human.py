@@ -2,9 +2,10 @@
 
 The engine never talks to a person itself. A *seat* is any object with the three methods of
 :class:`Seat`; :mod:`wargame.classroom` provides one that asks at the keyboard and one that
-replays a YAML file. A principal with a seat proposes and responds through it; a stakeholder with
-a seat chooses each round which of its events to trigger, or passes (its events then never fire
-by chance). Seats see what :class:`agents.view.SeatView` shows, nothing more.
+replays a YAML file. A principal with a seat proposes and responds through it; a government with a
+seat and events of its own (a stakeholder's actions, a principal's threats) chooses each round
+which to trigger, or passes (its events then never fire by chance or by its agent's choice).
+Seats see what :class:`agents.view.SeatView` shows, nothing more.
 """
 
 from __future__ import annotations

@@ -83,6 +83,15 @@ class Table(Protocol):
         """Issue -> value for the issues of tracks settled so far."""
         ...
 
+    def outlook(self, event: str | None = None) -> np.ndarray | None:
+        """The agreement the talks are predicted to reach from the public payoffs (None: failure),
+        as they stand or if ``event`` fired now."""
+        ...
+
+    def action_risk(self, event: str) -> float:
+        """The chance that ``event`` firing now ends the talks by a breakdown before they are over."""
+        ...
+
     def best_utilities(self, payoffs: Payoffs) -> np.ndarray:
         """The most each actor of ``payoffs`` can get from a package: ``(K,)``."""
         ...

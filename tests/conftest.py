@@ -22,6 +22,12 @@ EXPERIMENTS = DATA / "experiments"
 SMALL = EXPERIMENTS / "small.yaml"
 
 
+def events_off(scenario, keep=()) -> dict:
+    """Overrides that switch off every event of ``scenario`` but those in ``keep`` (their actors
+    never fire them) and its scheduled injects: nobody acts unless a test says so."""
+    return {"injects": [], **{f"events.{e}.max_fires": 0 for e in scenario.events if e not in keep}}
+
+
 def exited(result, code: int) -> None:
     """A CliRunner result ended with exit ``code`` through typer.Exit/SystemExit, not an uncaught
     exception (which a user would see as a traceback)."""

@@ -319,7 +319,8 @@ def test_compare_says_how_the_configurations_differ(tmp_path):
 
 def test_tables_fit_an_80_column_terminal_and_cut_no_name():
     """Wide tables wrap their cells between words instead of cutting actor names and paths."""
-    result = runner.invoke(app, ["run", str(TEACHING), "--seed", "3"], env={"COLUMNS": "80"})
+    # seed 5: a run in which both stakeholders act, so their names are in the tables
+    result = runner.invoke(app, ["run", str(TEACHING), "--seed", "5"], env={"COLUMNS": "80"})
     exited(result, 0)
     lines = result.output.splitlines()
     assert max(len(line) for line in lines) <= 80

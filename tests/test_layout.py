@@ -36,6 +36,7 @@ LAYERS = [
         "wargame.baselines",
         "wargame.frontier",
         "wargame.beliefs",
+        "wargame.decisions",
         "wargame.ratification",
         "wargame.solutions",
         "wargame.bdm",

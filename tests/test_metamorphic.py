@@ -36,13 +36,17 @@ def test_a_costlier_failure_never_improves_an_actors_expected_concession(package
     # up to the toughest type the other side considers (a truth outside its prior is refused)
     top = max(package.actors[actor].private.no_deal_cost)
     values = [v for v in (0.0, 0.04, 0.08, 0.15, 0.25) if v < top] + [top]
-    tables = play(package, f"actors.{actor}.no_deal_cost", values, SEEDS)
+    # Washington's with the breakdowns off: with them, a costlier failure makes it settle sooner,
+    # and fewer talks break down into the outcome furthest from its ideals, which improves its
+    # expected concession for a reason the relation is not about (docs/validation.md)
+    scenario = package if actor == "seoul" else package.with_values({"breakdown": {}})
+    tables = play(scenario, f"actors.{actor}.no_deal_cost", values, SEEDS)
     r = relation(tables, lambda d: d[f"concession.{actor}"], +1)
     if actor == "seoul":  # Seoul's fallback is what its concessions are made of
         assert r.holds() and r.strict(), str(r)
     else:
-        # end to end only: from 0 to 0.04 Washington's concession improves by about 4 standard
-        # errors, hazards or not. A lower reservation lowers its aspiration when it proposes at the
+        # end to end only: from 0 to 0.04 Washington's concession improves by about 5 standard
+        # errors. A lower reservation lowers its aspiration when it proposes at the
         # summit, and the summit's vote locks in that offer's economic terms (more energy
         # purchases), which the later security bargaining does not trade back (docs/validation.md)
         mean, se = r.ends
@@ -86,13 +90,17 @@ def test_a_principal_caring_more_never_moves_the_outcome_away_from_its_ideal(pac
     ("actor", "issue"), [("beijing", "flexibility_statement"), ("pyongyang", "troop_level")]
 )
 def test_an_outsider_with_more_say_never_moves_the_forecast_away_from_it(package, actor, issue):
+    """Its say (capability in the expected utility model), with its own actions switched off: a
+    more capable actor also predicts a different forecast, so it chooses differently, and
+    tests/test_decisions.py tests what its choices do."""
     ideal = package.actors[actor].ideal[issue]
+    own = {f"events.{e}.max_fires": 0 for e, event in package.events.items() if event.actor == actor}
     tables = play(
         package,
         f"actors.{actor}.capability.{issue}",
         [0.0, 0.3, 1.0, 2.0],
         SEEDS,
-        fixed={"protocol": "expected_utility"},
+        fixed={"protocol": "expected_utility", **own},
     )
     r = relation(tables, lambda d: (d[f"forecast.{issue}"] - ideal).abs(), -1)
     assert r.holds() and r.strict(), str(r)
@@ -132,7 +140,11 @@ def test_the_teaching_scenario_plays_as_it_did_before_tracks_and_breakdowns():
 @pytest.mark.parametrize("actor", ["seoul", "washington"])
 def test_a_more_patient_side_never_concedes_more(package, actor):
     """Issue 24: patience (the per-round discount factor rising to 1) never moves the outcome away
-    from the side's ideals in expectation: it holds out for more, whatever waiting risks."""
-    tables = play(package, f"actors.{actor}.discount", [0.9, 0.95, 0.98, 1.0], SEEDS)
+    from the side's ideals in expectation: it holds out for more. With the breakdowns off: with
+    them, holding out also keeps the talks exposed for longer (per day, most of it in the long
+    follow-on rounds), and a breakdown is the outcome furthest from Washington's ideals, so the
+    effect of exposure blurs the one of bargaining (docs/validation.md has both)."""
+    calm = package.with_values({"breakdown": {}})
+    tables = play(calm, f"actors.{actor}.discount", [0.9, 0.95, 0.98, 1.0], SEEDS)
     r = relation(tables, lambda d: d[f"concession.{actor}"], -1)
     assert r.holds() and r.strict(), str(r)

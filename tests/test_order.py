@@ -1,5 +1,6 @@
-"""The order of the actors in a scenario file decides nothing (issue 24): who proposes first is
-drawn from the seed, and every actor's luck is drawn by name."""
+"""The order of the actors and events in a scenario file decides nothing (issue 24): who proposes
+first is drawn from the seed, every actor's luck is drawn by name, and the governments' events are
+weighed at once and applied in name order."""
 
 import math
 
@@ -13,6 +14,7 @@ from wargame.scenario import as_scenario
 def _reversed(scenario):
     data = scenario.data()
     data["actors"] = dict(reversed(list(data["actors"].items())))
+    data["events"] = dict(reversed(list(data["events"].items())))
     return as_scenario(data)
 
 
@@ -30,10 +32,12 @@ def _same(a: dict, b: dict) -> bool:
 @pytest.mark.parametrize(("protocol", "seeds"), [("alternating_offers", 300), ("expected_utility", 100)])
 def test_reversing_the_actors_in_the_file_changes_no_episode(package, protocol, seeds):
     """Paired over the seeds: the same seed gives the same episode, column for column, whichever
-    order the file lists the five governments in (stronger than equal distributions)."""
+    order the file lists the five governments and their five events in (stronger than equal
+    distributions)."""
     forward = package.with_values({"protocol": protocol})
     backward = _reversed(forward)
     assert list(backward.actors) == list(reversed(list(forward.actors)))
+    assert list(backward.events) == list(reversed(list(forward.events)))
     differ = [
         seed
         for seed in range(seeds)

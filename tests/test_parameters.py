@@ -85,7 +85,9 @@ def test_a_change_written_in_place_agrees_with_full_validation(scenarios, data):
         ("actors.seoul.discount", 0.0, 1.0, True),  # Field(gt=0, le=1)
         ("actors.seoul.no_deal_cost", -1.0, 1.0, False),
         ("actors.seoul.salience.tariff", 0.0, 1e12, False),  # json_schema_extra minimum
-        ("events.pyongyang_provocation.trigger.base", 0.0, 1.0, False),
+        ("events.pyongyang_provocation.decision.cost", 0.0, 1.0, False),
+        ("events.pyongyang_provocation.decision.noise", 0.0, 1.0, True),
+        ("events.pyongyang_provocation.max_fires", 0.0, 1000.0, False),
     ],
 )
 def test_bounds_come_from_the_schema(scenarios, path, lo, hi, open_lo):

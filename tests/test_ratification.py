@@ -10,6 +10,8 @@ import pytest
 from wargame import NegotiationModel, ratification
 from wargame.errors import WargameError
 
+from .conftest import events_off
+
 # ----------------------------------------------------------------------------- the maths
 
 
@@ -103,7 +105,7 @@ class Insistent:
 def test_an_agreement_outside_a_range_is_vetoed_and_the_talks_go_on(package):
     """A person playing Washington offers to cut troops to 27,000 with terms Seoul's agent takes:
     Congress vetoes it, the round records who, and the talks continue."""
-    scenario = package.with_values({"first_proposer": "washington", "breakdown": {}, "injects": []})
+    scenario = package.with_values({"first_proposer": "washington", "breakdown": {}, **events_off(package)})
     generous = {
         "defense_spending": 3.0,
         "usfk_contribution": 1.0,
@@ -137,12 +139,20 @@ def test_an_open_bound_set_from_the_command_line_is_checked_not_called_unknown(p
     assert closed.ratification["congress"].ranges["troop_level"].high == 28.5
 
 
+def _expected_utility(package):
+    """The package under the expected utility model, no events, and a Seoul for which failure is
+    dear enough to take the forecast: only the Assembly can refuse it."""
+    return package.with_values(
+        {"protocol": "expected_utility", "actors.seoul.no_deal_cost": 0.25, **events_off(package)}
+    )
+
+
 def test_under_expected_utility_a_vetoed_forecast_is_no_deal(package):
     """The expected utility model puts its forecast to the principals once, at the end: a forecast
     a ratifier refuses is no deal, and the round says who refused it."""
     vetoed = 0
     for seed in range(10):
-        episode = NegotiationModel(package.with_values({"protocol": "expected_utility"}), seed=seed).run()
+        episode = NegotiationModel(_expected_utility(package), seed=seed).run()
         last = episode.rounds[-1]
         if last.vetoed_by:
             vetoed += 1
@@ -155,11 +165,11 @@ def test_the_round_table_says_who_vetoed_an_accepted_offer(package):
     from wargame.report_episode import transcript_table
     from wargame.tables import document
 
-    episode = NegotiationModel(package.with_values({"protocol": "expected_utility"}), seed=0).run()
+    episode = NegotiationModel(_expected_utility(package), seed=0).run()
     for seed in range(1, 10):
         if episode.rounds[-1].vetoed_by:
             break
-        episode = NegotiationModel(package.with_values({"protocol": "expected_utility"}), seed=seed).run()
+        episode = NegotiationModel(_expected_utility(package), seed=seed).run()
     assert episode.rounds[-1].vetoed_by
     text = document([transcript_table(episode, package)], "md")
     assert f"vetoed by {', '.join(episode.rounds[-1].vetoed_by)}" in text

@@ -15,6 +15,8 @@ BAD_FILES = {
     "private_weights_mismatch.yaml": ("actors.seoul.private.weights", 41, "one weight per type (3 types, 2"),
     "private_types_out_of_range.yaml": ("actors.seoul.private.no_deal_cost.1", 41, "less than or equal to 1"),
     "ratification_unknown_issue.yaml": ("ratification.congress.ranges.tarif", 16, "did you mean 'tariff'"),
+    "event_trigger_and_decision.yaml": ("events.beijing_coercion.decision", 177, "rolled (trigger) or"),
+    "decision_cost_out_of_range.yaml": ("events.beijing_coercion.decision.cost", 176, "less than or equal"),
     "first_proposer_unknown.yaml": ("first_proposer", 12, "unknown principal 'soeul'; did you mean 'seoul'"),
     "ideal_out_of_range.yaml": ("actors.seoul.ideal.tariff", 36, "outside"),
     "status_quo_out_of_range.yaml": ("issues.tariff.status_quo", 27, "outside"),

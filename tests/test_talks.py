@@ -107,8 +107,13 @@ def test_a_partial_agreement_costs_part_of_the_failure(package):
     gain is measured against the talks failing outright."""
     scenario = _deadlocked(package).with_values(
         {
-            "events": {k: v.model_dump(exclude_none=True) for k, v in package.events.items()},
-            "events.pyongyang_provocation.trigger": {"base": 0.0},
+            # Pyongyang's launch only as the inject: not its choice
+            "events": {
+                k: v.model_dump(
+                    exclude_none=True, exclude={"decision"} if k == "pyongyang_provocation" else None
+                )
+                for k, v in package.events.items()
+            },
             "injects": [{"round": 6, "event": "pyongyang_provocation"}],
             "breakdown": {"escalation": {"per_fire": {"pyongyang_provocation": 1.0}}},
         }

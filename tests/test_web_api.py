@@ -561,14 +561,18 @@ def test_a_breakdown_is_said_on_the_player_page_and_in_the_debrief(server):
 
     boss = client(server, KEY)
     made = boss.post(
-        "/api/sessions", json={"scenario": "summit_2025_package.yaml", "humans": ["seoul"], "seed": 3}
+        "/api/sessions", json={"scenario": "summit_2025_package.yaml", "humans": ["seoul"], "seed": 823}
     )
     sid = made.json()["id"]
     seat = client(server, token_of(boss.get(f"/api/sessions/{sid}").json()["links"]["seoul"]))
     boss.post(f"/api/sessions/{sid}/start")
     for move in BREAKDOWN["seoul"]:
-        number = seat.get("/api/seat").json()["ask"]["number"]
-        assert seat.post("/api/seat/move", json={"number": number, "move": move}).status_code == 200
+        ask = seat.get("/api/seat").json()["ask"]
+        if ask["kind"] == "act":  # the page asks Seoul whether to suspend the pledge first: it waits
+            waited = seat.post("/api/seat/move", json={"number": ask["number"], "move": "pass"})
+            assert waited.status_code == 200
+            ask = seat.get("/api/seat").json()["ask"]
+        assert seat.post("/api/seat/move", json={"number": ask["number"], "move": move}).status_code == 200
     verdict = (
         "No deal: the talks broke down after round 1 (escalation); economic failed in round 1, "
         "security failed in round 1."

@@ -40,6 +40,9 @@ class Belief:
         w = np.ones(len(self.types)) if weights is None else np.asarray(weights, dtype=float)
         self.p = w / w.sum()
         self.bluff = float(bluff)
+        # what public events have added to the other's cost since the talks began (a threat carried
+        # out, coercion): every type's cost moves by as much
+        self.shift = 0.0
 
     @property
     def known(self) -> bool:
@@ -48,7 +51,7 @@ class Belief:
 
     def reservations(self, no_deal_utility: float, share: float) -> np.ndarray:
         """Each type's reservation: ``(T,)``."""
-        return reservation(no_deal_utility, share, self.types)
+        return reservation(no_deal_utility, share, self.types + self.shift)
 
     def mean_reservation(self, no_deal_utility: float, share: float) -> float:
         """The reservation it expects the other to have."""

@@ -23,7 +23,7 @@ class FiredEvent:
     round: int
     event: str
     actor: str
-    cause: str  # "hazard" or "inject"
+    cause: str  # "hazard", "choice" (its actor chose it), "inject" or "player" (a person)
     probability: float | None
     changes: tuple[Change, ...]
     note: str = ""

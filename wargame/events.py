@@ -1,10 +1,12 @@
-"""Stakeholder events and scheduled injects: when they fire and what they change.
+"""Events and scheduled injects: the chance of a rolled event, and what any event changes.
 
-An event belongs to an actor (usually a stakeholder). Each round it fires with probability
+An event belongs to an actor. A rolled one (``trigger``) fires each round with probability
 ``clip(base + slope * (1 - U_actor(standing offer)), 0, 1)`` -- the worse the offer on the table is
-for that actor, the likelier it acts -- until it has fired ``max_fires`` times. An inject fires a
-named event at a scheduled round regardless of its hazard. Effects change other actors' payoff
-parameters (dotted paths), kept inside what the schema allows.
+for that actor, the likelier it acts; a chosen one (``decision``) when its actor decides to
+(:mod:`wargame.decisions`); either until it has fired ``max_fires`` times. An inject fires a named
+event at a scheduled round regardless (``max_fires`` bounds the actor's own firings, not the
+schedule). Effects change other actors' payoff parameters (dotted paths), kept inside what the
+schema allows.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import numpy as np
 from agents.government import GovernmentAgent
 from agents.human import Seat
 from agents.negotiator import Offer
-from wargame import events, measures, ratification, space, timeline
+from wargame import decisions, events, measures, ratification, space, timeline
 from wargame.axis import nearest
 from wargame.breakdowns import Breakdowns
 from wargame.collect import collector
@@ -59,8 +60,9 @@ class NegotiationModel(mesa.Model):
         collect: keep the DataCollector's per-round tables (Monte Carlo runs turn it off; the
             Episode records every round either way).
         humans: actor -> seat (:class:`agents.human.Seat`): governments people play. A human
-            principal proposes and responds through its seat; a human stakeholder picks which of
-            its events to trigger each round instead of rolling their hazards.
+            principal proposes and responds through its seat; a human government with events of
+            its own picks which to trigger each round, instead of their chances or its agent's
+            choices.
 
     ``running`` turns false at a deal or at the deadline; :meth:`episode` returns the result and
     :meth:`run` plays to the end and returns it. The model is the table: it holds what every
@@ -128,6 +130,13 @@ class NegotiationModel(mesa.Model):
         # by name, like every order the episode draws luck or views in: never the file's order
         self.principal_names = tuple(sorted(start.principals))
         self._principal_rows = [self.payoffs.index(a) for a in self.principal_names]
+        # what separates each principal's true no-deal cost from the public one (its prior's mean)
+        self._private_offset = np.zeros(len(self.actor_names))
+        for name, spec in start.actors.items():
+            if spec.private is not None:
+                k = self.payoffs.index(name)
+                mean = float(np.average(spec.private.no_deal_cost, weights=spec.private.weights))
+                self._private_offset[k] = mean - float(self.payoffs.no_deal_cost[k])
         self._payoffs_changed()
 
         self.offers: list[Offer] = []
@@ -142,7 +151,7 @@ class NegotiationModel(mesa.Model):
 
         for actor in sorted(self.actor_names):  # by name: the file's order never draws anybody's luck
             GovernmentAgent(self, actor, seat=self.humans.get(actor))
-        by_name = {a.actor: a for a in self.agents}
+        by_name = self._agent_of = {a.actor: a for a in self.agents}
         self.principals = [by_name[a] for a in proposing_order(start, seed)]  # in proposing order
         for turn, agent in enumerate(self.principals):
             agent.turn = turn
@@ -171,6 +180,8 @@ class NegotiationModel(mesa.Model):
         """Bring what the payoffs feed up to date: every actor's reservation now; the efficient
         packages and the bargaining solutions when next asked for."""
         self._solutions: Solutions | None = None
+        self._public: Payoffs | None = None
+        self._outlooks: dict[tuple[str | None, int], np.ndarray | None] = {}
         self._utility_memo: dict[bytes, np.ndarray] = {}
         self.reservations = self.payoffs.reservations(self.no_deal, self.cost_share)
 
@@ -195,6 +206,7 @@ class NegotiationModel(mesa.Model):
 
     def _open_axes(self, axes: tuple[np.ndarray, ...]) -> None:
         """What may still be offered on each issue (a settled one: its terms), and the blocks."""
+        self._efficient_memo: dict[bytes, Frontier] = {}  # what is on the table changed: all stale
         self.open_axes = axes
         self.blocks = group_issues([len(a) for a in axes], self._links)
 
@@ -207,25 +219,70 @@ class NegotiationModel(mesa.Model):
     @property
     def solutions(self) -> Solutions:
         """The Nash, Kalai-Smorodinsky and utilitarian packages under the payoffs as they stand now
-        (each computed when asked, once per change of payoffs), among the individually rational
-        efficient packages: exact for two principals; for more, among the efficient packages of
-        two-dimensional views (:meth:`_views`), which can miss the exact point (the whole
-        efficient surface grows fast: 9,000 packages and 10 s for the baseline with a third
-        principal)."""
+        (computed when asked, once per change of payoffs): see :meth:`solve`."""
         if self._solutions is None:
-            rows = self._principal_rows
-            r = self.reservations[rows]
-            tables = self.tables(self.payoffs.select(rows))
-            if len(rows) > 2:
-                packages, U = self._views(tables, r)
-            else:
-                try:
-                    front = self.frontier_of(tables, floor=r)
-                    packages, U = front.packages, front.U
-                except NoPackage:  # no package gives both principals their reservations
-                    packages, U = self.status_quo[None, :], np.full((len(rows), 1), -np.inf)
-            self._solutions = Solutions(packages, U, r)
+            self._solutions = self.solve(self.payoffs)
         return self._solutions
+
+    def solve(self, payoffs: Payoffs) -> Solutions:
+        """The bargaining solutions of the principals under ``payoffs`` (as they stand, or as somebody
+        supposes them), among the individually rational efficient packages on the table now: exact
+        for two principals; for more, among the efficient packages of two-dimensional views
+        (:meth:`_views`), which can miss the exact point (the whole efficient surface grows fast:
+        9,000 packages and 10 s for the baseline with a third principal)."""
+        rows = self._principal_rows
+        r = payoffs.reservations(self.no_deal, self.cost_share)[rows]
+        if len(rows) > 2:
+            return Solutions(*self._views(self.tables(payoffs.select(rows)), r), r)
+        front = self._efficient_for(payoffs.select(rows))
+        return Solutions(front.packages, front.U, r)
+
+    def _efficient_for(self, principals: Payoffs) -> Frontier:
+        """The whole efficient set of ``principals`` (two) on the table now, memoized by what
+        shapes it (their payoff arrays, not their no-deal costs: an event that only moves a cost of
+        failure, or a prediction of the agreement it would bring, reuses the set); a change of what
+        is on the table (:meth:`_open_axes`) empties the memo."""
+        p = principals
+        shape = (p.ideal, p.salience, p.risk, p.focal_weight, p.link_issues, p.link_targets, p.link_weight)
+        key = b"".join(np.ascontiguousarray(a).tobytes() for a in shape)
+        hit = self._efficient_memo.get(key)
+        if hit is None:
+            if len(self._efficient_memo) >= 64:  # the table's states are few; this bounds a long game
+                self._efficient_memo.clear()
+            hit = self._efficient_memo[key] = self.frontier_of(self.tables(p))
+        return hit
+
+    @property
+    def public_payoffs(self) -> Payoffs:
+        """The payoffs as everybody can know them: each private no-deal cost at its prior's mean,
+        moved by what events did to it since (events are public)."""
+        if self._public is None:
+            public = self.payoffs.no_deal_cost + self._private_offset
+            self._public = replace(self.payoffs, no_deal_cost=public)
+        return self._public
+
+    def outlook(self, event: str | None = None) -> np.ndarray | None:
+        """The agreement the table predicts from the public payoffs (:meth:`public_payoffs`), as they
+        stand or if ``event`` fired now (its effects applied): the protocol's prediction, None if
+        it predicts failure. Memoized until the payoffs, the table or the protocol's own state (its
+        :attr:`~wargame.protocols.base.NegotiationProtocol.version`) change."""
+        key = (event, self.protocol.version)
+        if key not in self._outlooks:
+            payoffs = self.public_payoffs
+            if event is not None:
+                payoffs = events.apply_to_payoffs(payoffs, self.initial_scenario, self._effects[event])[0]
+            self._outlooks[key] = self.protocol.predict(payoffs)
+        return self._outlooks[key]
+
+    def action_risk(self, event: str) -> float:
+        """What ``event`` firing now adds to the chance that a breakdown ends the talks in the days
+        left to their last (an upper bound: a deal may come sooner)."""
+        fired = self.event_counts()
+        return decisions.breakdown_risk(
+            self.breakdowns.survival(fired),
+            self.breakdowns.survival(fired, event),
+            self.schedule.days_from(self.round),
+        )
 
     def _views(self, tables: list[np.ndarray], r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The individually rational packages efficient in two-dimensional views of three or more
@@ -279,7 +336,9 @@ class NegotiationModel(mesa.Model):
             self.datacollector.collect(self)
 
     def react(self, round_: int) -> list[FiredEvent]:
-        """Stakeholders react to the standing offer; injects due this round fire."""
+        """Injects due this round fire; then every government with events of its own may act:
+        each rolled (``trigger``) or chosen (``decision``) event by its chance, a person's when the
+        person says so."""
         fired: list[FiredEvent] = []
         counts = self.event_counts()
         start = self.initial_scenario  # events change payoffs, never which events there are
@@ -289,20 +348,38 @@ class NegotiationModel(mesa.Model):
                 counts[inject.event] += 1
         if start.events:
             utility = self.utility_of(self.standing_offer)  # payoffs may have moved since it was made
-            for name, event in start.events.items():
-                if event.trigger is None:
-                    continue
-                p = float(events.hazard(event.trigger, utility[self.payoffs.index(event.actor)]))
+            due: list[tuple[str, str, float]] = []
+            # the governments move at once: every chance from the table as the round starts, in the
+            # events' name order, then what fired applied in that order (the file's order decides
+            # nothing, and no government sees another's move of the same round before its own)
+            for name in sorted(start.events):
+                event = start.events[name]
+                if event.trigger is None and event.decision is None:
+                    continue  # fired by injects only
                 draw = self.rng.random()  # drawn every round, so one event never shifts another's
-                if event.actor in self.humans:
+                if event.actor in self.humans or counts[name] >= event.max_fires:
                     continue  # a person decides when its government's events fire (same draws, same luck)
-                if counts[name] < event.max_fires and draw < p:
-                    fired.append(self._fire(name, "hazard", p))
-                    counts[name] += 1
-        for agent in self.stakeholders:
+                if event.trigger is not None:
+                    p = float(events.hazard(event.trigger, utility[self.payoffs.index(event.actor)]))
+                    cause = "hazard"
+                else:
+                    assert event.decision is not None
+                    agent = self._agent_of[event.actor]
+                    p = agent.chance_to_act(name, event.decision.cost, event.decision.noise)
+                    cause = "choice"
+                if draw < p:
+                    due.append((name, cause, p))
+            for name, cause, p in due:
+                fired.append(self._fire(name, cause, p))
+                counts[name] += 1
+        for agent in self.agents:  # by name; a principal with events of its own is asked too
             if agent.seat is None:
                 continue
-            mine = [n for n, e in start.events.items() if e.actor == agent.actor and counts[n] < e.max_fires]
+            mine = [
+                n
+                for n in sorted(start.events)
+                if start.events[n].actor == agent.actor and counts[n] < start.events[n].max_fires
+            ]
             choice = agent.act(round_, mine) if mine else None
             if choice is not None:
                 if choice not in mine:
@@ -407,7 +484,7 @@ class NegotiationModel(mesa.Model):
 
     def _maybe_break(self) -> None:
         """After a round that did not end the talks: does any breakdown cause end them now?"""
-        cause = self.breakdowns.draw(self.event_counts())
+        cause = self.breakdowns.draw(self.event_counts(), self.schedule.days_of(self.round))
         if cause is not None:
             self.breakdown_cause = cause
             self.finish(deal=False, outcome=self.no_deal, proposer=None)

@@ -26,10 +26,31 @@ from pydantic import BaseModel
 
 from wargame import params
 from wargame.payoffs import Payoffs
-from wargame.scenario_schema import Actor, Breakdown, Issue, Linkage, Private, ScenarioSpec, Trigger
+from wargame.scenario_schema import (
+    Actor,
+    Breakdown,
+    Decision,
+    Event,
+    Issue,
+    Linkage,
+    Private,
+    ScenarioSpec,
+    Trigger,
+)
 from wargame.schema import MAX_MAGNITUDE, MIN_MAGNITUDE
 
-Section = Literal["actor", "private", "strategy", "linkage", "issue", "trigger", "breakdown", "ratification"]
+Section = Literal[
+    "actor",
+    "private",
+    "strategy",
+    "linkage",
+    "issue",
+    "trigger",
+    "decision",
+    "event",
+    "breakdown",
+    "ratification",
+]
 
 PER_ISSUE = ("ideal", "salience", "focal_weight")  # always issue -> number
 ONE_OR_PER_ISSUE = ("risk", "capability")  # one number, or issue -> number
@@ -134,7 +155,8 @@ def _of_field(
 
 def parameter(s: ScenarioSpec, path: str) -> Parameter | None:
     """What ``path`` names in ``s``: a :class:`Parameter`, or None where it is not one number of
-    the payoffs, issues, triggers or breakdowns (the path may still exist: a strategy, the rounds)."""
+    the payoffs, issues, events (triggers, decisions, ``max_fires``), ratification ranges or
+    breakdowns (the path may still exist: a strategy, the rounds)."""
     try:
         parts = params.split_path(path)
     except params.PathError:
@@ -186,6 +208,12 @@ def parameter(s: ScenarioSpec, path: str) -> Parameter | None:
             e in s.events and s.events[e].trigger is not None and key in ("base", "slope")
         ):
             return _of_field(path, "trigger", e, Trigger, key)
+        case ["events", str(e), "decision", str(key)] if (
+            e in s.events and s.events[e].decision is not None and key in ("cost", "noise")
+        ):
+            return _of_field(path, "decision", e, Decision, key)
+        case ["events", str(e), "max_fires"] if e in s.events:
+            return _of_field(path, "event", e, Event, "max_fires")
         case ["ratification", str(r), "ranges", str(issue), "low" | "high" as key] if (
             r in s.ratification and issue in s.ratification[r].ranges and issue in s.issues
         ):
@@ -367,6 +395,12 @@ def write(s: S, values: Mapping[Parameter, Any]) -> S:
             event = events[p.owner]
             assert event.trigger is not None
             events[p.owner] = event.model_copy(update={"trigger": _assign(event.trigger, p.key, value)})
+        elif p.section == "decision":
+            event = events[p.owner]
+            assert event.decision is not None
+            events[p.owner] = event.model_copy(update={"decision": _assign(event.decision, p.key, value)})
+        elif p.section == "event":
+            events[p.owner] = _assign(events[p.owner], p.key, value)
         else:
             cause = breakdown[p.owner]
             if p.key == "hazard":

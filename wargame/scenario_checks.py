@@ -49,6 +49,8 @@ def problems(s: ScenarioSpec, validated_from: Any = None) -> list[tuple[str, str
         at = f"events.{ename}"
         if event.actor not in s.actors:
             out.append((f"{at}.actor", unknown_name("actor", event.actor, set(s.actors))))
+        if event.trigger is not None and event.decision is not None:
+            out.append((f"{at}.decision", "an event is rolled (trigger) or chosen (decision), not both"))
         for i, effect in enumerate(event.effects):
             eat = f"{at}.effects.{i}.path"
             try:
@@ -63,6 +65,15 @@ def problems(s: ScenarioSpec, validated_from: Any = None) -> list[tuple[str, str
                 continue
             if parts[1] == event.actor:
                 out.append((eat, "an event changes other actors' payoffs, not its own actor's"))
+            private = s.actors[str(parts[1])].private
+            if parts[2:] == ["no_deal_cost"] and private is not None and effect.op != "add":
+                out.append(
+                    (
+                        f"{at}.effects.{i}.op",
+                        f"{parts[1]}'s no-deal cost is private: an event may only add to it (everybody "
+                        f"sees the change, never the cost; '{effect.op}' would tell them the cost)",
+                    )
+                )
             if not parameters.event_may_change(s, effect.path):
                 out.append(
                     (

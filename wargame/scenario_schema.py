@@ -266,11 +266,28 @@ class Effect(Strict):
     fraction: Number = Field(default=0.5, gt=0, le=1, description="for 'toward': share of the gap")
 
 
+class Decision(Strict):
+    """An event its actor chooses: each round it acts with probability
+    ``logistic(gain / noise)``, ``gain`` being what acting adds to its expected utility of the talks'
+    outcome, net of ``cost`` (:mod:`wargame.decisions`)."""
+
+    cost: Number = Field(ge=0, le=1, description="what acting costs the actor, in its own utility")
+    noise: Number = Field(
+        default=0.005, gt=0, le=1, description="how far from a sure choice: the logit's scale, in utility"
+    )
+
+
 class Event(Strict):
     actor: str
     description: str = ""
-    trigger: Trigger | None = Field(default=None, description="omit for inject-only events")
-    max_fires: int = Field(default=1, ge=1, le=1000)
+    trigger: Trigger | None = Field(default=None, description="a chance each round (or a decision)")
+    decision: Decision | None = Field(default=None, description="its actor chooses it (or a trigger)")
+    max_fires: int = Field(
+        default=1,
+        ge=0,
+        le=1000,
+        description="how often its actor may fire it (0: never); injects fire regardless",
+    )
     effects: list[Effect] = Field(min_length=1)
 
 
@@ -300,8 +317,9 @@ class Classroom(Strict):
 
 
 class Breakdown(Strict):
-    """A reason the talks may collapse in any round, whatever the offers: per-round probability
-    ``clip(hazard + sum_e per_fire[e] * times event e has fired, 0, 1)``, drawn after each round."""
+    """A reason the talks may collapse on any day, whatever the offers: daily probability
+    ``h = clip(hazard + sum_e per_fire[e] * times event e has fired, 0, 1)``, drawn after each
+    round of ``d`` days as ``1 - (1 - h) ** d`` (a round without a calendar is one day)."""
 
     description: str = ""
     hazard: Number = Field(default=0.0, ge=0, le=1)

@@ -34,6 +34,18 @@ class Schedule:
         day = dt.date.fromisoformat(self.start) + dt.timedelta(days=float(self.end_day[round_]))
         return day.isoformat()
 
+    def start_day(self, round_: int) -> float:
+        """The day ``round_`` starts on (the day the one before it ends)."""
+        return float(self.end_day[round_ - 1]) if round_ > 0 else 0.0
+
+    def days_from(self, round_: int) -> float:
+        """The days from the start of ``round_`` to the end of the talks' last round."""
+        return float(self.end_day[-1]) - self.start_day(round_)
+
+    def days_of(self, round_: int) -> float:
+        """How many days ``round_`` lasts."""
+        return float(self.end_day[round_]) - self.start_day(round_)
+
     def last_round(self, phase: str) -> int:
         """The last round of a phase."""
         return max(r for r, p in enumerate(self.phase) if p == phase)

@@ -60,3 +60,19 @@ def test_frontier_of_the_package(benchmark):
     blocks = group_issues([len(a) for a in axes], [(int(i), int(j)) for i, j in p.link_issues])
     front = benchmark(lambda: efficient_packages(block_tables(p, axes, blocks), blocks, axes))
     benchmark.extra_info["efficient_packages"] = len(front)
+
+
+def test_a_choice_to_act(benchmark):
+    """What one government's decision costs when nothing is memoized: the agreement the table
+    predicts with and without its event (two Nash points from public payoffs) and the logit."""
+    scenario = load_scenario(PACKAGE)
+    model = NegotiationModel(scenario, seed=0, collect=False)
+    beijing = next(a for a in model.agents if a.actor == "beijing")
+    decision = scenario.events["beijing_coercion"].decision
+
+    def choose() -> float:
+        model._outlooks.clear()
+        model._efficient_memo.clear()
+        return beijing.chance_to_act("beijing_coercion", decision.cost, decision.noise)
+
+    assert 0.0 <= benchmark(choose) <= 1.0

@@ -183,7 +183,8 @@ def move_kind(move: Any) -> str | None:
 
 class ScriptedSeat:
     """Plays one government from a list of moves (``--moves FILE``, or a transcript's decisions):
-    propose, accept or reject for a principal; trigger or pass for a stakeholder."""
+    propose, accept or reject for a principal; trigger or pass for a government with events (a
+    principal that writes neither before its move at the table passes)."""
 
     def __init__(self, actor: str, moves: Sequence[Move], source: str = "moves"):
         self.actor = actor
@@ -226,6 +227,8 @@ class ScriptedSeat:
         return self._next(("accept", "reject"), "answer the offer on the table", round_).kind == "accept"
 
     def act(self, view: SeatView, round_: int, events: list[str]) -> str | None:
+        if self.used < len(self.moves) and self.moves[self.used].kind in ("propose", "accept", "reject"):
+            return None  # its next move is at the table: it passes (a threat is written as a trigger)
         move = self._next(("trigger", "pass"), f"act or pass (it may trigger {', '.join(events)})", round_)
         if move.event is None:  # a pass
             return None
@@ -261,7 +264,9 @@ def load_moves(path: str | Path, scenario: Scenario, humans: list[str]) -> dict[
             bad((actor,), "expected a list of moves")
             continue
         principal = scenario.actors[actor].role == "principal"
-        allowed = ("propose", "accept", "reject") if principal else ("trigger", "pass")
+        acts = any(e.actor == actor for e in scenario.events.values())
+        at_table = ("propose", "accept", "reject") if principal else ()
+        allowed = at_table + (("trigger", "pass") if acts else ())
         for i, move in enumerate(moves):
             kind = move_kind(move)
             if kind not in allowed:

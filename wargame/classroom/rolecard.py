@@ -222,5 +222,6 @@ def brief(scenario: Scenario, actor: str, fmt: str = "text") -> str:
     if mine:
         lines += ["", f"{h2}What you can do", ""]
         for n, e in mine:
-            lines.append(f"{bullet}{n} (at most {e.max_fires}x): {' '.join(e.description.split())}")
+            price = "" if e.decision is None else f"; it costs you {e.decision.cost:g} on the same scale"
+            lines.append(f"{bullet}{n} (at most {e.max_fires}x{price}): {' '.join(e.description.split())}")
     return "\n".join(lines).rstrip() + "\n"

@@ -1,6 +1,6 @@
 """Alternating offers among the principals; one :meth:`~AlternatingOffers.play_round` is one round.
 
-1. stakeholders react to the standing offer (hazard events) and scheduled injects fire;
+1. scheduled injects fire, and the governments act through their events (rolled or chosen);
 2. the proposer (principals in turn, in the order the model drew: never the file's order) offers a
    package from its strategy;
 3. every other principal accepts or rejects; stakeholders state support or opposition; a refusal

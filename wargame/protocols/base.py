@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from agents.negotiator import Offer, Party
     from wargame.episode import FiredEvent, RoundRecord
     from wargame.payoffs import Payoffs
+    from wargame.solutions import Solutions
 
 
 class ProtocolTable(Protocol):
@@ -27,6 +28,7 @@ class ProtocolTable(Protocol):
     actor_names: tuple[str, ...]
     payoffs: Payoffs
     no_deal: np.ndarray
+    cost_share: float
     principals: Sequence[Party]
     stakeholders: Sequence[Party]
     offers: list[Offer]
@@ -37,10 +39,14 @@ class ProtocolTable(Protocol):
     def round(self) -> int: ...
 
     def react(self, round_: int) -> list[FiredEvent]:
-        """Stakeholders react to the standing offer and scheduled injects fire: what fired."""
+        """Scheduled injects fire and the governments act through their events: what fired."""
         ...
 
     def utility_of(self, package: np.ndarray) -> np.ndarray: ...
+
+    def solve(self, payoffs: Payoffs) -> Solutions:
+        """The principals' bargaining solutions under ``payoffs`` on the table now."""
+        ...
 
     def admissible(self, package: np.ndarray) -> np.ndarray:
         """``package`` with every issue decided among options at its nearest option."""
@@ -74,10 +80,20 @@ class NegotiationProtocol:
 
     def __init__(self, table: ProtocolTable) -> None:
         self.table = table
+        # moved on whenever the protocol's own state changes what :meth:`predict` says (the expected
+        # utility model's positions), so the table knows its memoized predictions are stale
+        self.version = 0
 
     def play_round(self) -> None:
         """Play round ``table.round``; call ``table.finish`` when the talks end."""
         raise NotImplementedError
+
+    def predict(self, payoffs: Payoffs) -> np.ndarray | None:
+        """The agreement these talks would reach from here if the payoffs were ``payoffs`` (None:
+        none; failure): what an actor weighing an action asks (:mod:`wargame.decisions`). By default
+        the Nash point of the principals, the agreement of bargaining theory's alternating offers
+        (Rubinstein's equilibrium tends to it as the rounds shorten)."""
+        return self.table.solve(payoffs).nash
 
     def forecast(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """What the protocol predicts apart from the outcome (a forecast and its mean), if anything."""

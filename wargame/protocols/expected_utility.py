@@ -52,6 +52,19 @@ class ExpectedUtility(NegotiationProtocol):
     def forecast(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         return self.median, self.mean
 
+    def predict(self, payoffs: Payoffs) -> np.ndarray | None:
+        """The forecast now (each issue's weighted median of the positions) if the payoffs were
+        ``payoffs``: a moved ideal moves its actor's position, and capabilities and saliences weigh
+        the positions; the challenges still to come are not anticipated. In this model the forecast
+        is the outcome actors bargain over: whether the principals will take it at the end is
+        not part of the prediction."""
+        table = self.table
+        start = table.payoffs.ideal if self.positions is None else self.positions
+        positions = np.clip(start + (payoffs.ideal - table.payoffs.ideal), payoffs.lo, payoffs.hi)
+        capability, salience = weights(payoffs)
+        w = bdm.forecast_weights(capability.T, salience.T)
+        return table.settle(table.admissible(bdm.weighted_median(positions.T, w)))
+
     def play_round(self) -> None:
         table = self.table
         t = table.round
@@ -67,6 +80,7 @@ class ExpectedUtility(NegotiationProtocol):
         # every issue in one call: positions and saliences as (issues, actors)
         new, _, accepted = bdm.step(self.positions.T, capability.T, salience.T, p.span, table.variant)
         self.positions = new.T.copy()
+        self.version += 1
         w = bdm.forecast_weights(capability.T, salience.T)
         # an issue decided among options lands on one (the mean stays where the positions are)
         self.median = table.admissible(bdm.weighted_median(new, w))
