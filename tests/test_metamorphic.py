@@ -45,7 +45,7 @@ def test_a_costlier_failure_never_improves_an_actors_expected_concession(package
     if actor == "seoul":  # Seoul's fallback is what its concessions are made of
         assert r.holds() and r.strict(), str(r)
     else:
-        # end to end only: from 0 to 0.04 Washington's concession improves by about 5 standard
+        # end to end only: from 0 to 0.04 Washington's concession improves by about 6 standard
         # errors. A lower reservation lowers its aspiration when it proposes at the
         # summit, and the summit's vote locks in that offer's economic terms (more energy
         # purchases), which the later security bargaining does not trade back (docs/validation.md)

@@ -134,17 +134,17 @@ def test_a_workers_memory_does_not_grow_with_its_episodes():
 
     from wargame.montecarlo import payload_of, play
 
-    payload = payload_of(load_experiment(SHIPPED_EXPERIMENTS / "summit_2025_mc.yaml"))
+    # the teaching experiment: the leak was in how episodes are kept, whatever the scenario, and its
+    # episodes are six times cheaper than the package's
+    payload = payload_of(load_experiment(SHIPPED_EXPERIMENTS / "summit_2025_teaching_mc.yaml"))
     rss = []
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         for batch in range(7):
             for start in range(batch * 600, (batch + 1) * 600, 25):
                 pool.submit(play, payload, start, start + 25).result()
             rss.append(pool.submit(_worker_rss, 0).result())
-    # the allocator's high-water mark settles within the first 2,400 episodes of the package
-    # (30,000 sampled packages each; measured 2026-12-03 on 2 cores: 216, 216, 221, 224, 224,
-    # 224, 227 MiB after each 600; scenarios written in place, not re-validated, use less memory
-    # early, so the mark is reached later than the 1,200 episodes it took before)
+    # measured 2026-12-03 on 2 cores: 172.9 to 173.3 MiB after each 600 episodes; with the leak
+    # put back (finished models kept in mesa.Agent._ids), 237 to 624 MiB, 65 MiB every 600
     assert rss[6] - rss[3] < 8, rss  # MiB, over 1,800 more episodes after the warm-up
 
 

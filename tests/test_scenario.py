@@ -392,3 +392,15 @@ def test_the_retired_key_is_explained_at_the_top_level_only():
         validate_scenario(data)
     message = str(info.value)
     assert "unknown key 'max_candidates'" in message and "no longer a setting" not in message
+
+
+def test_a_parsed_file_is_a_fresh_copy_each_time():
+    """The same text is parsed once (schema.parse_yaml memoizes it); what a caller changes in
+    its copy never reaches the next reader."""
+    from wargame.schema import line_index, parse_yaml
+
+    text = "x:\n  y: [1, 2]\n"
+    first = parse_yaml(text)
+    first["x"]["y"].append(3)
+    assert parse_yaml(text) == {"x": {"y": [1, 2]}}
+    assert line_index(text)[("x", "y")] == 2

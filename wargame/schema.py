@@ -9,9 +9,11 @@ registered elsewhere (strategy parameters) lists them through a ``variants()`` c
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -98,7 +100,14 @@ StrictLoader.add_implicit_resolver(
 
 
 def parse_yaml(text: str) -> Any:
-    """Safe-load YAML text with :class:`StrictLoader`."""
+    """Safe-load YAML text with :class:`StrictLoader` (a fresh copy each time: the same text is
+    parsed once, since the pure-Python loader our checks need takes ~30 ms on a scenario and an
+    experiment's scenario is read again for every check, resume and what-if)."""
+    return copy.deepcopy(_parsed(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(text: str) -> Any:
     return yaml.load(text, Loader=StrictLoader)
 
 
@@ -161,8 +170,32 @@ def load_yaml_text(text: str, source: str) -> Any:
         raise WargameError(Problem(source, "", "not valid here: the YAML is nested too deeply")) from None
 
 
-def line_index(text: str) -> dict[Loc, int]:
-    """Map each key path in a YAML document to its 1-based line (the key's line for mappings)."""
+def line_index(text: str) -> Mapping[Loc, int]:
+    """Map each key path in a YAML document to its 1-based line (the key's line for mappings),
+    found when first read: only a problem needs a line, and a valid file is not parsed twice."""
+    return _Lines(text)
+
+
+class _Lines(Mapping[Loc, int]):
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    @functools.cached_property
+    def _index(self) -> dict[Loc, int]:
+        return _line_index(self._text)
+
+    def __getitem__(self, loc: Loc) -> int:
+        return self._index[loc]
+
+    def __iter__(self) -> Iterator[Loc]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+@functools.lru_cache(maxsize=32)
+def _line_index(text: str) -> dict[Loc, int]:
     try:
         root = yaml.compose(text, Loader=StrictLoader)
     except (yaml.YAMLError, RecursionError):
